@@ -1,0 +1,3 @@
+"""Redline: may a US person buy, sell or hold this security, under which restriction, since when, on what authority."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,44 @@
+"""The `redline` command line. Thin: parse arguments, call the layers below, print."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from redline.cli.data import data_app
+from redline.cli.errors import UserError
+
+app = typer.Typer(
+    name="redline",
+    help="May a US person buy, sell or hold this security? Point-in-time status under US China investment bans.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(data_app, name="data")
+
+
+def main() -> None:
+    """Entry point: every error becomes one line on stderr with exit code 2, never a traceback."""
+    try:
+        result = app(standalone_mode=False)
+    except UserError as exc:
+        print(f"redline: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        print(exc.ctx.get_help() if exc.ctx else "", file=sys.stderr)
+        sys.exit(2)
+    except click.UsageError as exc:
+        print(f"redline: error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        print("redline: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        print("redline: interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,37 @@
+"""The domain model: entities, lists, regimes, listing events, court orders and instants.
+
+Plain frozen dataclasses with no I/O, so every other layer can depend on them.
+"""
+
+from redline.model.citations import Citation, Confidence
+from redline.model.entities import Entity, Identifier, IdScheme, Name, NameKind, Relation, RelationKind
+from redline.model.events import CourtOrder, CourtOrderKind, ListingAction, ListingBasis, ListingEvent
+from redline.model.instants import NEW_YORK, InstantError, at_new_york, iso, parse_instant
+from redline.model.regimes import AfterWindow, Clock, ListId, Regime, RegimeId
+
+__all__ = [
+    "NEW_YORK",
+    "AfterWindow",
+    "Citation",
+    "Clock",
+    "Confidence",
+    "CourtOrder",
+    "CourtOrderKind",
+    "Entity",
+    "IdScheme",
+    "Identifier",
+    "InstantError",
+    "ListId",
+    "ListingAction",
+    "ListingBasis",
+    "ListingEvent",
+    "Name",
+    "NameKind",
+    "Regime",
+    "RegimeId",
+    "Relation",
+    "RelationKind",
+    "at_new_york",
+    "iso",
+    "parse_instant",
+]

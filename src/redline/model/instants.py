@@ -1,0 +1,69 @@
+"""Timezone-aware instants.
+
+Legal deadlines in these orders are stated in Eastern Time, so `America/New_York` is the reference zone and
+EST/EDT follow the calendar. A bare date means 12:00 noon New York time (project convention: the middle of the
+US business day, so a date never slides to the previous or next day in any US zone).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+NEW_YORK = ZoneInfo("America/New_York")
+NOON = time(12, 0)
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class InstantError(ValueError):
+    """A text that is not an ISO 8601 date or date-time."""
+
+
+def at_new_york(day: date, hour: int = 12, minute: int = 0) -> datetime:
+    """The wall-clock time `hour:minute` on `day` in New York, with the EST/EDT offset in force then."""
+    return datetime.combine(day, time(hour, minute), tzinfo=NEW_YORK)
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse an ISO 8601 date or date-time into an aware datetime.
+
+    - `2021-03-15` -> 2021-03-15 12:00 America/New_York.
+    - `2021-03-15T09:30-04:00` or `...Z` -> that instant.
+    - A date-time without an offset is read as New York wall-clock time, because every deadline in these
+      regimes is stated in Eastern Time.
+    """
+    value = text.strip()
+    if not value:
+        raise InstantError("empty date")
+    if _DATE_ONLY.match(value):
+        try:
+            return at_new_york(date.fromisoformat(value))
+        except ValueError as exc:
+            raise InstantError(f"not a valid date: {text!r} ({exc})") from None
+    try:
+        parsed = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        raise InstantError(
+            f"not an ISO 8601 date or date-time: {text!r} (e.g. 2021-03-15 or 2021-03-15T09:30-04:00)"
+        ) from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=NEW_YORK)
+    return parsed
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 with the offset, to the second (what the JSON contract prints)."""
+    if moment.tzinfo is None:
+        raise InstantError("naive datetime: every instant in Redline carries a zone")
+    return moment.isoformat(timespec="seconds")
+
+
+def new_york_date(moment: datetime) -> date:
+    """The calendar date in New York at `moment`."""
+    return moment.astimezone(NEW_YORK).date()
+
+
+def days_after(day: date, days: int) -> date:
+    return day + timedelta(days=days)

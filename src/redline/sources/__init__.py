@@ -1,0 +1,1 @@
+"""Loaders: turn files (bundled reference data, official lists) into model objects."""
