@@ -1,0 +1,26 @@
+"""Shared fixtures. `shared_data` points at ../shared/data beside the repo and skips when it is absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real third-party files; tests using them skip cleanly on a machine without ../shared."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def redline_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty $REDLINE_HOME for tests that write state."""
+    home = tmp_path / "redline-home"
+    monkeypatch.setenv("REDLINE_HOME", str(home))
+    return home
