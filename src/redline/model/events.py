@@ -51,10 +51,14 @@ class ListingEvent:
 
 
 class CourtOrderKind(StrEnum):
+    """A docket event. Only injunctions and vacaturs change what a US person may do; the rest is history."""
+
+    COMPLAINT = "complaint"
     PRELIMINARY_INJUNCTION = "preliminary_injunction"
     VACATUR = "vacatur"
     DISMISSAL = "dismissal"
     JUDGMENT_FOR_GOVERNMENT = "judgment_for_government"
+    APPEAL = "appeal"
 
 
 @dataclass(frozen=True, slots=True)
