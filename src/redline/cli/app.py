@@ -10,6 +10,7 @@ import typer
 from redline.cli.data import data_app
 from redline.cli.demo import demo
 from redline.cli.errors import UserError
+from redline.cli.serve import serve
 from redline.cli.status import lists, status, timeline
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app.command("status")(status)
 app.command("timeline")(timeline)
 app.command("lists")(lists)
 app.command("demo")(demo)
+app.command("serve")(serve)
 
 
 def main() -> None:
