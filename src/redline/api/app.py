@@ -14,6 +14,7 @@ from redline import __version__
 from redline.api import schemas
 from redline.model import Entity, InstantError, iso, parse_instant
 from redline.status.service import StatusService
+from redline.web.pages import web_router
 
 log = logging.getLogger("redline.api")
 
@@ -130,4 +131,5 @@ def create_app(service: StatusService | None = None) -> FastAPI:
         events = [schemas.TimelineEvent(**entry.to_json()) for entry in svc().timeline(found, known)]
         return schemas.TimelineOut(entity=entity_ref(found), known_at=iso(known) if known else None, events=events)
 
+    app.include_router(web_router(svc))
     return app
