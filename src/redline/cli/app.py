@@ -8,7 +8,10 @@ import click
 import typer
 
 from redline.cli.data import data_app
+from redline.cli.demo import demo
 from redline.cli.errors import UserError
+from redline.cli.serve import serve
+from redline.cli.status import lists, status, timeline
 
 app = typer.Typer(
     name="redline",
@@ -18,6 +21,11 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data_app, name="data")
+app.command("status")(status)
+app.command("timeline")(timeline)
+app.command("lists")(lists)
+app.command("demo")(demo)
+app.command("serve")(serve)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""The HTTP service (FastAPI). Thin: validate, call the layers below, return their JSON forms."""

@@ -1,0 +1,68 @@
+"""What the interfaces call: resolve a query, then answer status, timeline and list questions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from redline.model import Entity, ListId
+from redline.resolve.lookup import Candidate, IdentifierAndNameLookup, Lookup
+from redline.status.engine import StatusEngine, designation_at
+from redline.status.report import StatusReport
+from redline.status.timeline import TimelineEntry, timeline
+from redline.store.reference import ReferenceStore, bundled_store
+
+
+@dataclass
+class StatusService:
+    store: ReferenceStore
+    lookup: Lookup
+
+    @classmethod
+    def bundled(cls) -> StatusService:
+        store = bundled_store()
+        return cls(store, IdentifierAndNameLookup(store.entities()))
+
+    def resolve(self, query: str) -> tuple[Entity | None, list[str]]:
+        """The best entity for `query`, with warnings when the match is not decisive or is ambiguous."""
+        candidates: list[Candidate] = self.lookup.resolve(query)
+        if not candidates:
+            return None, []
+        best = candidates[0]
+        warnings = []
+        if len(candidates) > 1:
+            others = ", ".join(f"{c.entity.id} ({c.explanation})" for c in candidates[1:5])
+            warnings.append(f"{query!r} is ambiguous; answering for {best.entity.id}; also matched: {others}")
+        if not best.decisive:
+            warnings.append(f"matched {best.entity.name!r} by {best.explanation}: not an identifier match")
+        return best.entity, warnings
+
+    def status(self, query: str, on: datetime, known_at: datetime) -> StatusReport:
+        entity, warnings = self.resolve(query)
+        report = StatusEngine(self.store).status(entity, on, known_at, query=query)
+        if warnings:
+            report = StatusReport(
+                report.query,
+                report.on,
+                report.known_at,
+                report.entity,
+                report.entity_lists,
+                report.regimes,
+                (*warnings, *report.warnings),
+            )
+        return report
+
+    def timeline(self, entity: Entity, known_at: datetime | None = None) -> list[TimelineEntry]:
+        return timeline(self.store, entity, known_at)
+
+    def list_counts(self, on: datetime, known_at: datetime) -> dict[ListId, int]:
+        """How many entities each list holds at `on`, as known at `known_at`."""
+        counts: Counter[ListId] = Counter()
+        for entity in self.store.entities():
+            events = self.store.listings(entity.id, known_at)
+            for list_id in ListId:
+                found = designation_at([e for e in events if e.list_id is list_id], on)
+                if found.current is not None:
+                    counts[list_id] += 1
+        return {list_id: counts.get(list_id, 0) for list_id in ListId}

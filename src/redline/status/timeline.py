@@ -1,0 +1,94 @@
+"""An entity's whole history across regimes and courts, dated and sourced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from redline.model import Citation, Entity, ListingAction, iso
+from redline.status.clocks import clocks_for
+from redline.status.regimes import regime_for_list
+from redline.store.reference import ReferenceStore
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime
+    known_from: datetime
+    kind: str  # listed, corrected, removed, effective, divestment_window_ends, or a court docket kind
+    regime: str
+    list_id: str | None
+    text: str
+    sources: tuple[Citation, ...]
+    derived: bool = False  # computed by the rules rather than published
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": iso(self.at),
+            "known_from": iso(self.known_from),
+            "kind": self.kind,
+            "regime": self.regime,
+            "list": self.list_id,
+            "text": self.text,
+            "derived": self.derived,
+            "sources": [c.label() for c in self.sources],
+        }
+
+
+def timeline(store: ReferenceStore, entity: Entity, known_at: datetime | None = None) -> list[TimelineEntry]:
+    regimes = store.data.regimes
+    entries: list[TimelineEntry] = []
+    listings = store.listings(entity.id, known_at)
+    for index, event in enumerate(listings):
+        regime = regime_for_list(regimes, event.list_id)
+        # A listing's own clocks stop mattering once a correction or a removal on the same list replaces it.
+        ends = next((later.valid_from for later in listings[index + 1 :] if later.list_id == event.list_id), None)
+        entries.append(
+            TimelineEntry(
+                at=event.valid_from,
+                known_from=event.known_from,
+                kind=event.action.value,
+                regime=regime.id.value,
+                list_id=event.list_id.value,
+                text=f"{event.action.value} on {event.list_id.value} as '{event.listed_name}'"
+                + (f" ({event.note})" if event.note else ""),
+                sources=event.citations,
+            )
+        )
+        if event.action is ListingAction.REMOVED or not regime.investment_ban:
+            continue
+        clocks = clocks_for(regime, event)
+        for at, kind, text in (
+            (clocks.effective_from, "effective", "prohibitions take effect"),
+            (clocks.window_ends, "divestment_window_ends", "divestment window ends"),
+        ):
+            if at is not None and (ends is None or at < ends):
+                entries.append(
+                    TimelineEntry(
+                        at=at,
+                        known_from=event.known_from,
+                        kind=kind,
+                        regime=regime.id.value,
+                        list_id=event.list_id.value,
+                        text=f"{text} under {regime.id.value} ({clocks.rule} rule) for the listing of "
+                        f"{event.valid_from.date().isoformat()}",
+                        sources=regime.cite(clocks.rule),
+                        derived=True,
+                    )
+                )
+    for order in store.court_orders(entity.id, known_at):
+        regime = regime_for_list(regimes, order.lists[0])
+        entries.append(
+            TimelineEntry(
+                at=order.issued_at,
+                known_from=order.known_from,
+                kind=order.kind.value,
+                regime=regime.id.value,
+                list_id=order.lists[0].value,
+                text=f"{order.kind.value.replace('_', ' ')}: {order.case} ({order.court} No. {order.docket})"
+                + (f"; {order.note}" if order.note else ""),
+                sources=order.citations,
+            )
+        )
+    return sorted(entries, key=lambda entry: (entry.at, entry.kind))
