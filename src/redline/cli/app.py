@@ -7,9 +7,11 @@ import sys
 import click
 import typer
 
+from redline.cli.alerts import alerts_app, audit_app
 from redline.cli.data import data_app
 from redline.cli.demo import demo
 from redline.cli.errors import UserError
+from redline.cli.screen import screen
 from redline.cli.serve import serve
 from redline.cli.status import lists, status, timeline
 
@@ -26,6 +28,9 @@ app.command("timeline")(timeline)
 app.command("lists")(lists)
 app.command("demo")(demo)
 app.command("serve")(serve)
+app.command("screen")(screen)
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:
