@@ -53,6 +53,10 @@ class StatusService:
             )
         return report
 
+    def status_of(self, entity: Entity, on: datetime, known_at: datetime) -> StatusReport:
+        """The answer for an entity already chosen (no query to resolve)."""
+        return StatusEngine(self.store).status(entity, on, known_at, query=entity.id)
+
     def timeline(self, entity: Entity, known_at: datetime | None = None) -> list[TimelineEntry]:
         return timeline(self.store, entity, known_at)
 
