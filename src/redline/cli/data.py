@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
+from redline.cli.console import console as make_console
 from redline.sources.bundled import load_reference
 from redline.sources.check import check_duplicate_entities, check_identifiers, check_listed_entities
 from redline.sources.errors import SourceError
@@ -16,7 +16,7 @@ data_app = typer.Typer(help="Inspect and validate the bundled reference data.", 
 @data_app.command("check")
 def check() -> None:
     """Validate schema, dates, check digits, duplicates and sourcing. Exits 1 with row-level messages."""
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     try:
         data = load_reference()
     except SourceError as exc:
@@ -37,6 +37,6 @@ def check() -> None:
         f"{len(data.entities)} entities, {len(data.listings)} listing events, {len(data.court_orders)} court "
         f"orders, {len(data.citations)} sources: {len(errors)} error(s), {len(warnings)} warning(s)"
     )
-    Console(soft_wrap=True).print(summary, highlight=False)
+    make_console().print(summary, highlight=False)
     if errors:
         raise typer.Exit(1)
