@@ -7,6 +7,7 @@ import sys
 import click
 import typer
 
+from redline.cli import match as match_cli
 from redline.cli.data import data_app
 from redline.cli.errors import UserError
 
@@ -18,6 +19,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data_app, name="data")
+app.command("match")(match_cli.match)
+app.command("match-pairs")(match_cli.match_pairs)
 
 
 def main() -> None:
