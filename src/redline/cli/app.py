@@ -7,6 +7,7 @@ import sys
 import click
 import typer
 
+from redline.cli import match as match_cli
 from redline.cli.data import data_app
 from redline.cli.demo import demo
 from redline.cli.errors import UserError
@@ -26,6 +27,8 @@ app.command("timeline")(timeline)
 app.command("lists")(lists)
 app.command("demo")(demo)
 app.command("serve")(serve)
+app.command("match")(match_cli.match)
+app.command("match-pairs")(match_cli.match_pairs)
 
 
 def main() -> None:
