@@ -132,3 +132,11 @@ def test_entities_are_shared_across_lists(data: ReferenceData) -> None:
     assert lists["hikvision"] == {ListId.CCMC_1237, ListId.NS_CMIC, ListId.DOD_1260H}
     assert lists["smic"] == {ListId.CCMC_1237, ListId.NS_CMIC, ListId.DOD_1260H}
     assert lists["dji"] == {ListId.NS_CMIC, ListId.DOD_1260H}
+
+
+def test_every_low_confidence_event_says_why(data: ReferenceData) -> None:
+    low = [e for e in data.listings if e.confidence.value == "low"] + [
+        o for o in data.court_orders if o.confidence.value == "low"
+    ]
+    assert len(low) == 17  # 14 inferred 1260H removals, AMEC's complaint date, the Hesai and DJI appeal dates
+    assert all(len(event.note) > 40 for event in low)
