@@ -323,3 +323,33 @@ def list_command(
             plot_study(study, plot, title=f"{wanted.value} tranche of {day}: {len(specs)} member(s)")
     extra = {"list": wanted.value, "on_date": day.isoformat(), "market": market_name, "members": used}
     emit(study, as_json, {**extra, "skipped": skipped})
+
+
+@impact_app.command("fetch")
+def fetch_command(
+    symbols: Annotated[list[str], typer.Argument(help="Yahoo symbols, e.g. 1810.HK ^HSI.")],
+    start: Annotated[str, typer.Option("--start", help="First date, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="Last date, YYYY-MM-DD.")],
+    out: Annotated[Path, typer.Option("--out", help="The wide CSV to write.")],
+    base_url: Annotated[str, typer.Option("--base-url", help="The chart API's address.")] = "",
+    timeout: Annotated[float, typer.Option("--timeout", help="Read timeout in seconds.")] = 30.0,
+    retries: Annotated[int, typer.Option("--retries", help="Retries on errors, 429 and 5xx.")] = 3,
+) -> None:
+    """Download daily adjusted closes into a wide CSV (needs the 'fetch' extra and network access)."""
+    from datetime import date
+
+    from redline.impact.fetch import YAHOO, fetch_series, write_wide_csv
+
+    with user_errors():
+        try:
+            first, last = date.fromisoformat(start), date.fromisoformat(end)
+        except ValueError:
+            raise ImpactInputError(f"--start/--end: not a date: {start!r} or {end!r} (expected YYYY-MM-DD)") from None
+        if first > last:
+            raise ImpactInputError("--start is after --end")
+        series = [
+            fetch_series(s, first, last, base_url=base_url or YAHOO, timeout=(5.0, timeout), retries=retries)
+            for s in symbols
+        ]
+        rows = write_wide_csv(out, series)
+    Console(stderr=True).print(f"{rows} dates x {len(series)} symbol(s) written to {out}", highlight=False)
