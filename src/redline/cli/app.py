@@ -11,6 +11,7 @@ from redline.cli import match as match_cli
 from redline.cli.data import data_app
 from redline.cli.demo import demo
 from redline.cli.errors import UserError
+from redline.cli.impact import impact_app
 from redline.cli.serve import serve
 from redline.cli.status import lists, status, timeline
 
@@ -29,6 +30,7 @@ app.command("demo")(demo)
 app.command("serve")(serve)
 app.command("match")(match_cli.match)
 app.command("match-pairs")(match_cli.match_pairs)
+app.add_typer(impact_app, name="impact")
 
 
 def main() -> None:

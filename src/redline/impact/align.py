@@ -86,8 +86,9 @@ class Aligned:
 
 
 def _fail(spec: EventSpec, panel: Panel, message: str) -> ImpactInputError:
-    where = f"{spec.where}: " if spec.where else ""
-    return ImpactInputError(f"{where}{spec.security} on {spec.date}: {message}", file=panel.source)
+    """Name the event's own line when it came from a file, and the data file the problem is in."""
+    text = f"{spec.security} on {spec.date}: {message} (data: {panel.source})"
+    return ImpactInputError(f"{spec.where}: {text}" if spec.where else text)
 
 
 def align(
