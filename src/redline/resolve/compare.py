@@ -90,7 +90,10 @@ def _is_brand(
         return False
     if any(sim < 0.9 for a, _, sim in matched if a.cls is WordClass.CORE):
         return False
-    return all(t.cls is not WordClass.CORE for t in left_q) and all(t.cls is not WordClass.CORE for t in left_c)
+    if any(t.cls is WordClass.CORE for t in (*left_q, *left_c)):
+        return False
+    # "Dahua Bank" vs "Zhejiang Dahua Technology": each side adds its own line of business -> not the same firm
+    return not (any(t.cls is WordClass.GENERIC for t in left_q) and any(t.cls is WordClass.GENERIC for t in left_c))
 
 
 def _acronym(q: NameForm, c: NameForm) -> str | None:

@@ -53,7 +53,19 @@ def _singular(token: str) -> str:
     return token
 
 
+# Short forms that lists and users write for common words ("Intl", "Tech", "Grp").
+ABBREVIATIONS = {
+    "tech": "technology", "intl": "international", "int": "international", "ind": "industry", "inds": "industries",
+    "grp": "group", "elec": "electronics", "mfg": "manufacturing", "hldgs": "holdings", "hldg": "holding",
+    "svcs": "services", "svc": "service", "sys": "systems", "eng": "engineering", "engg": "engineering",
+    "natl": "national", "nat": "national", "dev": "development", "info": "information", "comm": "communications",
+    "comms": "communications", "sci": "science", "equip": "equipment", "telecomm": "telecommunications",
+    "aero": "aerospace", "invest": "investment", "mgmt": "management", "chem": "chemical", "pharma": "pharmaceutical",
+}  # fmt: skip
+
+
 def _token(text: str, cls: WordClass | None = None) -> Token:
+    text = ABBREVIATIONS.get(text, text) if cls is None else text
     cls = cls or word_class(text)
     if cls is WordClass.GENERIC:
         text = _singular(text)
@@ -106,7 +118,12 @@ def prepare(name: str, person: bool | None = None) -> list[NameForm]:
         rest, legal = split_legal_form(words) if person is not True else (words, [])
         route = "latin" if all(run.isascii() for run in runs) else "transliterated"
         return [_form(name, route, [(w, None) for w in rest], legal)]
-    return _han_forms(name, runs, person)
+    forms = _han_forms(name, runs, person)
+    latin = [run for run in runs if not is_han(run[0])]
+    if latin and len(latin) < len(runs):  # "XIAOMI CORP 小米集团": each script part is also a name on its own
+        forms += prepare(" ".join(latin), person)
+        forms += _han_forms(name, [run for run in runs if is_han(run[0])], person)
+    return forms
 
 
 def _han_forms(name: str, runs: list[str], person: bool | None) -> list[NameForm]:

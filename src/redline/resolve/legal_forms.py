@@ -13,13 +13,14 @@ from functools import lru_cache
 from importlib import resources
 
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 from redline.resolve.vocab import GENERIC_WORDS, LOCATION_WORDS, STOP_WORDS, word_set
 
 # ELF entries that are ordinary words in company names, so stripping them would lose information.
 _NOT_FORMS = word_set(
     """
-    bank business trust fund other others district embassy region society railroad series municipal canton
+    bank zoo business trust fund other others district embassy region society railroad series municipal canton
     kanton commune comune firma filial branch partnership partnerships foundation association
     """
 )
@@ -51,7 +52,8 @@ def legal_forms() -> frozenset[str]:
     for row in rows:
         form = row[0]
         for variant in (form, anyascii(form).lower()):
-            if len(variant) >= 2 and variant not in _NOT_FORMS | GENERIC_WORDS | LOCATION_WORDS | STOP_WORDS:
+            words = set(variant.split())
+            if len(variant) >= 2 and not words & (_NOT_FORMS | GENERIC_WORDS | LOCATION_WORDS | STOP_WORDS):
                 forms.add(variant)
     for group in _GROUPS.values():
         forms |= group
@@ -62,6 +64,19 @@ def form_groups(form: str) -> frozenset[str]:
     """The equivalence groups of a form; a form outside every group is its own group."""
     found = frozenset(name for name, members in _GROUPS.items() if form in members)
     return found or frozenset([form])
+
+
+_LONG_FORMS = ("corporation", "company", "limited", "incorporated")
+
+
+def _misspelt_form(token: str) -> str | None:
+    """A long legal-form word with a typo ("Corporatiion", "Coporation") is still that form."""
+    if len(token) < 6:
+        return None
+    for form in _LONG_FORMS:
+        if OSA.normalized_similarity(token, form) >= 0.8:
+            return form
+    return None
 
 
 def split_legal_form(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -77,7 +92,11 @@ def split_legal_form(tokens: list[str]) -> tuple[list[str], list[str]]:
                 del rest[-size:]
                 break
         else:
-            break
+            misspelt = _misspelt_form(rest[-1])
+            if misspelt is None:
+                break
+            found.insert(0, misspelt)
+            rest.pop()
     if len(rest) > 1 and rest[0] in _PREFIX_FORMS:
         found.insert(0, rest.pop(0))
     return rest, found

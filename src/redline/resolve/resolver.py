@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redline.model import Entity, Identifier
+from redline.model.records import SourceRecord
 from redline.resolve.compare import NameScore, compare
 from redline.resolve.forms import NameForm, prepare
 from redline.resolve.identifiers import IdKey, keys_of, parse_query
@@ -48,6 +49,24 @@ class Record:
     @classmethod
     def from_entity(cls, entity: Entity, lists: Iterable[str] = ()) -> Record:
         return cls(entity.id, entity.name, entity.schema, entity.all_names(), tuple(lists), entity.identifiers)
+
+    @classmethod
+    def from_source_record(cls, record: SourceRecord, list_label: str, prefix: str = "") -> Record:
+        """A record from an imported list file; weak aliases (OFAC weak a.k.a., UN "Low") are not matched on."""
+        names = tuple(dict.fromkeys([record.name, *(n.text for n in record.names if not n.weak)]))
+        births: list[str] = []
+        for day in record.birth_dates():
+            if day.earliest and day.latest and day.earliest == day.latest:
+                births.append(day.earliest.isoformat())
+            elif day.earliest and day.latest:
+                births += [
+                    str(year) for year in range(day.earliest.year, min(day.latest.year, day.earliest.year + 12) + 1)
+                ]
+        identifiers = tuple(i.as_identifier() for i in record.identifiers)
+        lists = tuple(dict.fromkeys([list_label, *record.lists]))
+        return cls(
+            prefix + record.source_id, record.name, record.schema.value, names, lists, identifiers, tuple(births)
+        )
 
 
 @dataclass(frozen=True, slots=True)
