@@ -227,7 +227,10 @@ def entity_command(
         if column is None:
             column = panel.names[0] if len(panel.names) == 1 else None
             if column is None:
-                column, _ = match_column(panel.names, entity.id, traded_tickers(store, entity))
+                column, matched_exchange = match_column(panel.names, entity.id, traded_tickers(store, entity))
+                if exchange is None and matched_exchange:
+                    # The matched ticker's exchange is where this price series trades.
+                    place = entity_exchange(entity, matched_exchange)
             if not column:
                 raise ImpactInputError(
                     f"no column of {prices} matches {entity.id}'s tickers; give --column", file=prices, line=1

@@ -117,13 +117,18 @@ def entity_events(store: ReferenceStore, entity_id: str) -> list[TimelineEvent]:
 
 
 def entity_exchange(entity: Entity, code: str | None) -> Exchange:
-    """The exchange named by `code`, else the first exchange among the entity's tickers."""
+    """The exchange named by `code`, else the entity's home market: the first of its tickers on a known exchange,
+    US tickers last for a non-US company (an OTC line such as XIACF trades after the home market has reacted)."""
     if code:
         try:
             return EXCHANGES[code.upper()]
         except KeyError:
             raise ImpactInputError(f"unknown exchange {code!r}; known: {', '.join(EXCHANGES)}") from None
-    for ident in entity.identifiers_of(IdScheme.TICKER):
+    tickers = sorted(
+        entity.identifiers_of(IdScheme.TICKER),
+        key=lambda ident: (ident.exchange or "").upper() == "US" and (entity.country or "").lower() != "us",
+    )
+    for ident in tickers:
         if ident.exchange and ident.exchange.upper() in EXCHANGES:
             return EXCHANGES[ident.exchange.upper()]
     raise ImpactInputError(f"{entity.id} has no ticker on a known exchange: give --exchange HK|US|CN")
