@@ -2,41 +2,63 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from redline.cli.console import console as make_console
 from redline.sources.bundled import load_reference
-from redline.sources.check import check_duplicate_entities, check_identifiers, check_listed_entities
-from redline.sources.errors import SourceError
+from redline.sources.check import (
+    check_duplicate_entities,
+    check_event_times,
+    check_identifiers,
+    check_listed_entities,
+    check_listed_names,
+    check_relations,
+)
+from redline.sources.errors import RowProblem, SourceError
 from redline.status.consistency import check_stated_dates
 
 data_app = typer.Typer(help="Inspect and validate the bundled reference data.", no_args_is_help=True)
 
 
+def _print(console: Console, label: str, problem: RowProblem) -> None:
+    # escape(): "[value]" in a message is a field name, not Rich markup.
+    console.print(f"{label} {escape(str(problem))}", highlight=False)
+
+
 @data_app.command("check")
-def check() -> None:
+def check(
+    directory: Annotated[
+        Path | None, typer.Option("--dir", hidden=True, help="Check a copy of the data files instead.")
+    ] = None,
+) -> None:
     """Validate schema, dates, check digits, duplicates and sourcing. Exits 1 with row-level messages."""
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     try:
-        data = load_reference()
+        data = load_reference(directory)
     except SourceError as exc:
         for problem in exc.problems:
-            console.print(f"[red]error[/red] {problem}", highlight=False)
+            _print(console, "[red]error[/red]", problem)
         console.print(f"{len(exc.problems)} problem(s): the bundled data does not load")
         raise typer.Exit(1) from None
     errors, warnings = check_identifiers(data)
-    errors += check_duplicate_entities(data) + check_listed_entities(data)
+    errors += check_duplicate_entities(data) + check_listed_entities(data) + check_listed_names(data)
+    errors += check_relations(data) + check_event_times(data)
     stated_errors, stated_warnings = check_stated_dates(data)
     errors += stated_errors
     warnings += stated_warnings
     for problem in warnings:
-        console.print(f"[yellow]warning[/yellow] {problem}", highlight=False)
+        _print(console, "[yellow]warning[/yellow]", problem)
     for problem in errors:
-        console.print(f"[red]error[/red] {problem}", highlight=False)
+        _print(console, "[red]error[/red]", problem)
     summary = (
         f"{len(data.entities)} entities, {len(data.listings)} listing events, {len(data.court_orders)} court "
         f"orders, {len(data.citations)} sources: {len(errors)} error(s), {len(warnings)} warning(s)"
     )
-    Console(soft_wrap=True).print(summary, highlight=False)
+    make_console().print(summary, highlight=False)
     if errors:
         raise typer.Exit(1)

@@ -38,6 +38,14 @@ class IdScheme(StrEnum):
     FIGI = "figi"
     TICKER = "ticker"
     USCC = "uscc"  # PRC Unified Social Credit Code
+    # Identifiers official lists print for people, vessels and non-listed companies (see model/records.py).
+    PASSPORT = "passport"
+    NATIONAL_ID = "national_id"
+    TAX_ID = "tax_id"
+    REGISTRATION = "registration"  # company or business registration number
+    SWIFT_BIC = "swift_bic"
+    IMO = "imo"  # IMO ship or company number
+    OTHER = "other"  # any other printed identifier; `RecordIdentifier.label` says what
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,15 @@ import re
 from collections import defaultdict
 
 from stdnum import cusip, isin, lei
+from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
-from redline.model import IdScheme
+from redline.model import IdScheme, ListingAction, RelationKind
 from redline.sources.bundled import ReferenceData
 from redline.sources.errors import RowProblem
 
-_VALIDATORS = {IdScheme.ISIN: isin, IdScheme.LEI: lei, IdScheme.CUSIP: cusip}
-_USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# The PRC Unified Social Credit Code (GB 32100-2015) carries a mod-31 check character; stdnum.cn.uscc checks it.
+_VALIDATORS = {IdScheme.ISIN: isin, IdScheme.LEI: lei, IdScheme.CUSIP: cusip, IdScheme.USCC: uscc}
 _KNOWN_BAD = "published with a bad check digit"  # the note that lets an as-published typo stand, flagged
 
 
@@ -37,8 +38,6 @@ def check_identifiers(data: ReferenceData) -> tuple[list[RowProblem], list[RowPr
                     warnings.append(problem)
                 else:
                     errors.append(problem)
-        if ident.scheme is IdScheme.USCC and not _USCC.match(ident.value):
-            errors.append(RowProblem(row.file, row.line, "value", f"{ident.label()}: not an 18-character USCC"))
         key = (ident.scheme, ident.value.upper(), ident.exchange)
         other = owners.setdefault(key, entity_id)
         if other != entity_id:
@@ -66,3 +65,74 @@ def check_listed_entities(data: ReferenceData) -> list[RowProblem]:
         for entity_id in data.entities
         if entity_id not in listed
     ]
+
+
+def check_listed_names(data: ReferenceData) -> list[RowProblem]:
+    """The same listed name on two entities means one legal person was entered twice (e.g. once per list)."""
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for event in data.listings:
+        by_name[_normal_name(event.listed_name)].add(event.entity_id)
+    problems = []
+    for name, ids in by_name.items():
+        if len(ids) > 1:
+            rows = [data.stated_rows[e.id] for e in data.listings if e.entity_id in ids]
+            first = min(rows, key=lambda row: row.line)
+            problems.append(
+                RowProblem(
+                    first.file,
+                    first.line,
+                    "listed_name",
+                    f"entities {', '.join(sorted(ids))} share the listed name {name!r}",
+                )
+            )
+    return problems
+
+
+def check_relations(data: ReferenceData) -> list[RowProblem]:
+    """subsidiary_of must not point at the entity itself nor loop back to it."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for entity in data.entities.values():
+        for relation in entity.relations:
+            if relation.kind is RelationKind.SUBSIDIARY_OF:
+                parents[entity.id].add(relation.target_id)
+    problems = []
+    for start in sorted(parents):
+        seen: set[str] = set()
+        frontier = set(parents[start])
+        while frontier:
+            if start in frontier:
+                problems.append(
+                    RowProblem("relations.csv", None, "target_id", f"{start!r} is its own (indirect) parent")
+                )
+                break
+            seen |= frontier
+            frontier = {p for node in frontier for p in parents.get(node, ())} - seen
+    return problems
+
+
+def check_event_times(data: ReferenceData) -> list[RowProblem]:
+    """A removal must follow a listing on the same list; no fact may be public before every source it cites."""
+    problems = []
+    listed: set[tuple[str, str]] = set()
+    for event in sorted(data.listings, key=lambda e: (e.valid_from, e.known_from)):
+        row = data.stated_rows[event.id]
+        key = (event.entity_id, event.list_id.value)
+        if event.action is ListingAction.REMOVED and key not in listed:
+            problems.append(
+                RowProblem(row.file, row.line, "action", f"removal of {event.entity_id!r} before any listing")
+            )
+        listed.add(key)
+    rows = [(p.row, p.published, p.citations) for facts in data.provenance.values() for p in facts]
+    rows += [(data.stated_rows[e.id], e.known_from, e.citations) for e in data.listings]
+    for row, published, citations in rows:
+        # A row may cite a later document that repeats the fact (OFAC's 2025 list file), but at least one of its
+        # sources must already have been public when we say the fact became known.
+        oldest = min(citation.published for citation in citations)
+        if published.date() < oldest.date():
+            column = "known_from" if row.file == "listings.csv" else "published"
+            problems.append(
+                RowProblem(
+                    row.file, row.line, column, f"public {published.date()} but its oldest source is of {oldest.date()}"
+                )
+            )
+    return problems

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from redline.model import Entity, ListId
-from redline.resolve.lookup import Candidate, IdentifierAndNameLookup, Lookup
+from redline.resolve.lookup import EntityLookup
+from redline.resolve.resolver import QueryError
 from redline.status.engine import StatusEngine, designation_at
 from redline.status.report import StatusReport
 from redline.status.timeline import TimelineEntry, timeline
@@ -17,25 +18,32 @@ from redline.store.reference import ReferenceStore, bundled_store
 @dataclass
 class StatusService:
     store: ReferenceStore
-    lookup: Lookup
+    lookup: EntityLookup
 
     @classmethod
     def bundled(cls) -> StatusService:
         store = bundled_store()
-        return cls(store, IdentifierAndNameLookup(store.entities()))
+        lists = {entity.id: [x.value for x in store.lists_of(entity.id)] for entity in store.entities()}
+        return cls(store, EntityLookup.over(store.entities(), lists))
 
     def resolve(self, query: str) -> tuple[Entity | None, list[str]]:
         """The best entity for `query`, with warnings when the match is not decisive or is ambiguous."""
-        candidates: list[Candidate] = self.lookup.resolve(query)
-        if not candidates:
-            return None, []
-        best = candidates[0]
+        try:
+            candidates = self.lookup.resolve(query, limit=5)
+        except QueryError as exc:
+            return None, [str(exc)]
+        matched = [c for c in candidates if c.match]
+        if not matched:
+            leads = ", ".join(f"{c.entity.name} ({c.score:.2f}: {c.explanation})" for c in candidates[:3])
+            return None, [f"possible matches below the threshold, for review: {leads}"] if leads else []
+        best = matched[0]
         warnings = []
-        if len(candidates) > 1:
-            others = ", ".join(f"{c.entity.id} ({c.explanation})" for c in candidates[1:5])
-            warnings.append(f"{query!r} is ambiguous; answering for {best.entity.id}; also matched: {others}")
         if not best.decisive:
-            warnings.append(f"matched {best.entity.name!r} by {best.explanation}: not an identifier match")
+            warnings.append(f"matched {best.entity.name!r} by name ({best.score:.2f}: {best.explanation})")
+            close = [c for c in matched[1:] if not c.decisive and best.score - c.score < 0.05]
+            if close:
+                others = ", ".join(f"{c.entity.id} ({c.score:.2f})" for c in close)
+                warnings.append(f"{query!r} is ambiguous; answering for {best.entity.id}; also close: {others}")
         return best.entity, warnings
 
     def status(self, query: str, on: datetime, known_at: datetime) -> StatusReport:
@@ -52,6 +60,10 @@ class StatusService:
                 (*warnings, *report.warnings),
             )
         return report
+
+    def status_of(self, entity: Entity, on: datetime, known_at: datetime) -> StatusReport:
+        """The answer for an entity already chosen (no query to resolve)."""
+        return StatusEngine(self.store).status(entity, on, known_at, query=entity.id)
 
     def timeline(self, entity: Entity, known_at: datetime | None = None) -> list[TimelineEntry]:
         return timeline(self.store, entity, known_at)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 
-from redline.model import CourtOrder, Entity, ListId, ListingEvent
+from redline.model import CourtOrder, Entity, ListId, ListingAction, ListingEvent
 from redline.sources.bundled import ReferenceData, load_reference
 
 
@@ -18,7 +18,8 @@ class ReferenceStore:
     def __init__(self, data: ReferenceData) -> None:
         self.data = data
         self._listings: dict[str, list[ListingEvent]] = {}
-        for event in sorted(data.listings, key=lambda e: (e.valid_from, e.known_from)):
+        # At the same instant a removal comes before a (re)listing: DoD removed and relisted Hesai on 2024-10-29.
+        for event in sorted(data.listings, key=lambda e: (e.valid_from, e.action is not ListingAction.REMOVED)):
             self._listings.setdefault(event.entity_id, []).append(event)
         self._orders: dict[str, list[CourtOrder]] = {}
         for order in sorted(data.court_orders, key=lambda o: o.issued_at):

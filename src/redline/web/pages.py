@@ -63,7 +63,7 @@ def web_router(service: Any) -> APIRouter:
         now = datetime.now(UTC)
         entries = svc().timeline(entity)
         regimes = [regime.value for regime in store.data.regimes]
-        report = svc().status(entity.id, now, now).to_json()
+        report = svc().status_of(entity, now, now).to_json()
         events = [
             {
                 "when": _local(e.at),

@@ -1,0 +1,284 @@
+"""One event study: align, fit, abnormal returns, CAR and BHAR per event, and the cross-sectional tests.
+
+`run_study` returns a `Study`; `Study.to_json()` is the stable JSON form documented in docs/impact.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from redline.impact.align import Aligned, DayZeroRule, EventSpec, Window, align
+from redline.impact.models import Fit, ModelName, fit
+from redline.impact.panel import Panel, ReturnKind
+from redline.impact.statistics import CATALOGUE, CrossSection, Outcome, TestInputs
+
+
+@dataclass(frozen=True)
+class StudyOptions:
+    model: ModelName
+    estimation: Window
+    windows: tuple[Window, ...]
+    rule: DayZeroRule = DayZeroRule.NEXT
+    # Var(AR) = sigma^2 (1 + x'(X'X)^-1 x): the parameters are estimated, so the prediction error is larger
+    # than sigma^2 (MacKinlay 1997, eq. 7; Patell 1976). Off: Var(AR) = sigma^2.
+    forecast_correction: bool = True
+    min_estimation: int | None = None  # None: every day of the estimation window must have an observation
+    estudy2_compat: bool = False  # reproduce estudy2's published numbers, quirks included (docs/impact.md)
+
+
+@dataclass(frozen=True)
+class Study:
+    options: StudyOptions
+    panel_kind: ReturnKind
+    aligned: Aligned
+    fit: Fit
+    variance: np.ndarray  # (N, W) Var(AR)
+    cars: np.ndarray  # (N, n_windows)
+    car_se: np.ndarray
+    bhar: np.ndarray
+    bhar_se: np.ndarray
+    daily: dict[str, Outcome]
+    window_tests: list[dict[str, Outcome]]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def day_offsets(self) -> np.ndarray:
+        return np.asarray(self.aligned.offsets[self.aligned.span])
+
+    def window_days(self, window: Window) -> np.ndarray:
+        days = self.day_offsets
+        return np.asarray((days >= window.start) & (days <= window.end))
+
+    def to_json(self) -> dict[str, Any]:
+        return study_json(self)
+
+
+def run_study(panel: Panel, events: Sequence[EventSpec], options: StudyOptions) -> Study:
+    aligned = align(
+        panel,
+        events,
+        regressors=options.model.regressors,
+        estimation=options.estimation,
+        windows=options.windows,
+        rule=options.rule,
+        min_estimation=options.min_estimation,
+    )
+    fitted = fit(options.model, aligned, sigma_ddof_one=options.estudy2_compat)
+    n = aligned.n.astype(float)
+    compat_market = options.estudy2_compat and options.model is ModelName.MARKET and aligned.market_moments is not None
+    if compat_market:
+        # estudy2 takes the market's mean and spread over the market's own estimation window (SPEC, Patell row).
+        assert aligned.market_moments is not None
+        m, ss = aligned.market_moments[:, 0:1], aligned.market_moments[:, 1:2]
+        excess = (aligned.x[:, :, 0] - m) ** 2 / ss
+        leverage = 1 / n[:, None] + excess
+    else:
+        leverage = fitted.leverage
+    factor = 1 + leverage if options.forecast_correction else np.ones_like(leverage)
+    variance = fitted.sigma2[:, None] * factor
+    sar = fitted.ar / np.sqrt(variance)
+
+    span_days = aligned.offsets[aligned.span]
+    cars, car_se, bhar, bhar_se = [], [], [], []
+    for window in options.windows:
+        cols = (aligned.offsets >= window.start) & (aligned.offsets <= window.end)
+        t_len = int(cols.sum())
+        car = np.nansum(fitted.ar[:, cols], axis=1)
+        if not options.forecast_correction:
+            kernel = np.full(n.shape, float(t_len))
+        elif compat_market:
+            assert aligned.market_moments is not None
+            dev = (aligned.x[:, cols, 0] - aligned.market_moments[:, 0:1]).sum(axis=1)
+            kernel = t_len + t_len**2 / n + dev**2 / aligned.market_moments[:, 1]
+        elif fitted.design.shape[2]:
+            s = fitted.design[:, cols, :].sum(axis=1)
+            kernel = t_len + np.einsum("np,npq,nq->n", s, fitted.xtx_inv, s)
+        else:
+            kernel = np.full(n.shape, float(t_len))
+        cars.append(car)
+        car_se.append(np.sqrt(fitted.sigma2 * kernel))
+        b, b_se = _bhar(aligned.total[:, cols], fitted.ar[:, cols], variance[:, cols], panel.kind)
+        bhar.append(b)
+        bhar_se.append(b_se)
+
+    # Lamb's forecast-error term beyond 1 + 1/mean(L): the market's squared deviation term, averaged over events.
+    lamb_c = _column_mean(excess) if compat_market else _column_mean(leverage) - 1 / float(n.mean())
+    inputs = TestInputs(
+        ar=fitted.ar,
+        est=aligned.est,
+        span=aligned.span,
+        sigma2=fitted.sigma2,
+        n=aligned.n,
+        sar=sar,
+        patell_df=n - options.model.dof_used,
+        lamb_c=lamb_c,
+        estudy2_compat=options.estudy2_compat,
+    )
+    cross = CrossSection(inputs)
+    daily = cross.daily()
+    window_tests = []
+    for k, window in enumerate(options.windows):
+        days = (span_days >= window.start) & (span_days <= window.end)
+        window_tests.append(cross.window(days, cars[k], cars[k] / car_se[k], daily))
+    return Study(
+        options, panel.kind, aligned, fitted, variance,
+        np.stack(cars, axis=1), np.stack(car_se, axis=1), np.stack(bhar, axis=1), np.stack(bhar_se, axis=1),
+        daily, window_tests, {"r_bar": cross.r_bar, "p_hat": cross.p_hat, "sd_aar_est": cross.sd_aar_est},
+    )  # fmt: skip
+
+
+def _column_mean(values: np.ndarray) -> np.ndarray:
+    present = np.isfinite(values)
+    count = present.sum(axis=0)
+    total = np.where(present, values, 0.0).sum(axis=0)
+    return np.asarray(np.divide(total, count, out=np.full(total.shape, np.nan), where=count > 0))
+
+
+def _bhar(total: np.ndarray, ar: np.ndarray, variance: np.ndarray, kind: ReturnKind) -> tuple[np.ndarray, ...]:
+    """Buy-and-hold abnormal return: compounded return minus compounded normal return.
+
+    Its standard error is the delta-method one: d BHAR / d AR_t = prod(1 + R) / (1 + R_t).
+    """
+    simple = np.expm1(total) if kind is ReturnKind.LOG else total
+    normal = np.expm1(total - ar) if kind is ReturnKind.LOG else total - ar
+    grown = np.prod(1 + simple, axis=1)
+    bhar = grown - np.prod(1 + normal, axis=1)
+    gradient = grown[:, None] / (1 + simple)
+    if kind is ReturnKind.LOG:
+        gradient = gradient * (1 + simple)
+    return bhar, np.sqrt((gradient**2 * variance).sum(axis=1))
+
+
+def _num(value: Any) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def _date(value: np.datetime64) -> str | None:
+    return None if np.isnat(value) else str(value.astype("datetime64[D]"))
+
+
+def _tests(results: dict[str, Outcome], index: int | None = None) -> dict[str, dict[str, float | None]]:
+    out = {}
+    for name, outcome in results.items():
+        stat = outcome.stat if index is None else outcome.stat[index]
+        p = outcome.p if index is None else outcome.p[index]
+        out[name] = {"stat": _num(stat), "p": _num(p)}
+    return out
+
+
+def study_json(study: Study) -> dict[str, Any]:
+    opts, al, ft = study.options, study.aligned, study.fit
+    df = ft.df
+    span_cols = np.flatnonzero(al.span)
+    est_cols = np.flatnonzero((al.offsets >= opts.estimation.start) & (al.offsets <= opts.estimation.end))
+    se = np.sqrt(study.variance)
+    events = []
+    for i in range(len(al.securities)):
+        est_dates = al.dates[i, est_cols][al.est[i, est_cols]]
+        ars = []
+        for c in span_cols:
+            t = ft.ar[i, c] / se[i, c]
+            ars.append(
+                {
+                    "day": int(al.offsets[c]),
+                    "date": _date(al.dates[i, c]),
+                    "ar": _num(ft.ar[i, c]),
+                    "se": _num(se[i, c]),
+                    "t": _num(t),
+                }
+            )
+        cars = []
+        for k, window in enumerate(opts.windows):
+            t = study.cars[i, k] / study.car_se[i, k]
+            bt = study.bhar[i, k] / study.bhar_se[i, k]
+            cars.append(
+                {
+                    "window": [window.start, window.end],
+                    "car": _num(study.cars[i, k]),
+                    "se": _num(study.car_se[i, k]),
+                    "t": _num(t),
+                    "p": _num(2 * stats.t.sf(abs(t), df[i])),
+                    "bhar": _num(study.bhar[i, k]),
+                    "bhar_se": _num(study.bhar_se[i, k]),
+                    "bhar_t": _num(bt),
+                    "bhar_p": _num(2 * stats.t.sf(abs(bt), df[i])),
+                }
+            )
+        events.append(
+            {
+                "security": al.securities[i],
+                "event_date": al.event_dates[i].isoformat(),
+                "day0": _date(al.day0[i]),
+                "estimation": {
+                    "n": int(al.n[i]),
+                    "params": {name: _num(ft.params[i, j]) for j, name in enumerate(opts.model.param_names)},
+                    "sigma": _num(math.sqrt(ft.sigma2[i])),
+                    "df": int(df[i]),
+                    "window": [opts.estimation.start, opts.estimation.end],
+                    "first_date": _date(est_dates[0]) if est_dates.size else None,
+                    "last_date": _date(est_dates[-1]) if est_dates.size else None,
+                },
+                "abnormal_returns": ars,
+                "cars": cars,
+            }
+        )
+    days_out = []
+    caar = 0.0
+    aar_all = np.nanmean(ft.ar[:, span_cols], axis=0) if span_cols.size else np.zeros(0)
+    counts = np.isfinite(ft.ar[:, span_cols]).sum(axis=0)
+    for d, c in enumerate(span_cols):
+        caar += float(aar_all[d])
+        days_out.append(
+            {
+                "day": int(al.offsets[c]),
+                "n": int(counts[d]),
+                "aar": _num(aar_all[d]),
+                "caar": _num(caar),
+                "tests": _tests(study.daily, d),
+            }
+        )
+    windows_out = []
+    for k, window in enumerate(opts.windows):
+        days = study.window_days(window)
+        windows_out.append(
+            {
+                "window": [window.start, window.end],
+                "n": int(np.isfinite(study.cars[:, k]).sum()),
+                "caar": _num(np.nanmean(study.cars[:, k])),
+                "mean_aar": _num(np.mean(aar_all[days])),
+                "mean_bhar": _num(np.nanmean(study.bhar[:, k])),
+                "tests": _tests(study.window_tests[k]),
+            }
+        )
+    used = set(study.daily)
+    return {
+        "model": opts.model.value,
+        "options": {
+            "estimation": [opts.estimation.start, opts.estimation.end],
+            "windows": [[w.start, w.end] for w in opts.windows],
+            "day0_rule": opts.rule.value,
+            "forecast_correction": opts.forecast_correction,
+            "min_estimation": opts.min_estimation if opts.min_estimation is not None else opts.estimation.length,
+            "estudy2_compat": opts.estudy2_compat,
+            "returns": study.panel_kind.value,
+        },
+        "events": events,
+        "aggregate": {
+            "days": days_out,
+            "windows": windows_out,
+            "tests": {
+                name: {"description": desc, "reference": ref, "null": null}
+                for name, (desc, ref, null) in CATALOGUE.items()
+                if name in used
+            },
+            "mean_pairwise_correlation": _num(study.extra["r_bar"]),
+            "p_hat": _num(study.extra["p_hat"]),
+        },
+    }

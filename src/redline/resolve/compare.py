@@ -1,0 +1,156 @@
+"""Scoring one prepared name against another: token alignment, compact strings, brand, acronym, legal form.
+
+Each comparison returns a score in [0, 1] and the features behind it. Token weights follow word classes:
+a distinctive word counts fully, generic words (technology, group) a third, locations a quarter, so
+"Hikvision" meets "Hangzhou Hikvision Digital Technology" and "Agricultural Bank of China" stays away from
+"Industrial and Commercial Bank of China". Words left over on the list side cost half as much as words
+left over in the query: list names are often longer legal names of what the user typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from redline.resolve.forms import NameForm, Token
+from redline.resolve.legal_forms import forms_agree
+from redline.resolve.vocab import WordClass
+
+WEIGHTS = {WordClass.CORE: 1.0, WordClass.GENERIC: 0.35, WordClass.LOCATION: 0.25, WordClass.STOP: 0.05}
+LIST_SIDE_UNMATCHED = 0.5
+TOKEN_FLOOR = 0.65  # below this two words are different words
+COMPACT_FLOOR = 0.88  # whole-string similarity only counts when nearly identical
+BRAND_SCORE = 0.9
+TRANSLIT_SCORE = 0.9
+ACRONYM_SCORE = 0.88
+NAME_SCALE = 0.97  # a perfect name leaves room for the legal-form signal (+/- 0.03)
+LEGAL_BONUS = 0.03
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    score: float
+    features: tuple[str, ...]
+
+
+def token_similarity(a: Token, b: Token) -> float:
+    if a.text == b.text:
+        return 1.0
+    if len(a.text) == 1 or len(b.text) == 1:  # an initial meets the word it abbreviates
+        return 0.8 if a.text[0] == b.text[0] else 0.0
+    sim = OSA.normalized_similarity(a.text, b.text)
+    if a.key == b.key and len(a.key) >= 3:
+        sim = max(sim, 0.85)  # transliteration variants: Mohammed/Muhammad, Jeong/Jong
+    return sim
+
+
+def _weight(token: Token, promote: bool) -> float:
+    if promote and token.cls in (WordClass.GENERIC, WordClass.LOCATION):
+        return 1.0  # a name made only of common words must be compared on them
+    return WEIGHTS[token.cls]
+
+
+def _align(q: NameForm, c: NameForm) -> tuple[float, list[tuple[Token, Token, float]], list[Token], list[Token]]:
+    pairs = []
+    for i, a in enumerate(q.tokens):
+        for j, b in enumerate(c.tokens):
+            sim = token_similarity(a, b)
+            if sim >= TOKEN_FLOOR:
+                pairs.append((sim, i, j))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    matched: list[tuple[Token, Token, float]] = []
+    for sim, i, j in pairs:
+        if i not in used_q and j not in used_c:
+            used_q.add(i)
+            used_c.add(j)
+            matched.append((q.tokens[i], c.tokens[j], sim))
+    promote_q, promote_c = not q.has_core, not c.has_core
+    hit = miss_q = miss_c = 0.0
+    for a, b, sim in matched:
+        wa, wb = _weight(a, promote_q), _weight(b, promote_c)
+        hit += sim * (wa + wb) / 2
+        miss_q += (1 - sim) * wa
+        miss_c += (1 - sim) * wb
+    left_q = [t for i, t in enumerate(q.tokens) if i not in used_q]
+    left_c = [t for j, t in enumerate(c.tokens) if j not in used_c]
+    miss_q += sum(_weight(t, promote_q) for t in left_q)
+    miss_c += sum(_weight(t, promote_c) for t in left_c)
+    total = hit + miss_q + LIST_SIDE_UNMATCHED * miss_c
+    return (hit / total if total else 0.0), matched, left_q, left_c
+
+
+def _is_brand(
+    q: NameForm, c: NameForm, matched: list[tuple[Token, Token, float]], left_q: list[Token], left_c: list[Token]
+) -> bool:
+    """One name is the other's distinctive words plus only generic words, locations and legal form."""
+    if not (q.has_core and c.has_core) or not matched:
+        return False
+    if any(sim < 0.9 for a, _, sim in matched if a.cls is WordClass.CORE):
+        return False
+    if any(t.cls is WordClass.CORE for t in (*left_q, *left_c)):
+        return False
+    # "Dahua Bank" vs "Zhejiang Dahua Technology": each side adds its own line of business -> not the same firm
+    return not (any(t.cls is WordClass.GENERIC for t in left_q) and any(t.cls is WordClass.GENERIC for t in left_c))
+
+
+def _acronym(q: NameForm, c: NameForm) -> str | None:
+    if len(q.tokens) == 1 and q.compact in c.acronyms:
+        return f"acronym: {q.compact.upper()} = initials of {c.name!r}"
+    if len(c.tokens) == 1 and c.compact in q.acronyms:
+        return f"acronym: {c.compact.upper()} = initials of {q.name!r}"
+    return None
+
+
+def compare(q: NameForm, c: NameForm) -> NameScore:
+    """Score query form `q` against list form `c`, with the features that produced it."""
+    features: list[str] = []
+    if q.compact and q.compact == c.compact:
+        best, features = 1.0, ["same name after normalisation"]
+    else:
+        best, matched, left_q, left_c = _align(q, c)
+        if matched:
+            features.append("words: " + ", ".join(f"{a.text}~{b.text} {sim:.2f}" for a, b, sim in matched))
+        if left_q:
+            features.append("query only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_q))
+        if left_c:
+            features.append("list only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_c))
+        if len(q.compact) >= 4 and len(c.compact) >= 4:
+            compact = max(
+                OSA.normalized_similarity(q.compact, c.compact),
+                OSA.normalized_similarity(_sorted_compact(q), _sorted_compact(c)),
+            )
+            if compact >= COMPACT_FLOOR and compact > best:
+                best = compact
+                features.append(f"spelling without word breaks {compact:.2f}")
+            elif best < TRANSLIT_SCORE and len(q.compact_key) >= 4 and q.compact_key == c.compact_key:
+                best = TRANSLIT_SCORE
+                features.append("transliteration variant (same sound key)")
+        if best < BRAND_SCORE and _is_brand(q, c, matched, left_q, left_c):
+            best = BRAND_SCORE
+            features.append("brand: the same distinctive words, the rest generic or a place")
+        acronym = _acronym(q, c) if best < ACRONYM_SCORE else None
+        if acronym:
+            best = ACRONYM_SCORE
+            features.append(acronym)
+    score = best * NAME_SCALE
+    agree = forms_agree(list(q.legal), list(c.legal))
+    if agree is True or (agree is None and not q.legal and not c.legal):
+        score += LEGAL_BONUS
+        if q.legal:
+            features.append(f"legal form: {' '.join(q.legal)} = {' '.join(c.legal)}")
+    elif agree is False:
+        score -= LEGAL_BONUS
+        features.append(f"legal form differs: {' '.join(q.legal)} / {' '.join(c.legal)}")
+    if c.route != "latin" or q.route != "latin":
+        features.append(f"via {q.route} query / {c.route} list form")
+    if score > c.cap or score > q.cap:
+        score = min(c.cap, q.cap)
+        features.append("dictionary gloss: a lead for review, capped below the match threshold")
+    return NameScore(max(0.0, min(1.0, score)), tuple(features))
+
+
+def _sorted_compact(form: NameForm) -> str:
+    return "".join(sorted(t.text for t in form.tokens if t.cls is not WordClass.STOP))

@@ -1,0 +1,156 @@
+"""A name prepared for comparison: Latin tokens with word classes, legal forms, compact string, acronyms.
+
+One name can give several forms: a Han name is read as romanised company words, as a personal name and
+through dictionary glosses; the best-scoring form wins and the explanation names the route taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from anyascii import anyascii
+
+from redline.resolve import chinese
+from redline.resolve.legal_forms import split_legal_form
+from redline.resolve.text import fold, is_han, is_hangul, loose, split_runs
+from redline.resolve.vocab import KOREAN_SURNAMES, WordClass, word_class
+
+MAX_TOKENS = 24  # a longer name is text, not a name; its head is enough to find candidates
+GLOSS_CAP = 0.65  # a dictionary gloss is a lead for review, never a match on its own
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    cls: WordClass
+    key: str  # transliteration-tolerant key (`text.loose`)
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    name: str  # the name as given
+    route: str  # latin | transliterated | pinyin | pinyin-person | gloss
+    tokens: tuple[Token, ...]
+    legal: tuple[str, ...]
+    compact: str  # non-stop tokens joined, for token-boundary noise ("Hik Vision", "AREFULLAHA REF")
+    acronyms: frozenset[str]
+    cap: float = 1.0
+
+    @property
+    def compact_key(self) -> str:
+        return "".join(t.key for t in self.tokens if t.cls is not WordClass.STOP)
+
+    @property
+    def has_core(self) -> bool:
+        return any(t.cls is WordClass.CORE for t in self.tokens)
+
+
+def _singular(token: str) -> str:
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith("s") and not token.endswith("ss") and len(token) > 3:
+        return token[:-1]
+    return token
+
+
+# Short forms that lists and users write for common words ("Intl", "Tech", "Grp").
+ABBREVIATIONS = {
+    "tech": "technology", "intl": "international", "int": "international", "ind": "industry", "inds": "industries",
+    "grp": "group", "elec": "electronics", "mfg": "manufacturing", "hldgs": "holdings", "hldg": "holding",
+    "svcs": "services", "svc": "service", "sys": "systems", "eng": "engineering", "engg": "engineering",
+    "natl": "national", "nat": "national", "dev": "development", "info": "information", "comm": "communications",
+    "comms": "communications", "sci": "science", "equip": "equipment", "telecomm": "telecommunications",
+    "aero": "aerospace", "invest": "investment", "mgmt": "management", "chem": "chemical", "pharma": "pharmaceutical",
+}  # fmt: skip
+
+
+def _token(text: str, cls: WordClass | None = None) -> Token:
+    text = ABBREVIATIONS.get(text, text) if cls is None else text
+    cls = cls or word_class(text)
+    if cls is WordClass.GENERIC:
+        text = _singular(text)
+    return Token(text, cls, loose(text))
+
+
+def _latin_words(word: str) -> list[str]:
+    """Romanise a non-Han word: Hangul syllable by syllable, anything else through anyascii."""
+    if word.isascii():
+        return [word]
+    if any(is_hangul(ch) for ch in word):
+        syllables = [anyascii(ch).lower() for ch in word]
+        if 2 <= len(word) <= 4 and word[0] in KOREAN_SURNAMES:
+            return [KOREAN_SURNAMES[word[0]], "".join(syllables[1:])]
+        return ["".join(syllables)]
+    return fold(anyascii(word)).split()
+
+
+def _acronyms(tokens: list[Token], legal: list[str]) -> frozenset[str]:
+    words = [t.text for t in tokens if t.cls is not WordClass.STOP]
+    if len(words) < 2:
+        return frozenset()
+    initials = "".join(w[0] for w in words)
+    legal_words = " ".join(legal).split()
+    out = {initials}
+    if legal_words:
+        out.add(initials + "".join(w[0] for w in legal_words))
+        out.add(initials + legal_words[-1][0])
+    return frozenset(a for a in out if len(a) >= 3)
+
+
+def _form(
+    name: str, route: str, words: list[tuple[str, WordClass | None]], legal: list[str], cap: float = 1.0
+) -> NameForm:
+    tokens = [_token(text, cls) for text, cls in words if text][:MAX_TOKENS]
+    compact = "".join(t.text for t in tokens if t.cls is not WordClass.STOP)
+    acronyms = _acronyms(tokens, legal) if route in ("latin", "transliterated") else frozenset()
+    return NameForm(name, route, tuple(tokens), tuple(legal), compact, acronyms, cap)
+
+
+def prepare(name: str, person: bool | None = None) -> list[NameForm]:
+    """Every comparable form of `name`. `person` is True/False when the schema is known, None when not."""
+    folded = fold(name)
+    if any(is_han(ch) for ch in folded):
+        folded = chinese.to_simplified(folded)
+    runs = split_runs(folded)[: MAX_TOKENS * 2]
+    han_runs = [run for run in runs if is_han(run[0])]
+    if not han_runs:
+        words = [w for run in runs for w in _latin_words(run)]
+        rest, legal = split_legal_form(words) if person is not True else (words, [])
+        route = "latin" if all(run.isascii() for run in runs) else "transliterated"
+        return [_form(name, route, [(w, None) for w in rest], legal)]
+    forms = _han_forms(name, runs, person)
+    latin = [run for run in runs if not is_han(run[0])]
+    if latin and len(latin) < len(runs):  # "XIAOMI CORP 小米集团": each script part is also a name on its own
+        forms += prepare(" ".join(latin), person)
+        forms += _han_forms(name, [run for run in runs if is_han(run[0])], person)
+    return forms
+
+
+def _han_forms(name: str, runs: list[str], person: bool | None) -> list[NameForm]:
+    romanised: list[tuple[str, WordClass | None]] = []
+    raw: list[tuple[str, WordClass | None]] = []
+    glossed: list[tuple[str, WordClass | None]] = []
+    legal: list[str] = []
+    for run in runs:
+        if not is_han(run[0]):
+            for word in _latin_words(run):
+                romanised.append((word, None))
+                raw.append((word, None))
+                glossed.append((word, None))
+            continue
+        core, run_forms = chinese.strip_han_legal_form(run)
+        legal += run_forms
+        for han_word in chinese.segment(core):
+            romanised += [(part, han_word.cls) for part in han_word.latin.split()]
+        raw.append(("".join(chinese.pinyin(core)), WordClass.CORE))
+        glossed += [(w, None) for w in chinese.gloss(core)]
+    forms: list[NameForm] = [_form(name, "pinyin", romanised, legal)]
+    if raw != romanised:
+        forms.append(_form(name, "pinyin", raw, legal))
+    han = "".join(run for run in runs if is_han(run[0]))
+    person_words = chinese.person_tokens(han) if person is not False and not legal and len(runs) == 1 else None
+    if person_words and (person or all(cls is WordClass.CORE for _, cls in romanised)):
+        forms.append(_form(name, "pinyin-person", [(w, WordClass.CORE) for w in person_words], []))
+    if glossed and person is not True:
+        forms.append(_form(name, "gloss", glossed, legal, cap=GLOSS_CAP))
+    return forms

@@ -1,0 +1,111 @@
+"""Legal forms (Ltd, GmbH, OOO, 有限公司 ...) recognised at the ends of organisation names.
+
+The table `legal_forms.csv` is derived from the ISO 20275 Entity Legal Forms list (GLEIF, v1.4.1) by
+`tools/derive_legal_forms.py`. Forms are stripped from names before comparison and compared on their own:
+equivalent forms (Ltd = Limited = 有限公司, OOO = LLC) confirm a match, different ones weigh slightly
+against it. Words the ELF list registers as forms but that name companies (bank, trust, fund) stay in names.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from importlib import resources
+
+from anyascii import anyascii
+from rapidfuzz.distance import OSA
+
+from redline.resolve.vocab import GENERIC_WORDS, LOCATION_WORDS, STOP_WORDS, word_set
+
+# ELF entries that are ordinary words in company names, so stripping them would lose information.
+_NOT_FORMS = word_set(
+    """
+    bank zoo business trust fund other others district embassy region society railroad series municipal canton
+    kanton commune comune firma filial branch partnership partnerships foundation association
+    """
+)
+# Forms that can open a name: "OOO Gazprom Export", "PT Bank ...".
+_PREFIX_FORMS = frozenset(["ooo", "oao", "zao", "pao", "ao", "pjsc", "ojsc", "cjsc", "jsc", "tov", "pt", "cv"])
+# Equivalence groups; a form may sit in several (Chinese "Co., Ltd." renders both 有限公司 and 股份有限公司).
+_GROUPS: dict[str, frozenset[str]] = {
+    "ltd": frozenset(
+        [
+            *("ltd", "limited", "plc", "ltda", "limitada", "co ltd", "co limited", "company limited", "corp ltd"),
+            *("corporation limited", "pte ltd", "pty ltd", "private limited", "pvt ltd", "public limited company"),
+        ]
+    ),
+    "corp": frozenset(["corp", "corporation", "inc", "incorporated", "co", "company", "corp ltd"]),
+    "jsc": frozenset(
+        ["jsc", "joint stock company", "co ltd", "pjsc", "ojsc", "cjsc", "ao", "pao", "oao", "zao", "sa", "ag"]
+    ),
+    "llc": frozenset(["llc", "ooo", "limited liability company", "gmbh", "tov", "sarl", "srl", "sp z oo", "ltd"]),
+}
+
+
+@lru_cache(maxsize=1)
+def legal_forms() -> frozenset[str]:
+    """Every recognised legal form, folded, in Latin transliteration as well as its own script."""
+    forms: set[str] = set()
+    text = resources.files("redline.resolve").joinpath("legal_forms.csv").read_text(encoding="utf-8")
+    rows = csv.reader(line for line in text.splitlines() if not line.startswith("#"))
+    next(rows)
+    for row in rows:
+        form = row[0]
+        for variant in (form, anyascii(form).lower()):
+            words = set(variant.split())
+            if len(variant) >= 2 and not words & (_NOT_FORMS | GENERIC_WORDS | LOCATION_WORDS | STOP_WORDS):
+                forms.add(variant)
+    for group in _GROUPS.values():
+        forms |= group
+    return frozenset(forms)
+
+
+def form_groups(form: str) -> frozenset[str]:
+    """The equivalence groups of a form; a form outside every group is its own group."""
+    found = frozenset(name for name, members in _GROUPS.items() if form in members)
+    return found or frozenset([form])
+
+
+_LONG_FORMS = ("corporation", "company", "limited", "incorporated")
+
+
+def _misspelt_form(token: str) -> str | None:
+    """A long legal-form word with a typo ("Corporatiion", "Coporation") is still that form."""
+    if len(token) < 6:
+        return None
+    for form in _LONG_FORMS:
+        if OSA.normalized_similarity(token, form) >= 0.8:
+            return form
+    return None
+
+
+def split_legal_form(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """(name tokens, legal forms found), stripping forms at the end (repeatedly) and at the start."""
+    known = legal_forms()
+    found: list[str] = []
+    rest = list(tokens)
+    while len(rest) > 1:
+        for size in range(min(4, len(rest) - 1), 0, -1):
+            tail = " ".join(rest[-size:])
+            if tail in known:
+                found.insert(0, tail)
+                del rest[-size:]
+                break
+        else:
+            misspelt = _misspelt_form(rest[-1])
+            if misspelt is None:
+                break
+            found.insert(0, misspelt)
+            rest.pop()
+    if len(rest) > 1 and rest[0] in _PREFIX_FORMS:
+        found.insert(0, rest.pop(0))
+    return rest, found
+
+
+def forms_agree(left: list[str], right: list[str]) -> bool | None:
+    """True when both names carry equivalent forms, False when both carry forms that differ, else None."""
+    if not left or not right:
+        return None
+    groups_left = frozenset().union(*(form_groups(f) for f in left))
+    groups_right = frozenset().union(*(form_groups(f) for f in right))
+    return bool(groups_left & groups_right)

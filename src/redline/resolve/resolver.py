@@ -1,0 +1,257 @@
+"""The resolver: from a query (a name in any script, or an identifier) to ranked list entities.
+
+    resolver = Resolver.from_store()
+    resolver.resolve("小米集团")          # -> [Candidate(entity_id="xiaomi", score=0.87, match=True, ...)]
+    resolver.match("1810.HK")             # -> {"query": ..., "candidates": [...]} (the CLI's JSON form)
+
+Scores are in [0, 1]; `match` is score >= threshold (DEFAULT_THRESHOLD unless configured). An identifier
+hit scores 1.0 and is flagged `decisive`. Candidates below the threshold but above REVIEW_FLOOR are still
+returned, marked `match: false`, as leads for a reviewer (e.g. a dictionary-gloss translation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from redline.model import Entity, Identifier
+from redline.model.records import SourceRecord
+from redline.resolve.compare import NameScore, compare
+from redline.resolve.forms import NameForm, prepare
+from redline.resolve.identifiers import IdKey, keys_of, parse_query
+from redline.resolve.index import NameIndex
+from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_date
+from redline.resolve.text import clean
+
+DEFAULT_THRESHOLD = 0.80
+REVIEW_FLOOR = 0.50
+CANDIDATE_POOL = 30  # entities scored in full per query
+_ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
+
+
+class QueryError(ValueError):
+    """The query cannot be matched (empty, blank, or made of nothing but symbols)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One matchable list entity: bundled reference data or a record from an imported snapshot."""
+
+    entity_id: str
+    caption: str
+    schema: str = "Company"
+    names: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    birth_dates: tuple[str, ...] = ()
+
+    @classmethod
+    def from_entity(cls, entity: Entity, lists: Iterable[str] = ()) -> Record:
+        return cls(entity.id, entity.name, entity.schema, entity.all_names(), tuple(lists), entity.identifiers)
+
+    @classmethod
+    def from_source_record(cls, record: SourceRecord, list_label: str, prefix: str = "") -> Record:
+        """A record from an imported list file; weak aliases (OFAC weak a.k.a., UN "Low") are not matched on."""
+        names = tuple(dict.fromkeys([record.name, *(n.text for n in record.names if not n.weak)]))
+        births: list[str] = []
+        for day in record.birth_dates():
+            if day.earliest and day.latest and day.earliest == day.latest:
+                births.append(day.earliest.isoformat())
+            elif day.earliest and day.latest:
+                births += [
+                    str(year) for year in range(day.earliest.year, min(day.latest.year, day.earliest.year + 12) + 1)
+                ]
+        identifiers = tuple(i.as_identifier() for i in record.identifiers)
+        lists = tuple(dict.fromkeys([list_label, *record.lists]))
+        return cls(
+            prefix + record.source_id, record.name, record.schema.value, names, lists, identifiers, tuple(births)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    query_name: str
+    list_name: str
+    route: str
+    features: tuple[str, ...]
+    identifier: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query_name": self.query_name,
+            "list_name": self.list_name,
+            "route": self.route,
+            "features": list(self.features),
+            "identifier": self.identifier,
+        }
+
+    def text(self) -> str:
+        if self.identifier:
+            return f"identifier {self.identifier}"
+        return f"{self.query_name!r} ~ {self.list_name!r}: " + "; ".join(self.features)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    entity_id: str
+    name: str
+    schema: str
+    score: float
+    match: bool
+    decisive: bool
+    lists: tuple[str, ...]
+    explanation: Explanation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "name": self.name,
+            "schema": self.schema,
+            "score": round(self.score, 4),
+            "match": self.match,
+            "decisive": self.decisive,
+            "lists": list(self.lists),
+            "explanation": self.explanation.to_dict(),
+        }
+
+
+def _person_flag(schema: str | None) -> bool | None:
+    if schema is None:
+        return None
+    return schema == "Person"
+
+
+def _compatible(query_schema: str | None, record_schema: str) -> bool:
+    if query_schema is None or query_schema == record_schema:
+        return True
+    return query_schema in _ORG_SCHEMAS and record_schema in _ORG_SCHEMAS
+
+
+def query_forms(query: str, schema: str | None = None) -> list[NameForm]:
+    """The comparable forms of a query; QueryError when nothing matchable is left."""
+    if not clean(query):
+        raise QueryError("the query is empty: give a name or an identifier")
+    forms = [form for form in prepare(query, _person_flag(schema)) if form.tokens]
+    if not forms:
+        raise QueryError(f"the query {query[:40]!r} has no letters or digits to match")
+    return forms
+
+
+def best_name_score(queries: list[NameForm], targets: list[NameForm]) -> tuple[NameScore, NameForm, NameForm] | None:
+    best: tuple[NameScore, NameForm, NameForm] | None = None
+    for q in queries:
+        for t in targets:
+            result = compare(q, t)
+            if best is None or result.score > best[0].score:
+                best = (result, q, t)
+                if result.score >= 1.0:
+                    return best
+    return best
+
+
+@dataclass
+class Resolver:
+    """An index over every loaded name, and the scoring that ranks its candidates."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    records: list[Record] = field(default_factory=list)
+    _forms: list[list[NameForm]] = field(default_factory=list)
+    _birth_dates: list[list[BirthDate]] = field(default_factory=list)
+    _index: NameIndex = field(default_factory=NameIndex)
+    _ids: dict[IdKey, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_records(cls, records: Iterable[Record], threshold: float = DEFAULT_THRESHOLD) -> Resolver:
+        resolver = cls(threshold=threshold)
+        resolver.add(records)
+        return resolver
+
+    @classmethod
+    def from_store(cls, extra: Iterable[Record] = (), threshold: float = DEFAULT_THRESHOLD) -> Resolver:
+        """A resolver over the bundled reference data, plus any imported records."""
+        from redline.store.reference import bundled_store
+
+        store = bundled_store()
+        records = [Record.from_entity(e, [lst.value for lst in store.lists_of(e.id)]) for e in store.entities()]
+        return cls.from_records([*records, *extra], threshold)
+
+    def add(self, records: Iterable[Record]) -> None:
+        for record in records:
+            number = len(self.records)
+            self.records.append(record)
+            person = _person_flag(record.schema)
+            forms = [
+                form for name in record.names or (record.caption,) for form in prepare(name, person) if form.tokens
+            ]
+            self._forms.append(forms)
+            self._birth_dates.append([d for d in map(parse_birth_date, record.birth_dates) if d])
+            self._index.add(number, forms)
+            for identifier in record.identifiers:
+                for key in keys_of(identifier):
+                    self._ids.setdefault(key, []).append(number)
+
+    def resolve(
+        self,
+        query: str,
+        *,
+        schema: str | None = None,
+        birth_date: str | None = None,
+        limit: int = 10,
+        threshold: float | None = None,
+    ) -> list[Candidate]:
+        """Candidates for `query`, best first: identifier hits (decisive), then names above REVIEW_FLOOR."""
+        cut = self.threshold if threshold is None else threshold
+        found: dict[int, Candidate] = {}
+        for key, description in parse_query(query):
+            for number in self._ids.get(key, []):
+                record = self.records[number]
+                if number not in found and _compatible(schema, record.schema):
+                    why = Explanation(
+                        query, record.caption, "identifier", (f"{description} is listed for this entity",), description
+                    )
+                    found[number] = Candidate(
+                        record.entity_id, record.caption, record.schema, 1.0, True, True, record.lists, why
+                    )
+        forms = query_forms(query, schema)
+        dob = parse_birth_date(birth_date) if birth_date else None
+        for number in self._index.candidates(forms, CANDIDATE_POOL):
+            record = self.records[number]
+            if number in found or not _compatible(schema, record.schema):
+                continue
+            best = best_name_score(forms, self._forms[number])
+            if best is None:
+                continue
+            result, q, t = best
+            score, features = result.score, list(result.features)
+            if dob and self._birth_dates[number]:
+                adjust, reason = compare_birth_dates(dob, self._birth_dates[number])
+                score = max(0.0, score + adjust)
+                features.append(reason)
+            if score >= REVIEW_FLOOR:
+                why = Explanation(q.name, t.name, t.route, tuple(features))
+                found[number] = Candidate(
+                    record.entity_id, record.caption, record.schema, score, score >= cut, False, record.lists, why
+                )
+        ranked = sorted(found.values(), key=lambda c: (not c.decisive, -c.score, c.entity_id))
+        return ranked[:limit]
+
+    def match(self, query: str, **options: Any) -> dict[str, Any]:
+        """The stable JSON form: {"query", "candidates": [...]} (documented in docs/resolve.md)."""
+        return {"query": query, "candidates": [c.to_dict() for c in self.resolve(query, **options)]}
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    score: float
+    explanation: Explanation
+
+
+def score_pair(left: str, right: str, schema: str | None = None) -> PairScore:
+    """Score two names directly, without an index (`redline match-pairs`, benchmarks)."""
+    person = _person_flag(schema)
+    best = best_name_score(query_forms(left, schema), [f for f in prepare(right, person) if f.tokens])
+    if best is None:
+        return PairScore(0.0, Explanation(left, right, "none", ("nothing to compare",)))
+    result, q, t = best
+    return PairScore(result.score, Explanation(q.name, t.name, t.route, result.features))

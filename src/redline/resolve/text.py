@@ -1,0 +1,104 @@
+"""Text normalisation shared by every matching step: NFKC, control characters, punctuation, casefold.
+
+Folding is deliberately lossy in the same way on both sides of a comparison, so list names and queries
+meet in one comparable form. Transliteration and Han handling live in `forms.py` and `chinese.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A name longer than this is a paste accident or an attack; matching its head keeps time bounded.
+MAX_NAME_CHARS = 256
+_DROP = {"Cc", "Cf", "Cs", "Co", "Cn"}  # control, format (ZWJ, BOM), surrogates, private use, unassigned
+_SPACE = {"Zs", "Zl", "Zp", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Pc", "Sm", "Sc", "Sk", "So"}
+# Apostrophes and dots join: "Sana'a" -> "sanaa", "L.L.C." -> "llc", "NU’AYMI" -> "nuaymi".
+_JOINERS = {"'", "’", "‘", "`", "´", "ʼ", "ʻ", ".", "·"}
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """NFKC, without control or format characters, truncated to MAX_NAME_CHARS, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text[: MAX_NAME_CHARS * 4])
+    kept = "".join(" " if ch.isspace() else ch for ch in text if unicodedata.category(ch) not in _DROP)
+    return _SPACES.sub(" ", kept).strip()[:MAX_NAME_CHARS]
+
+
+def fold(text: str) -> str:
+    """Casefolded, punctuation and symbols as spaces (apostrophes and dots removed), spaces collapsed."""
+    out: list[str] = []
+    for ch in clean(text).casefold():
+        if ch in _JOINERS:
+            continue
+        out.append(" " if unicodedata.category(ch) in _SPACE else ch)
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+def is_han(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2EBEF or 0xF900 <= code <= 0xFAFF
+    )
+
+
+def is_hangul(ch: str) -> bool:
+    return 0xAC00 <= ord(ch) <= 0xD7A3
+
+
+def split_runs(text: str) -> list[str]:
+    """Split a folded string into Han runs and other whitespace-separated tokens, in order."""
+    out: list[str] = []
+    for word in text.split():
+        run = ""
+        kind: bool | None = None
+        for ch in word:
+            han = is_han(ch)
+            if kind is not None and han != kind:
+                out.append(run)
+                run = ""
+            run += ch
+            kind = han
+        if run:
+            out.append(run)
+    return out
+
+
+_LOOSE_RULES: tuple[tuple[str, str], ...] = (
+    ("eo", "o"),
+    ("eu", "u"),
+    ("ae", "e"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ph", "f"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("q", "k"),
+    ("c", "k"),
+    ("g", "k"),
+    ("y", "i"),
+    ("w", "v"),
+    ("z", "s"),
+    ("j", "c"),
+    ("x", "s"),
+    ("h", ""),
+)
+
+
+def loose(token: str) -> str:
+    """A transliteration-tolerant key: romanisation variants (Gim/Kim, Jeong/Jong, Mohammed/Muhammad) meet."""
+    head = token[:1] if token[:1] == "h" else ""  # a leading h is heard (Habbash vs Bush)
+    for old, new in _LOOSE_RULES:
+        token = token.replace(old, new)
+    token = head + token
+    out: list[str] = []
+    for ch in token:
+        ch = "a" if ch in "aeiou" else ch  # vowels carry most transliteration noise; keep only where they are
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)

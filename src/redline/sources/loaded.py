@@ -1,0 +1,118 @@
+"""What every list loader returns, and the checks every input file goes through first.
+
+A loader reads one official file (or the OFAC CSV quartet) into `SourceRecord`s and says which list it is,
+in which format, and when the publisher issued it. It raises `SourceError` naming file, line and field for
+anything it cannot read; nothing is stored until a loader has read the whole input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from redline.model.records import SourceRecord
+from redline.sources.errors import RowProblem, SourceError
+
+
+class SourceList(StrEnum):
+    """Which published list a snapshot is a version of; `sources diff` only compares versions of one list."""
+
+    OFAC_SDN = "ofac-sdn"
+    OFAC_CONS = "ofac-cons"  # OFAC's consolidated non-SDN lists (SSI, NS-PLC, NS-CMIC, NS-MBS, FSE, CAPTA)
+    UN_SC = "un-sc"
+    TRADE_CSL = "trade-csl"
+    FTM = "ftm"  # a FollowTheMoney export (OpenSanctions dataset)
+    BUNDLED = "bundled"  # Redline's own China reference data
+
+
+class SourceFormat(StrEnum):
+    OFAC_CSV = "ofac-csv"
+    OFAC_XML = "ofac-xml"
+    OFAC_ADVANCED_XML = "ofac-advanced-xml"
+    UN_XML = "un-xml"
+    CSL_CSV = "csl-csv"
+    CSL_JSON = "csl-json"
+    FTM_JSON = "ftm-json"
+    BUNDLED = "bundled"
+
+
+class IssuedFrom(StrEnum):
+    """Where the snapshot's issue date came from."""
+
+    FILE = "file"  # printed in the file itself (XML publish date, UN dateGenerated)
+    OPTION = "option"  # given by the user (`--issued`)
+    FILENAME = "filename"  # a date in the file name (sdn_2021-07-07.csv)
+    HTTP = "http"  # the server's Last-Modified header
+    NONE = "none"  # unknown: the snapshot is known from its retrieval time
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    path: str
+    role: str  # "main", or for the OFAC quartet "add", "alt", "comments"
+    sha256: str
+    size: int
+
+
+@dataclass
+class LoadedSource:
+    source: SourceList
+    format: SourceFormat
+    files: tuple[LoadedFile, ...]
+    records: list[SourceRecord]
+    issued_at: datetime | None = None
+    issued_from: IssuedFrom = IssuedFrom.NONE
+    label: str = ""  # e.g. the FtM dataset name
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 over the files' own hashes by role: the same bytes always give the same snapshot."""
+        digest = hashlib.sha256()
+        for loaded in sorted(self.files, key=lambda f: f.role):
+            digest.update(f"{loaded.role}:{loaded.sha256}\n".encode())
+        return digest.hexdigest()
+
+
+def fail(path: Path | str, line: int | None, message: str, column: str | None = None) -> SourceError:
+    return SourceError([RowProblem(str(path), line, column, message)])
+
+
+_HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<body)", re.IGNORECASE)
+
+
+def read_input(path: Path, role: str = "main") -> tuple[bytes, LoadedFile]:
+    """The file's bytes, refusing what is plainly not a list file: missing, empty, an HTML page, UTF-16."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail(path, None, "file not found") from None
+    except IsADirectoryError:
+        raise fail(path, None, "is a directory, not a file") from None
+    except OSError as exc:
+        raise fail(path, None, f"cannot read: {exc.strerror}") from None
+    check_bytes(path, data)
+    return data, LoadedFile(str(path), role, hashlib.sha256(data).hexdigest(), len(data))
+
+
+def check_bytes(path: Path | str, data: bytes) -> None:
+    if not data.strip(b" \t\r\n\x1a\xef\xbb\xbf"):
+        raise fail(path, None, "the file is empty")
+    head = data[:2048].lstrip(b"\xef\xbb\xbf")
+    if _HTML.match(head):
+        raise fail(path, 1, "this is an HTML page (a website or error page saved under this name), not a list file")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise fail(path, 1, "the file is UTF-16 or binary; official list files are UTF-8 or cp1252 text")
+
+
+def decode_utf8(path: Path | str, data: bytes) -> str:
+    """UTF-8 text (BOM allowed); a bad byte is reported with its line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise fail(path, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
