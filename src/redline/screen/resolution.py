@@ -1,7 +1,8 @@
 """Resolving a screened row to listed entities: identifiers first, names second.
 
-The row's fields become queries for a `Lookup` (the resolver's protocol). Swapping the interim lookup for the
-full resolver of issue 4 is the one line in `default_lookup`.
+The row's fields become queries for the resolver (`redline.resolve.lookup.EntityLookup`, built in
+`default_lookup`). An identifier hit is decisive; a name match at or above the resolver's threshold is a possible
+match, which screening turns into REVIEW.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from redline.model import Entity
-from redline.resolve.lookup import Candidate, IdentifierAndNameLookup, Lookup
+from redline.resolve import QueryError
+from redline.resolve.lookup import EntityLookup, EntityMatch
 from redline.screen.rows import ScreenRow
 from redline.store.reference import bundled_store
 
@@ -19,8 +21,10 @@ from redline.store.reference import bundled_store
 IDENTIFIER_ORDER = ("isin", "lei", "figi", "cusip", "sedol", "ticker")
 
 
-def default_lookup() -> Lookup:
-    return IdentifierAndNameLookup(bundled_store().entities())
+def default_lookup() -> EntityLookup:
+    store = bundled_store()
+    lists = {entity.id: [x.value for x in store.lists_of(entity.id)] for entity in store.entities()}
+    return EntityLookup.over(store.entities(), lists)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +37,17 @@ class Match:
 class RowResolver:
     """Resolves rows with a per-process cache, since books repeat the same securities on many rows."""
 
-    def __init__(self, lookup: Lookup | None = None, cache_size: int = 200_000) -> None:
+    def __init__(self, lookup: EntityLookup | None = None, cache_size: int = 200_000) -> None:
         self.lookup = lookup or default_lookup()
-        self._query: Callable[[str], tuple[Candidate, ...]] = lru_cache(maxsize=cache_size)(self._resolve_query)
+        self._query: Callable[[str], tuple[EntityMatch, ...]] = lru_cache(maxsize=cache_size)(self._resolve_query)
 
-    def _resolve_query(self, query: str) -> tuple[Candidate, ...]:
-        return tuple(self.lookup.resolve(query))
+    def _resolve_query(self, query: str) -> tuple[EntityMatch, ...]:
+        try:
+            found = self.lookup.resolve(query, limit=5)
+        except QueryError:
+            return ()  # nothing in the text to match on (e.g. only punctuation)
+        # Candidates below the resolver's threshold are too weak to raise an alert on their own.
+        return tuple(candidate for candidate in found if candidate.match)
 
     def resolve(self, row: ScreenRow) -> list[Match]:
         for scheme in IDENTIFIER_ORDER:
@@ -46,7 +55,7 @@ class RowResolver:
             if not value:
                 continue
             query = f"{value} {row.exchange}" if scheme == "ticker" and row.exchange else value
-            candidates = self._query(query)
+            candidates = [c for c in self._query(query) if c.decisive]
             if candidates:
                 # A bare ticker without its exchange can name several companies: never decisive then.
                 decisive = scheme != "ticker" or bool(row.exchange)
