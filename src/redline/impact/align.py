@@ -109,6 +109,11 @@ def align(
     if regressors is RegressorKind.FACTORS and panel.factors is None:
         raise ImpactInputError("the ff3 model needs --factors F.csv")
     event_lo, event_hi = min(w.start for w in windows), max(w.end for w in windows)
+    if estimation.start <= event_hi and event_lo <= estimation.end:
+        raise ImpactInputError(
+            f"the estimation window {estimation.label()} overlaps the event windows ({event_lo}:{event_hi}); "
+            "estimate the normal return outside the event"
+        )
     lo, hi = min(estimation.start, event_lo, 0), max(estimation.end, event_hi, 0)
     offsets = np.arange(lo, hi + 1)
     first, last = panel.dates[0], panel.dates[-1]
@@ -166,6 +171,8 @@ def align(
     est = usable & in_est[None, :]
     n = est.sum(axis=1)
     needed = estimation.length if min_estimation is None else min_estimation
+    # Fewer observations than parameters + 3 leave no degrees of freedom for the Patell variance ratio.
+    needed = max(needed, x.shape[2] + 4)
     _check_coverage(panel, events, valid, usable, span, offsets, n, needed, estimation, dates, regressors)
     _check_variance(panel, events, y, x, est)
 
@@ -192,13 +199,13 @@ def _check_coverage(
     dates: np.ndarray,
     regressors: RegressorKind,
 ) -> None:
-    short = np.flatnonzero(n < max(needed, 3))
+    short = np.flatnonzero(n < needed)
     if short.size:
         i = int(short[0])
         raise _fail(
             events[i],
             panel,
-            f"the estimation window {estimation.label()} has {int(n[i])} observations; {max(needed, 3)} are needed"
+            f"the estimation window {estimation.label()} has {int(n[i])} observations; {needed} are needed"
             " (the security's own trading days with a return"
             + (" and a market return" if regressors is RegressorKind.MARKET else "")
             + "; lower --min-estimation to accept fewer)",
