@@ -129,6 +129,21 @@ def emit(study: Study, as_json: bool, extra: dict[str, Any] | None = None) -> No
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
+    console = Console()
+    for member in result.get("members", []):
+        console.print(
+            f"{member['id']} ({member['column']}): {member['kind']} known {member['instant']}, "
+            f"first session {member['session_from']}",
+            highlight=False,
+        )
+    for member in result.get("skipped", []):
+        console.print(f"{member['id']}: skipped, {member['reason']}", highlight=False)
+    for event in result.get("timeline", []):
+        console.print(
+            f"{event['kind']} ({event['list']}) known {event['instant']} = {event['local']}: "
+            f"first session {event['session_from']}",
+            highlight=False,
+        )
     print_summary(result)
 
 
