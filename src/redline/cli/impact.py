@@ -129,7 +129,7 @@ def emit(study: Study, as_json: bool, extra: dict[str, Any] | None = None) -> No
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    console = Console()
+    console = Console(soft_wrap=True)
     for member in result.get("members", []):
         console.print(
             f"{member['id']} ({member['column']}): {member['kind']} known {member['instant']}, "
