@@ -99,10 +99,8 @@ def test_three_car_tests(estudy2: Path) -> None:
     study = _study(estudy2, compat=True)
     window = study.window_tests[0]
     for row in _rows(estudy2 / "expected" / "car_tests_2020-03-16_to_20.csv"):
-        published = float(row["statistic"])
-        # car_rank_test is printed with 4 decimals only (3.0537): compare at that precision.
-        decimals = len(row["statistic"].split(".")[1])
-        assert window[CAR[row["test"]]].stat == pytest.approx(published, abs=max(1e-6, 0.5 * 10.0**-decimals))
+        # car_rank_test is printed with 4 decimals only (3.0537); ours, 3.0536999, is within 1e-6 of it anyway.
+        assert window[CAR[row["test"]]].stat == pytest.approx(float(row["statistic"]), abs=1e-6)
         if row["car_mean"]:
             # estudy2's "car_mean" is the mean of the daily AARs (SPEC quirk 2), not the CAAR.
             mean_aar = float(np.mean(np.nanmean(study.fit.ar[:, study.aligned.span], axis=0)))
