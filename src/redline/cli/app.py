@@ -9,6 +9,7 @@ import typer
 
 from redline.cli.data import data_app
 from redline.cli.errors import UserError
+from redline.cli.sources import sources_app
 
 app = typer.Typer(
     name="redline",
@@ -18,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data_app, name="data")
+app.add_typer(sources_app, name="sources")
 
 
 def main() -> None:

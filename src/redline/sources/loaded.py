@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from redline.model.records import SourceRecord
 from redline.sources.errors import RowProblem, SourceError
+
+T = TypeVar("T")
 
 
 class SourceList(StrEnum):
@@ -116,3 +119,28 @@ def decode_utf8(path: Path | str, data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise fail(path, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
+
+
+def merge_repeated(first: SourceRecord, again: SourceRecord) -> SourceRecord | None:
+    """One entry printed twice under the same id and name (trade.gov's 2021 XML extract repeats uid 15268 under
+    two program tags) is one entry with the union of both; a different name under the same id is a conflict
+    the caller reports (None)."""
+    if first.name != again.name or first.schema is not again.schema:
+        return None
+
+    def union(a: tuple[T, ...], b: tuple[T, ...]) -> tuple[T, ...]:
+        return tuple(dict.fromkeys((*a, *b)))
+
+    return replace(
+        first,
+        names=union(first.names, again.names),
+        identifiers=union(first.identifiers, again.identifiers),
+        programs=union(first.programs, again.programs),
+        lists=union(first.lists, again.lists),
+        addresses=union(first.addresses, again.addresses),
+        dates=union(first.dates, again.dates),
+        countries=union(first.countries, again.countries),
+        facts=union(first.facts, again.facts),
+        extra=union(first.extra, again.extra),
+        remarks=first.remarks if first.remarks == again.remarks else f"{first.remarks} | {again.remarks}",
+    )
