@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Result
+from tests.sources.cli_runner import Result, redline_fixture  # noqa: F401  (provides `redline`)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "sources" / "fixtures"
 Run = Callable[..., Result]

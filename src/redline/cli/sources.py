@@ -202,3 +202,46 @@ def diff(
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         print_diff(report)
+
+
+@sources_app.command("update")
+def update(
+    names: Annotated[list[str] | None, typer.Argument(help="Only these configured sources (default: all)")] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Sources file (default: $REDLINE_HOME/sources.yaml or the built-in)")
+    ] = None,
+    retries: Annotated[int, typer.Option(min=0, max=10, help="Retries per file on network faults")] = 3,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds before a stalled download is retried")] = 60.0,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Download the official files from their published addresses and import new versions as snapshots."""
+    # Imported here: the HTTP stack is only needed by this command, not by every `redline` start.
+    from redline.home import redline_home
+    from redline.sources.update import Downloader, UpdateError, read_config, update_all
+    from redline.sources.update import config_path as find_config
+
+    try:
+        sources = read_config(find_config(config))
+        downloader = Downloader(redline_home() / "downloads", retries=retries, timeout=timeout)
+        try:
+            with SnapshotStore() as store:
+                results = update_all(sources, store, downloader, names)
+        finally:
+            downloader.close()
+    except UpdateError as exc:
+        raise UserError(str(exc)) from None
+    if as_json:
+        print(json.dumps([
+            {"name": r.name, "created": r.created, "error": r.error,
+             "snapshot": snapshot_json(r.snapshot) if r.snapshot else None}
+            for r in results
+        ]))  # fmt: skip
+    else:
+        console = Console(soft_wrap=True)
+        for result in results:
+            if result.error:
+                console.print(f"{result.name}: [red]failed[/red]: {result.error}", highlight=False)
+            elif result.snapshot is not None:
+                console.print(f"{result.name}: {summary_line(result.snapshot, result.created)}", highlight=False)
+    if any(result.error for result in results):
+        raise typer.Exit(1)

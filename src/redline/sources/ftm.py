@@ -136,7 +136,7 @@ def load_ftm(path: Path) -> LoadedSource:
             raw: Any = json.loads(line)
             if not isinstance(raw, dict):
                 raise ValueError("not a JSON object")
-            proxy = model.get_proxy(raw, cleaned=False)
+            proxy = model.get_proxy(raw, cleaned=True)  # keep values as exported, not re-cleaned
         except json.JSONDecodeError as exc:
             raise fail(path, line_no, f"not valid JSON (truncated?): {exc.msg}") from None
         except (InvalidData, ValueError, KeyError, TypeError) as exc:

@@ -1,4 +1,7 @@
-"""Run the `redline` command line in-process, as a user would, capturing output and exit code."""
+"""Run the `redline` command line in-process, as a user would, capturing output and exit code.
+
+Imported by the tests that use it (`from tests.sources.cli_runner import redline_fixture`), so it stays out of the
+shared conftest files."""
 
 from __future__ import annotations
 
@@ -18,8 +21,8 @@ class Result:
     err: str
 
 
-@pytest.fixture
-def redline(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+@pytest.fixture(name="redline")
+def redline_fixture(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     def run(*args: str) -> Result:
         monkeypatch.setattr(sys, "argv", ["redline", *args])
         try:
