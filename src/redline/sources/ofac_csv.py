@@ -58,7 +58,7 @@ def decode_cp1252(path: Path, data: bytes) -> tuple[str, str | None]:
     data = data.rstrip(b"\x1a\r\n") + b"\n"
     try:
         text = data.decode("utf-8")
-        if any(byte > 0x7F for byte in data):
+        if not data.isascii():
             return text, f"{path}: file is UTF-8, not the cp1252 OFAC publishes; read as UTF-8"
         return text, None
     except UnicodeDecodeError:
