@@ -131,3 +131,17 @@ def test_diff_of_the_real_sdn_list_against_a_modified_copy(
     assert report["summary"] == {"added": 0, "removed": 1, "changed": 1, "unchanged": 8974}
     assert report["removed"][0]["name"] == "ANGLO-CARIBBEAN CO., LTD."
     assert report["changed"][0]["programs"] == {"added": ["SDGT"], "removed": []}
+
+
+def test_list_known_at_and_show(redline: Run, redline_home: Path) -> None:
+    redline("sources", "add", str(FIXTURES / "cons_prim_2025-12-19.csv"), "--issued", "2025-04-21")
+    redline("sources", "add", str(FIXTURES / "un_consolidated.xml"))
+    in_force = json.loads(redline("sources", "list", "--known-at", "2025-06-01", "--json").out)
+    assert [(s["list"], s["issued_from"]) for s in in_force] == [("ofac-cons", "option")]
+    assert json.loads(redline("sources", "list", "--known-at", "2020-01-01", "--json").out) == []
+    assert redline("sources", "list", "--known-at", "June 2025").code == 2
+    shown = [json.loads(line) for line in redline("sources", "show", "1", "--id", "30882").out.splitlines()]
+    assert [r["name"] for r in shown] == ["CHINA TELECOM CORPORATION LIMITED"]
+    assert {f["key"] for f in shown[0]["facts"]} >= {"listing_date", "effective_date", "divestment_date", "isin"}
+    by_name = redline("sources", "show", "2", "--name", "baradar").out.splitlines()
+    assert len(by_name) == 1 and json.loads(by_name[0])["id"] == "6908555"

@@ -116,27 +116,34 @@ def add(
 
 
 @sources_app.command("list")
-def list_snapshots(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_snapshots(
+    known_at: Annotated[
+        str | None, typer.Option("--known-at", help="Only the version of each list in force at this instant")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """Every stored snapshot with its issue date, retrieval time and counts."""
+    moment = _instant(known_at, "--known-at")
     with SnapshotStore() as store:
-        snapshots = store.snapshots()
+        snapshots = store.snapshots() if moment is None else store.latest_each(moment)
     if as_json:
         print(json.dumps([snapshot_json(snapshot) for snapshot in snapshots]))
         return
     if not snapshots:
-        Console().print("no snapshots yet: `redline sources add FILE` or `redline sources update`")
+        hint = "none issued by then" if moment else "none yet: `redline sources add FILE` or `redline sources update`"
+        Console().print(f"no snapshots: {hint}")
         return
-    table = Table("#", "list", "format", "issued", "retrieved", "records", "sha256", "origin")
+    table = Table("#", "list", "format", "issued", "retrieved (UTC)", "records", "sha256", "origin")
     for snapshot in snapshots:
         table.add_row(
             str(snapshot.id),
             snapshot.list_key,
             snapshot.format.value,
             _issued(snapshot),
-            snapshot.retrieved_at.strftime("%Y-%m-%d %H:%M UTC"),
+            snapshot.retrieved_at.strftime("%Y-%m-%d %H:%M"),
             str(snapshot.record_count),
             snapshot.short_hash,
-            snapshot.origin,
+            Path(snapshot.origin.split(", ")[0]).name if "://" not in snapshot.origin else snapshot.origin,
         )
     Console().print(table)
 
@@ -245,3 +252,29 @@ def update(
                 console.print(f"{result.name}: {summary_line(result.snapshot, result.created)}", highlight=False)
     if any(result.error for result in results):
         raise typer.Exit(1)
+
+
+@sources_app.command("show")
+def show(
+    ref: Annotated[str, typer.Argument(help="Snapshot number or hash prefix")],
+    record_id: Annotated[
+        list[str] | None, typer.Option("--id", help="Only these entries (their id in the list)")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Only entries with a name containing this text")] = None,
+) -> None:
+    """Print a snapshot's records as JSON lines (the stored form documented in docs/sources.md)."""
+    from redline.model.records import to_json
+
+    wanted = set(record_id or ())
+    needle = name.casefold() if name else None
+    with SnapshotStore() as store:
+        try:
+            snapshot = store.get(ref)
+        except SnapshotNotFound as exc:
+            raise UserError(str(exc)) from None
+        for record in store.records(snapshot):
+            if wanted and record.source_id not in wanted:
+                continue
+            if needle and not any(needle in text.casefold() for text in record.all_names()):
+                continue
+            print(json.dumps(to_json(record), ensure_ascii=False))

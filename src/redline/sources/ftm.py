@@ -26,7 +26,7 @@ from redline.model.records import (
     RecordSchema,
     SourceRecord,
 )
-from redline.sources.loaded import LoadedSource, SourceFormat, SourceList, decode_utf8, fail, read_input
+from redline.sources.loaded import LoadedSource, SourceFormat, SourceList, decode_utf8, fail, inspect_input
 from redline.sources.printed_dates import parse_printed_date
 
 _PARTIES = (
@@ -123,37 +123,50 @@ def _record(proxy: EntityProxy, schema: RecordSchema, linked: list[EntityProxy])
     )
 
 
+def _read_line(
+    path: Path,
+    line_no: int,
+    raw_line: bytes,
+    parties: dict[str, tuple[EntityProxy, RecordSchema, int]],
+    linked: dict[str, list[EntityProxy]],
+    addresses: dict[str, EntityProxy],
+) -> None:
+    if not raw_line.strip():
+        return
+    line = decode_utf8(path, raw_line, line_no)
+    try:
+        raw: Any = json.loads(line)
+        if not isinstance(raw, dict):
+            raise ValueError("not a JSON object")
+        proxy = model.get_proxy(raw, cleaned=True)  # keep values as exported, not re-cleaned
+    except json.JSONDecodeError as exc:
+        raise fail(path, line_no, f"not valid JSON (truncated?): {exc.msg}") from None
+    except (InvalidData, ValueError, KeyError, TypeError) as exc:
+        raise fail(path, line_no, f"not a FollowTheMoney entity: {exc}") from None
+    if not proxy.id:
+        raise fail(path, line_no, "entity without an id", "id")
+    schema = _schema(proxy)
+    if schema is not None:
+        if proxy.id in parties:
+            raise fail(path, line_no, f"duplicate id {proxy.id} (first at line {parties[proxy.id][2]})", "id")
+        parties[proxy.id] = (proxy, schema, line_no)
+        return
+    if proxy.schema.is_a("Address"):
+        addresses[proxy.id] = proxy
+    for prop in ("entity", "holder"):
+        for target in proxy.get(prop, quiet=True):
+            linked.setdefault(target, []).append(proxy)
+
+
 def load_ftm(path: Path) -> LoadedSource:
-    data, loaded = read_input(path)
-    text = decode_utf8(path, data)
+    # Exports run to gigabytes: read line by line, keeping only parties and the entities pointing at them.
+    loaded = inspect_input(path)
     parties: dict[str, tuple[EntityProxy, RecordSchema, int]] = {}
     linked: dict[str, list[EntityProxy]] = {}
     addresses: dict[str, EntityProxy] = {}
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            raw: Any = json.loads(line)
-            if not isinstance(raw, dict):
-                raise ValueError("not a JSON object")
-            proxy = model.get_proxy(raw, cleaned=True)  # keep values as exported, not re-cleaned
-        except json.JSONDecodeError as exc:
-            raise fail(path, line_no, f"not valid JSON (truncated?): {exc.msg}") from None
-        except (InvalidData, ValueError, KeyError, TypeError) as exc:
-            raise fail(path, line_no, f"not a FollowTheMoney entity: {exc}") from None
-        if not proxy.id:
-            raise fail(path, line_no, "entity without an id", "id")
-        schema = _schema(proxy)
-        if schema is not None:
-            if proxy.id in parties:
-                raise fail(path, line_no, f"duplicate id {proxy.id} (first at line {parties[proxy.id][2]})", "id")
-            parties[proxy.id] = (proxy, schema, line_no)
-            continue
-        if proxy.schema.is_a("Address"):
-            addresses[proxy.id] = proxy
-        for prop in ("entity", "holder"):
-            for target in proxy.get(prop, quiet=True):
-                linked.setdefault(target, []).append(proxy)
+    with path.open("rb") as stream:
+        for line_no, raw_line in enumerate(stream, start=1):
+            _read_line(path, line_no, raw_line, parties, linked, addresses)
     if not parties:
         raise fail(path, None, "no parties (Person, Company, Organization, Vessel...) in the file")
     records = []

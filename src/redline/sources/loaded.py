@@ -102,6 +102,26 @@ def read_input(path: Path, role: str = "main") -> tuple[bytes, LoadedFile]:
     return data, LoadedFile(str(path), role, hashlib.sha256(data).hexdigest(), len(data))
 
 
+def inspect_input(path: Path, role: str = "main") -> LoadedFile:
+    """The checks of `read_input` without holding the file in memory, for line-by-line loaders."""
+    digest, size, head = hashlib.sha256(), 0, b""
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                if not head:
+                    head = chunk[:65536]
+                digest.update(chunk)
+                size += len(chunk)
+    except FileNotFoundError:
+        raise fail(path, None, "file not found") from None
+    except IsADirectoryError:
+        raise fail(path, None, "is a directory, not a file") from None
+    except OSError as exc:
+        raise fail(path, None, f"cannot read: {exc.strerror}") from None
+    check_bytes(path, head)
+    return LoadedFile(str(path), role, digest.hexdigest(), size)
+
+
 def check_bytes(path: Path | str, data: bytes) -> None:
     if not data.strip(b" \t\r\n\x1a\xef\xbb\xbf"):
         raise fail(path, None, "the file is empty")
@@ -112,12 +132,12 @@ def check_bytes(path: Path | str, data: bytes) -> None:
         raise fail(path, 1, "the file is UTF-16 or binary; official list files are UTF-8 or cp1252 text")
 
 
-def decode_utf8(path: Path | str, data: bytes) -> str:
-    """UTF-8 text (BOM allowed); a bad byte is reported with its line."""
+def decode_utf8(path: Path | str, data: bytes, first_line: int = 1) -> str:
+    """UTF-8 text (BOM allowed); a bad byte is reported with its line (`data` starts at `first_line`)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + first_line
         raise fail(path, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
 
 
