@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -88,16 +90,23 @@ def fail(path: Path | str, line: int | None, message: str, column: str | None = 
 _HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<body)", re.IGNORECASE)
 
 
-def read_input(path: Path, role: str = "main") -> tuple[bytes, LoadedFile]:
-    """The file's bytes, refusing what is plainly not a list file: missing, empty, an HTML page, UTF-16."""
+@contextmanager
+def _readable(path: Path) -> Iterator[None]:
+    """OS errors on reading become one line naming the file."""
     try:
-        data = path.read_bytes()
+        yield
     except FileNotFoundError:
         raise fail(path, None, "file not found") from None
     except IsADirectoryError:
         raise fail(path, None, "is a directory, not a file") from None
     except OSError as exc:
         raise fail(path, None, f"cannot read: {exc.strerror}") from None
+
+
+def read_input(path: Path, role: str = "main") -> tuple[bytes, LoadedFile]:
+    """The file's bytes, refusing what is plainly not a list file: missing, empty, an HTML page, UTF-16."""
+    with _readable(path):
+        data = path.read_bytes()
     check_bytes(path, data)
     return data, LoadedFile(str(path), role, hashlib.sha256(data).hexdigest(), len(data))
 
@@ -105,19 +114,12 @@ def read_input(path: Path, role: str = "main") -> tuple[bytes, LoadedFile]:
 def inspect_input(path: Path, role: str = "main") -> LoadedFile:
     """The checks of `read_input` without holding the file in memory, for line-by-line loaders."""
     digest, size, head = hashlib.sha256(), 0, b""
-    try:
-        with path.open("rb") as stream:
-            while chunk := stream.read(1 << 20):
-                if not head:
-                    head = chunk[:65536]
-                digest.update(chunk)
-                size += len(chunk)
-    except FileNotFoundError:
-        raise fail(path, None, "file not found") from None
-    except IsADirectoryError:
-        raise fail(path, None, "is a directory, not a file") from None
-    except OSError as exc:
-        raise fail(path, None, f"cannot read: {exc.strerror}") from None
+    with _readable(path), path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            if not head:
+                head = chunk[:65536]
+            digest.update(chunk)
+            size += len(chunk)
     check_bytes(path, head)
     return LoadedFile(str(path), role, digest.hexdigest(), size)
 
