@@ -134,6 +134,8 @@ def classify_id(label: str, number: str, country: str | None, out: Parsed) -> bo
             out.names.append(RecordName(number, NameKind.ALIAS))
         return True
     scheme = _SCHEMES.get(label)
+    if scheme is None and label.startswith("Digital Currency Address"):
+        scheme = IdScheme.OTHER  # "Digital Currency Address - XBT": the currency is in the label
     if scheme is None:
         return False
     exchange = None
@@ -151,7 +153,13 @@ def classify_id(label: str, number: str, country: str | None, out: Parsed) -> bo
     return True
 
 
+_DIGITAL_CURRENCY = re.compile(r"^(Digital Currency Address - [A-Z0-9]+)\s+(.+)$")
+
+
 def _split_label(item: str) -> tuple[str, str] | None:
+    digital = _DIGITAL_CURRENCY.match(item)
+    if digital:
+        return digital.group(1), digital.group(2)
     for label in _LABELS:
         if item.startswith(label) and len(item) > len(label) and item[len(label)] in " :":
             return label, item[len(label) :].lstrip(" :")
