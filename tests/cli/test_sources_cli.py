@@ -44,6 +44,10 @@ def test_bundled_data_imports_through_the_same_interface(redline: Run, redline_h
          ":4: not well-formed XML"),
         (b'_id,source,entity_number,type,programs,name,alt_names,ids\n1,X (EL),,,,"A",,\n1,X (EL),,,,"B",,\n', None,
          ":3 [id]: duplicate id EL:1 (first at line 2)"),
+        (b'_id,source,entity_number,type,programs,name,alt_names,ids\n1,X (EL),,,,"M\xfcller GmbH",,\n', None,
+         ":2: not UTF-8: byte 0xfc"),
+        (b'_id,source,entity_number,type,programs,name,alt_names,ids\n1,X (EL),,,,"A",,\n', "ofac-cons-csv",
+         "given as ofac-cons-csv but the file is csl-csv"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_clear_error(
