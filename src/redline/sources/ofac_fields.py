@@ -156,14 +156,16 @@ def classify_id(label: str, number: str, country: str | None, out: Parsed) -> bo
 _DIGITAL_CURRENCY = re.compile(r"^(Digital Currency Address - [A-Z0-9]+)\s+(.+)$")
 
 
+# One alternation, longest labels first, so "Diplomatic Passport" wins over "Passport".
+_LABEL = re.compile("^(" + "|".join(re.escape(label) for label in _LABELS) + r")[ :]\s*(.+)$", re.DOTALL)
+
+
 def _split_label(item: str) -> tuple[str, str] | None:
     digital = _DIGITAL_CURRENCY.match(item)
     if digital:
         return digital.group(1), digital.group(2)
-    for label in _LABELS:
-        if item.startswith(label) and len(item) > len(label) and item[len(label)] in " :":
-            return label, item[len(label) :].lstrip(" :")
-    return None
+    labelled = _LABEL.match(item)
+    return (labelled.group(1), labelled.group(2)) if labelled else None
 
 
 def parse_remarks(remarks: str, out: Parsed) -> None:
