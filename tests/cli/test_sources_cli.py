@@ -149,3 +149,10 @@ def test_list_known_at_and_show(redline: Run, redline_home: Path) -> None:
     assert {f["key"] for f in shown[0]["facts"]} >= {"listing_date", "effective_date", "divestment_date", "isin"}
     by_name = redline("sources", "show", "2", "--name", "baradar").out.splitlines()
     assert len(by_name) == 1 and json.loads(by_name[0])["id"] == "6908555"
+
+
+def test_a_damaged_store_is_one_error_line(redline: Run, redline_home: Path) -> None:
+    redline_home.mkdir(parents=True, exist_ok=True)
+    (redline_home / "sources.sqlite3").write_bytes(b"this is not a database" * 100)
+    result = redline("sources", "list")
+    assert result.code == 2 and "the snapshot store cannot be used" in result.err and "Traceback" not in result.err
