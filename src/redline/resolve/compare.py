@@ -120,7 +120,7 @@ def compare(q: NameForm, c: NameForm) -> NameScore:
         if len(q.compact) >= 4 and len(c.compact) >= 4:
             compact = max(
                 OSA.normalized_similarity(q.compact, c.compact),
-                OSA.normalized_similarity(_sorted_compact(q), _sorted_compact(c)),
+                OSA.normalized_similarity(q.sorted_compact, c.sorted_compact),
             )
             if compact >= COMPACT_FLOOR and compact > best:
                 best = compact
@@ -150,7 +150,3 @@ def compare(q: NameForm, c: NameForm) -> NameScore:
         score = min(c.cap, q.cap)
         features.append("dictionary gloss: a lead for review, capped below the match threshold")
     return NameScore(max(0.0, min(1.0, score)), tuple(features))
-
-
-def _sorted_compact(form: NameForm) -> str:
-    return "".join(sorted(t.text for t in form.tokens if t.cls is not WordClass.STOP))

@@ -35,14 +35,10 @@ class NameForm:
     compact: str  # non-stop tokens joined, for token-boundary noise ("Hik Vision", "AREFULLAHA REF")
     acronyms: frozenset[str]
     cap: float = 1.0
-
-    @property
-    def compact_key(self) -> str:
-        return "".join(t.key for t in self.tokens if t.cls is not WordClass.STOP)
-
-    @property
-    def has_core(self) -> bool:
-        return any(t.cls is WordClass.CORE for t in self.tokens)
+    # derived once here because every comparison reads them
+    compact_key: str = ""  # sound keys joined: "kim jong un" and "gim jeongeun" meet
+    sorted_compact: str = ""  # words sorted then joined: word order does not matter
+    has_core: bool = False
 
 
 def _singular(token: str) -> str:
@@ -103,7 +99,19 @@ def _form(
     tokens = [_token(text, cls) for text, cls in words if text][:MAX_TOKENS]
     compact = "".join(t.text for t in tokens if t.cls is not WordClass.STOP)
     acronyms = _acronyms(tokens, legal) if route in ("latin", "transliterated") else frozenset()
-    return NameForm(name, route, tuple(tokens), tuple(legal), compact, acronyms, cap)
+    named = [t for t in tokens if t.cls is not WordClass.STOP]
+    return NameForm(
+        name,
+        route,
+        tuple(tokens),
+        tuple(legal),
+        compact,
+        acronyms,
+        cap,
+        compact_key="".join(t.key for t in named),
+        sorted_compact="".join(sorted(t.text for t in named)),
+        has_core=any(t.cls is WordClass.CORE for t in tokens),
+    )
 
 
 def prepare(name: str, person: bool | None = None) -> list[NameForm]:

@@ -26,7 +26,7 @@ from redline.resolve.text import clean
 
 DEFAULT_THRESHOLD = 0.80
 REVIEW_FLOOR = 0.50
-CANDIDATE_POOL = 30  # entities scored in full per query
+CANDIDATE_POOL = 20  # entities scored in full per query
 _ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 
 
