@@ -10,7 +10,7 @@ from stdnum import isin as stdnum_isin
 from redline.model import IdScheme, NameKind
 from redline.model.records import DateKind, FactKey, RecordSchema
 from redline.sources.errors import SourceError
-from redline.sources.loaded import IssuedFrom, SourceList
+from redline.sources.loaded import SourceList
 from redline.sources.ofac_csv import load_ofac_csv
 
 
@@ -18,7 +18,6 @@ def test_sdn_quartet_with_its_quirks(fixtures: Path) -> None:
     loaded = load_ofac_csv([fixtures / "sdn_2021-07-07.csv"])
     assert loaded.source is SourceList.OFAC_SDN
     assert sorted(f.role for f in loaded.files) == ["add", "alt", "comments", "main"]
-    assert loaded.issued_from is IssuedFrom.FILENAME and loaded.issued_at.date() == date(2021, 7, 7)
     records = {r.source_id: r for r in loaded.records}
     assert len(records) == 5
     # `-0-` is empty; entity without a type is an organisation.
@@ -127,7 +126,7 @@ def test_utf8_copy_is_read_with_a_warning(tmp_path: Path, fixtures: Path) -> Non
 def test_missing_siblings_are_warned_about(tmp_path: Path, fixtures: Path) -> None:
     shutil.copy(fixtures / "sdn_2021-07-07.csv", tmp_path / "sdn.csv")
     loaded = load_ofac_csv([tmp_path / "sdn.csv"])
-    assert loaded.issued_at is None and len(loaded.warnings) == 3
+    assert len(loaded.warnings) == 3
 
 
 @pytest.mark.shared

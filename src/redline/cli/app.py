@@ -10,6 +10,7 @@ import typer
 from redline.cli import match as match_cli
 from redline.cli.data import data_app
 from redline.cli.errors import UserError
+from redline.cli.sources import sources_app
 
 app = typer.Typer(
     name="redline",
@@ -21,6 +22,7 @@ app = typer.Typer(
 app.add_typer(data_app, name="data")
 app.command("match")(match_cli.match)
 app.command("match-pairs")(match_cli.match_pairs)
+app.add_typer(sources_app, name="sources")
 
 
 def main() -> None:

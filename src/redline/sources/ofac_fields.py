@@ -165,6 +165,8 @@ def parse_remarks(remarks: str, out: Parsed) -> None:
         text = text[:-1]
     for raw in text.split("; "):
         item = raw.strip()
+        if item.startswith("(") and item.endswith(")"):
+            item = item[1:-1]
         if item.startswith("alt. "):
             item = item[5:]
         if not item:
