@@ -17,6 +17,7 @@ from typing import Any
 from redline.resolve.vocab import HAN_GLOSSARY, HAN_LEGAL_FORMS, WordClass
 
 _MAX_WORD = max(len(word) for word in HAN_GLOSSARY)
+_NAME_SUFFIXES = frozenset(["company", "corporation", "group", "inc", "ltd", "brand"])
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
@@ -46,7 +47,10 @@ class HanWord:
 
 
 def strip_han_legal_form(run: str) -> tuple[str, list[str]]:
+    """(name without its legal-form ending, [form]); a run that is only a legal form gives ("", [form])."""
     for suffix, form in HAN_LEGAL_FORMS:
+        if run == suffix:
+            return "", [form]
         if run.endswith(suffix) and len(run) > len(suffix):
             return run[: -len(suffix)], [form]
     return run, []
@@ -100,6 +104,8 @@ def _cedict() -> dict[str, list[str]]:
 def _first_sense(definitions: list[str]) -> list[str]:
     for definition in definitions:
         text = _PAREN.sub(" ", definition).strip()
+        if text[:1].isupper():  # a proper name ("DJI, Chinese technology company"): the name, not the description
+            text = re.split(r"[,;]", text)[0]
         if not text or text.startswith(("CL:", "variant of", "surname", "see ", "abbr.")):
             continue
         text = re.sub(r"^to ", "", text)
@@ -107,6 +113,37 @@ def _first_sense(definitions: list[str]) -> list[str]:
         if words:
             return words
     return []
+
+
+def proper_name(word: str) -> str | None:
+    """The Latin name CC-CEDICT gives a Han brand or company (华为 -> Huawei, 大疆 -> DJI), if it gives one."""
+    for definition in _cedict().get(word, [])[:1]:
+        head = re.split(r"[,;(]", definition)[0].strip()
+        words = [w for w in head.casefold().split() if w not in _NAME_SUFFIXES]
+        if head[:1].isupper() and head.isascii() and 0 < len(words) <= 2 and "surname" not in definition:
+            return re.sub(r"[^a-z0-9]", "", "".join(words)) or None
+    return None
+
+
+def named_words(chunk: str) -> list[str] | None:
+    """`chunk` as dictionary names where CC-CEDICT has them and pinyin elsewhere; None when it has none."""
+    table = _cedict()
+    out: list[str] = []
+    found = False
+    i = 0
+    while i < len(chunk):
+        for size in range(min(8, len(chunk) - i), 1, -1):
+            piece = chunk[i : i + size]
+            if piece in table:
+                name = proper_name(piece)
+                found = found or name is not None
+                out.append(name or "".join(pinyin(piece)))
+                i += size
+                break
+        else:
+            out.append("".join(pinyin(chunk[i])))
+            i += 1
+    return out if found else None
 
 
 def gloss(run: str) -> list[str]:

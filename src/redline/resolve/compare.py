@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA
 
 from redline.resolve.forms import NameForm, Token
 from redline.resolve.legal_forms import forms_agree
-from redline.resolve.vocab import WordClass
+from redline.resolve.vocab import ORGANISATION_WORDS, WordClass
 
 WEIGHTS = {WordClass.CORE: 1.0, WordClass.GENERIC: 0.35, WordClass.LOCATION: 0.25, WordClass.STOP: 0.05}
 LIST_SIDE_UNMATCHED = 0.5
@@ -32,6 +32,8 @@ LEGAL_BONUS = 0.03
 class NameScore:
     score: float
     features: tuple[str, ...]
+    # generic words the query adds when the brand rule fired; the resolver checks the entity's other names
+    brand_extra: tuple[str, ...] = ()
 
 
 def token_similarity(a: Token, b: Token) -> float:
@@ -93,7 +95,12 @@ def _is_brand(
     if any(t.cls is WordClass.CORE for t in (*left_q, *left_c)):
         return False
     # "Dahua Bank" vs "Zhejiang Dahua Technology": each side adds its own line of business -> not the same firm
-    return not (any(t.cls is WordClass.GENERIC for t in left_q) and any(t.cls is WordClass.GENERIC for t in left_c))
+    return not (any(_business(t) for t in left_q) and any(_business(t) for t in left_c))
+
+
+def _business(token: Token) -> bool:
+    """A generic word that says what a firm does (bank, technology), not how it is organised (group)."""
+    return token.cls is WordClass.GENERIC and token.text not in ORGANISATION_WORDS
 
 
 def _acronym(q: NameForm, c: NameForm) -> str | None:
@@ -107,6 +114,7 @@ def _acronym(q: NameForm, c: NameForm) -> str | None:
 def compare(q: NameForm, c: NameForm) -> NameScore:
     """Score query form `q` against list form `c`, with the features that produced it."""
     features: list[str] = []
+    brand_extra: tuple[str, ...] = ()
     if q.compact and q.compact == c.compact:
         best, features = 1.0, ["same name after normalisation"]
     else:
@@ -120,8 +128,12 @@ def compare(q: NameForm, c: NameForm) -> NameScore:
         if len(q.compact) >= 4 and len(c.compact) >= 4:
             compact = max(
                 OSA.normalized_similarity(q.compact, c.compact),
-                OSA.normalized_similarity(_sorted_compact(q), _sorted_compact(c)),
+                OSA.normalized_similarity(q.sorted_compact, c.sorted_compact),
             )
+            if q.core_compact or c.core_compact:
+                # long shared generic words must not carry a different distinctive name ("Moutai" vs "JOUAV")
+                core = OSA.normalized_similarity(q.core_compact or q.compact, c.core_compact or c.compact)
+                compact = min(compact, core)
             if compact >= COMPACT_FLOOR and compact > best:
                 best = compact
                 features.append(f"spelling without word breaks {compact:.2f}")
@@ -131,6 +143,7 @@ def compare(q: NameForm, c: NameForm) -> NameScore:
         if best < BRAND_SCORE and _is_brand(q, c, matched, left_q, left_c):
             best = BRAND_SCORE
             features.append("brand: the same distinctive words, the rest generic or a place")
+            brand_extra = tuple(t.text for t in left_q if _business(t))
         acronym = _acronym(q, c) if best < ACRONYM_SCORE else None
         if acronym:
             best = ACRONYM_SCORE
@@ -149,8 +162,4 @@ def compare(q: NameForm, c: NameForm) -> NameScore:
     if score > c.cap or score > q.cap:
         score = min(c.cap, q.cap)
         features.append("dictionary gloss: a lead for review, capped below the match threshold")
-    return NameScore(max(0.0, min(1.0, score)), tuple(features))
-
-
-def _sorted_compact(form: NameForm) -> str:
-    return "".join(sorted(t.text for t in form.tokens if t.cls is not WordClass.STOP))
+    return NameScore(max(0.0, min(1.0, score)), tuple(features), brand_extra)

@@ -26,7 +26,10 @@ from redline.resolve.text import clean
 
 DEFAULT_THRESHOLD = 0.80
 REVIEW_FLOOR = 0.50
-CANDIDATE_POOL = 30  # entities scored in full per query
+CANDIDATE_POOL = 20
+# "CATL Logistics Services" vs the alias "CATL": a brand plus lines of business no listed name of the entity
+# mentions is a different firm as often as not, so it stays below the threshold, for review.
+UNSUPPORTED_BRAND = 0.75  # entities scored in full per query
 _ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 
 
@@ -158,6 +161,7 @@ class Resolver:
     records: list[Record] = field(default_factory=list)
     _forms: list[list[NameForm]] = field(default_factory=list)
     _birth_dates: list[list[BirthDate]] = field(default_factory=list)
+    _vocab: list[frozenset[str]] = field(default_factory=list)
     _index: NameIndex = field(default_factory=NameIndex)
     _ids: dict[IdKey, list[int]] = field(default_factory=dict)
 
@@ -185,6 +189,7 @@ class Resolver:
                 form for name in record.names or (record.caption,) for form in prepare(name, person) if form.tokens
             ]
             self._forms.append(forms)
+            self._vocab.append(frozenset(t.text for form in forms for t in form.tokens))
             self._birth_dates.append([d for d in map(parse_birth_date, record.birth_dates) if d])
             self._index.add(number, forms)
             for identifier in record.identifiers:
@@ -203,6 +208,7 @@ class Resolver:
         """Candidates for `query`, best first: identifier hits (decisive), then names above REVIEW_FLOOR."""
         cut = self.threshold if threshold is None else threshold
         found: dict[int, Candidate] = {}
+        caption_hit: dict[int, bool] = {}
         for key, description in parse_query(query):
             for number in self._ids.get(key, []):
                 record = self.records[number]
@@ -224,17 +230,26 @@ class Resolver:
                 continue
             result, q, t = best
             score, features = result.score, list(result.features)
+            unsupported = [w for w in result.brand_extra if w not in self._vocab[number]]
+            if unsupported and score > UNSUPPORTED_BRAND:
+                score = UNSUPPORTED_BRAND
+                features.append("no listed name of this entity has: " + ", ".join(unsupported))
             if dob and self._birth_dates[number]:
                 adjust, reason = compare_birth_dates(dob, self._birth_dates[number])
                 score = max(0.0, score + adjust)
                 features.append(reason)
             if score >= REVIEW_FLOOR:
                 why = Explanation(q.name, t.name, t.route, tuple(features))
+                caption_hit[number] = t.name == record.caption
                 found[number] = Candidate(
                     record.entity_id, record.caption, record.schema, score, score >= cut, False, record.lists, why
                 )
-        ranked = sorted(found.values(), key=lambda c: (not c.decisive, -c.score, c.entity_id))
-        return ranked[:limit]
+        # equal scores: the entity whose own name was met goes first (a group's alias vs the firm itself)
+        ranked = sorted(
+            found.items(),
+            key=lambda i: (not i[1].decisive, -round(i[1].score, 6), not caption_hit.get(i[0]), i[1].entity_id),
+        )
+        return [candidate for _, candidate in ranked[:limit]]
 
     def match(self, query: str, **options: Any) -> dict[str, Any]:
         """The stable JSON form: {"query", "candidates": [...]} (documented in docs/resolve.md)."""

@@ -25,6 +25,7 @@ class WordClass(StrEnum):
 
 GENERIC_WORDS = word_set(
     """
+    wireless optronic optronics automation navigation
     technology technologies tech digital group holding holdings international intl industries industry
     industrial science sciences scientific electronics electronic electric electrical communications
     communication telecommunications telecommunication telecom network networks system systems service
@@ -41,6 +42,8 @@ GENERIC_WORDS = word_set(
     center centre applied
     """
 )
+# Generic words about how a firm is organised rather than what it does.
+ORGANISATION_WORDS = frozenset(["group", "holding", "international", "global", "national", "general", "enterprise"])
 LOCATION_WORDS = word_set(
     """
     china prc zhongguo hongkong hk sz bj sh beijing shanghai shenzhen hangzhou guangzhou tianjin wuhan chengdu
@@ -62,6 +65,7 @@ HAN_GLOSSARY: dict[str, tuple[str, WordClass]] = {
     "科技": ("technology", WordClass.GENERIC),
     "技术": ("technology", WordClass.GENERIC),
     "数字": ("digital", WordClass.GENERIC),
+    "创新": ("innovation", WordClass.GENERIC),
     "集团": ("group", WordClass.GENERIC),
     "控股": ("holdings", WordClass.GENERIC),
     "国际": ("international", WordClass.GENERIC),
