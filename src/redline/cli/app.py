@@ -8,10 +8,12 @@ import click
 import typer
 
 from redline.cli import match as match_cli
+from redline.cli.alerts import alerts_app, audit_app
 from redline.cli.data import data_app
 from redline.cli.demo import demo
 from redline.cli.errors import UserError
 from redline.cli.impact import impact_app
+from redline.cli.screen import screen
 from redline.cli.serve import serve
 from redline.cli.sources import sources_app
 from redline.cli.status import lists, status, timeline
@@ -33,6 +35,9 @@ app.command("match")(match_cli.match)
 app.command("match-pairs")(match_cli.match_pairs)
 app.add_typer(impact_app, name="impact")
 app.add_typer(sources_app, name="sources")
+app.command("screen")(screen)
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:

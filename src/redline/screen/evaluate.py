@@ -1,0 +1,232 @@
+"""Screening one row: resolve it, take the status at the row's own instant as known then, decide, and turn hits
+into alerts (suppressed by an analyst's false-positive until the entity's list data changes)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import lru_cache
+
+from redline.model import CourtOrder, Entity, ListingEvent, iso
+from redline.screen.decisions import FINDINGS, Decision, Verdict, decide, most_severe
+from redline.screen.funds import FundBook
+from redline.screen.resolution import Match, RowResolver
+from redline.screen.rows import ScreenRow
+from redline.status.engine import StatusEngine
+from redline.status.report import StatusReport
+from redline.store.reference import ReferenceStore
+from redline.store.screening import AlertHit, Verdicts
+
+OUTCOME_CACHE = 100_000  # distinct (security, side, instant) combinations remembered: bounds memory
+FUND_RULE = "OFAC FAQ 861: a fund or derivative giving exposure to a listed company is covered whatever the weighting"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One entity behind a row's decision (the row itself, or a fund constituent)."""
+
+    entity: Entity
+    match: str
+    decisive: bool
+    verdict: Verdict
+    via: str | None = None  # "fund KWEB holds SMIC (2.1%)" for look-through
+
+    @property
+    def decision(self) -> Decision:
+        return self.verdict.decision if self.decisive else Decision.REVIEW
+
+
+@dataclass
+class RowResult:
+    row: ScreenRow
+    instant: datetime | None
+    decision: Decision
+    if_confirmed: Decision | None = None
+    hits: list[Hit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # listed-but-allowed states, suppressions, reopenings
+    alerts: list[AlertHit] = field(default_factory=list)
+    alert_states: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    columns: dict[str, str] | None = None  # the output's decision columns, shared by rows that screen alike
+
+
+def entity_version(store: ReferenceStore, entity_id: str) -> tuple[str, tuple[str, ...]]:
+    """A hash of everything the lists and courts say about the entity, with the ids of those facts."""
+    events: list[ListingEvent | CourtOrder] = [*store.listings(entity_id), *store.court_orders(entity_id)]
+    digest = hashlib.sha256("\n".join(repr(event) for event in events).encode("utf-8")).hexdigest()
+    return digest, tuple(event.id for event in events)
+
+
+class RowScreener:
+    def __init__(
+        self,
+        store: ReferenceStore,
+        kind: str,
+        known_at: datetime,
+        resolver: RowResolver,
+        funds: FundBook | None = None,
+        verdicts: Verdicts | None = None,
+    ) -> None:
+        self.store, self.kind, self.known_at = store, kind, known_at
+        self.resolver = resolver
+        self.funds = funds or FundBook()
+        self.verdicts = verdicts or Verdicts()
+        self.engine = StatusEngine(store)
+        self._status: Callable[[str, datetime], StatusReport] = lru_cache(maxsize=100_000)(self._status_of)
+        self._versions: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._outcomes: dict[tuple[object, ...], RowResult] = {}
+
+    def _status_of(self, entity_id: str, instant: datetime) -> StatusReport:
+        return self.engine.status(self.store.entity(entity_id), instant, self.known_at)
+
+    def version(self, entity_id: str) -> tuple[str, tuple[str, ...]]:
+        if entity_id not in self._versions:
+            self._versions[entity_id] = entity_version(self.store, entity_id)
+        return self._versions[entity_id]
+
+    def _judge(self, matches: list[Match], row: ScreenRow, instant: datetime, via: str | None) -> list[Hit]:
+        hits = []
+        for match in matches:
+            verdict = decide(self._status(match.entity.id, instant), self.kind, row.side)
+            hits.append(Hit(match.entity, match.explanation, match.decisive, verdict, via))
+        return hits
+
+    def screen(self, row: ScreenRow, instant: datetime | None) -> RowResult:
+        if row.problems or instant is None:
+            errors = list(row.problems) or ["no instant to judge the row at"]
+            return RowResult(row, instant, Decision.ERROR, errors=errors)
+        # Everything but the row's size and line depends only on what the row is, its side and its instant, and
+        # books repeat the same securities on many rows: screen each combination once.
+        key = (tuple(row.identifiers.items()), row.exchange, row.name, row.side, instant)
+        known = self._outcomes.get(key)
+        if known is None:
+            if len(self._outcomes) >= OUTCOME_CACHE:
+                self._outcomes.clear()
+            known = self._outcomes[key] = self._screen(row, instant)
+        return RowResult(
+            row,
+            instant,
+            known.decision,
+            known.if_confirmed,
+            known.hits,
+            known.notes,
+            [replace(alert, row_number=row.line) for alert in known.alerts],
+            known.alert_states,
+            columns=known.columns,
+        )
+
+    def _screen(self, row: ScreenRow, instant: datetime) -> RowResult:
+        result = RowResult(row, instant, Decision.OK)
+        hits = self._judge(self.resolver.resolve(row), row, instant, None)
+        fund = self.funds.fund_of(row)
+        if fund is not None:
+            for constituent in fund.constituents:
+                weight = f" ({constituent.weight:g}%)" if constituent.weight is not None else ""
+                via = f"fund {fund.key} holds {constituent.label()}{weight} per {fund.source}; {FUND_RULE}"
+                hits.extend(self._judge(self.resolver.resolve(constituent), row, instant, via))
+        for hit in hits:
+            if hit.verdict.decision is Decision.OK:
+                result.notes.extend(f"{hit.entity.id}: {r.regime.value} {r.state.value}" for r in hit.verdict.regimes)
+        findings = [hit for hit in hits if hit.verdict.decision is not Decision.OK]
+        kept = []
+        for hit in findings:
+            state = self._alert(result, hit)
+            if state == "false-positive":
+                continue
+            if state == "true-match" and not hit.decisive:
+                hit = replace(hit, decisive=True, match=f"{hit.match}; confirmed a true match by an analyst")
+            kept.append(hit)
+        result.hits = kept or [hit for hit in hits if hit.verdict.regimes]
+        result.decision = most_severe([hit.decision for hit in kept])
+        if kept:
+            result.if_confirmed = most_severe([hit.verdict.decision for hit in kept])
+        result.columns = decision_columns(result)
+        return result
+
+    def _alert(self, result: RowResult, hit: Hit) -> str:
+        """Make the hit's alert; its state says whether an analyst's verdict still covers it."""
+        row = result.row
+        fingerprint = row.fingerprint(self.kind)
+        version, events = self.version(hit.entity.id)
+        alert_id = hashlib.sha256(f"{fingerprint}|{hit.entity.id}|{version}".encode()).hexdigest()
+        prior = self.verdicts.on(alert_id)
+        state, reopened_from, reopen_reason = "open", None, None
+        if prior is not None:
+            state = prior.verdict
+            if prior.verdict == "false-positive":
+                result.notes.append(
+                    f"alert {alert_id[:12]} on {hit.entity.id} suppressed: false-positive by {prior.actor} on "
+                    f"{prior.decided_at[:10]} ({prior.comment})"
+                )
+        else:
+            earlier = self.verdicts.earlier_false_positive(fingerprint, hit.entity.id, version)
+            if earlier is not None:
+                state, reopened_from = "reopened", earlier.alert_id
+                added = [e for e in events if e not in earlier.entity_events]
+                gone = [e for e in earlier.entity_events if e not in events]
+                change = ", ".join([*(f"new {e}" for e in added), *(f"gone {e}" for e in gone)]) or "facts revised"
+                reopen_reason = (
+                    f"reopened: the list data of {hit.entity.id} changed since the false-positive by {earlier.actor} "
+                    f"on {earlier.decided_at[:10]} (alert {earlier.alert_id[:12]}): {change}"
+                )
+                result.notes.append(reopen_reason)
+        suppressed = state == "false-positive"
+        regimes = tuple(r.regime.value for r in hit.verdict.regimes)
+        result.alerts.append(
+            AlertHit(
+                alert_id=alert_id,
+                fingerprint=fingerprint,
+                entity_id=hit.entity.id,
+                entity_version=version,
+                entity_events=events,
+                kind=self.kind,
+                label=row.label(),
+                decision=hit.decision.value,
+                regimes=regimes,
+                explanation={
+                    "match": hit.match,
+                    "via": hit.via,
+                    "decision_if_confirmed": hit.verdict.decision.value,
+                    "divest_until": iso(hit.verdict.divest_until) if hit.verdict.divest_until else None,
+                    "reasons": list(hit.verdict.reasons),
+                    "instant": iso(result.instant) if result.instant else None,
+                },
+                row_number=row.line,
+                suppressed=suppressed,
+                reopened_from=reopened_from,
+                reopen_reason=reopen_reason,
+            )
+        )
+        result.alert_states.append(f"{alert_id[:12]}:{state}")
+        return state
+
+
+def is_finding(decision: Decision) -> bool:
+    return decision in FINDINGS
+
+
+def _cell(values: list[str]) -> str:
+    return " | ".join(dict.fromkeys(value for value in values if value))
+
+
+def decision_columns(result: RowResult) -> dict[str, str]:
+    """The columns Redline adds to each output row (see docs/screen.md)."""
+    hits = result.hits
+    regimes = [r.regime.value for hit in hits for r in hit.verdict.regimes]
+    until = [iso(h.verdict.divest_until) for h in hits if h.verdict.divest_until is not None]
+    reason_texts = [(f"{hit.via}: " if hit.via else "") + reason for hit in hits for reason in hit.verdict.reasons]
+    sources = [c.label() for hit in hits for r in hit.verdict.regimes for c in r.sources]
+    return {
+        "redline_decision": result.decision.value,
+        "redline_if_confirmed": result.if_confirmed.value if result.if_confirmed else "",
+        "redline_entity": _cell([hit.entity.id for hit in hits]),
+        "redline_regimes": _cell(regimes),
+        "redline_divest_until": min(until) if until else "",
+        "redline_match": _cell([hit.match for hit in hits]),
+        "redline_reasons": _cell(reason_texts + result.notes),
+        "redline_sources": _cell(sources),
+        "redline_alerts": " ".join(result.alert_states),
+        "redline_errors": _cell(result.errors),
+    }

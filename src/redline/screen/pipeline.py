@@ -1,0 +1,259 @@
+"""`redline screen`: stream a file through resolution, status and decision; write the output, the report and the
+run record, all or nothing.
+
+Order of the final steps: the output and report are finished in temporary files, the run and its alerts are
+committed in one transaction, then the files are renamed into place. A kill before the commit leaves no run and
+no output; the rename after it takes microseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from redline import __version__
+from redline.model import iso
+from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap, detect_columns
+from redline.screen.decisions import Decision
+from redline.screen.evaluate import RowResult, RowScreener, decision_columns
+from redline.screen.funds import FundBook, load_constituents
+from redline.screen.readers import Batch, InputError, format_of, open_table
+from redline.screen.resolution import RowResolver
+from redline.screen.rows import RowReader, ScreenRow
+from redline.screen.summary import Summary
+from redline.screen.writers import OutputWriter
+from redline.sources.bundled import data_dir
+from redline.store.clock import stamp
+from redline.store.reference import ReferenceStore, bundled_store
+from redline.store.screening import AlertHit, RunRecord, ScreenStore
+
+KINDS = ("holdings", "trades", "counterparties")
+ADDED_COLUMNS = (
+    "redline_decision",
+    "redline_if_confirmed",
+    "redline_entity",
+    "redline_regimes",
+    "redline_divest_until",
+    "redline_match",
+    "redline_reasons",
+    "redline_sources",
+    "redline_alerts",
+    "redline_errors",
+    "redline_versions",
+)
+
+
+@dataclass
+class ScreenOptions:
+    kind: str = "holdings"
+    on: datetime | None = None  # holdings and counterparties: the instant judged (default: now)
+    known_at: datetime | None = None  # default: now
+    output: Path | None = None
+    report: Path | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    constituents: Path | None = None
+    deadline_days: int = 90
+    batch_size: int = 5000
+
+
+@dataclass
+class ScreenOutcome:
+    run_id: str
+    summary: Summary
+    output: Path
+    report: Path | None
+    versions: dict[str, Any]
+    parameters: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "output": str(self.output),
+            "report": str(self.report) if self.report else None,
+            "exit_code": self.summary.exit_code(),
+            "parameters": self.parameters,
+            "versions": self.versions,
+            "summary": self.summary.to_json(),
+        }
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def data_version() -> str:
+    """A hash of the bundled reference files: which list data a run used."""
+    digest = hashlib.sha256()
+    for path in sorted(data_dir().iterdir()):
+        if path.suffix in (".csv", ".yaml"):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def default_output(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.screened{path.suffix}")
+
+
+class Screening:
+    """One run over one file."""
+
+    def __init__(
+        self,
+        path: Path,
+        options: ScreenOptions,
+        store: ScreenStore,
+        reference: ReferenceStore | None = None,
+        resolver: RowResolver | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        if options.kind not in KINDS:
+            raise ValueError(f"--kind must be one of {', '.join(KINDS)}")
+        self.path, self.options, self.store = path, options, store
+        self.reference = reference or bundled_store()
+        self.resolver = resolver or RowResolver()
+        self.progress = progress
+        now = datetime.now(UTC)
+        self.on = options.on or now
+        self.known_at = options.known_at or now
+        self.started = stamp()
+        self.run_id = uuid.uuid4().hex
+
+    def parameters(self, funds: FundBook) -> dict[str, Any]:
+        return {
+            "kind": self.options.kind,
+            "on": iso(self.on) if self.options.on or self.options.kind != "trades" else None,
+            "known_at": iso(self.known_at),
+            "mapping": self.options.mapping,
+            "deadline_days": self.options.deadline_days,
+            "constituents": [{"file": str(p), "sha256": sha256_of(p)} for p in funds.files],
+        }
+
+    def run(self) -> ScreenOutcome:
+        options = self.options
+        format_of(self.path)
+        if not self.path.is_file():
+            raise InputError(f"{self.path}: no such file")
+        funds = load_constituents(options.constituents) if options.constituents else FundBook()
+        checksum = sha256_of(self.path)
+        versions = {"redline": __version__, "data": data_version()}
+        version_cell = f"redline {__version__}; data {versions['data']}"
+        parameters = self.parameters(funds)
+        summary = Summary(self.on, options.deadline_days)
+        summary.file_problems.extend(f"constituents {problem}" for problem in funds.problems)
+        screener = RowScreener(self.reference, options.kind, self.known_at, self.resolver, funds, self.store.verdicts())
+        reader = open_table(self.path)
+        output = options.output or default_output(self.path)
+        writer = OutputWriter(output, reader.format, reader.header, ADDED_COLUMNS, getattr(reader, "delimiter", ","))
+        report_writer = None
+        hits: list[AlertHit] = []
+        try:
+            columns = detect_columns(reader.header, options.mapping) if reader.header else ColumnMap(())
+            file_errors = list(reader.problems)
+            if reader.header and not any(name in columns.index for name in (*IDENTIFIER_FIELDS, "name")):
+                file_errors.append(
+                    f"no identifier or name column among: {', '.join(reader.header)} (map one with --map isin=COLUMN)"
+                )
+            summary.file_problems.extend(file_errors)
+            summary.unknown_columns = [name for name in columns.unknown if name]
+            done = 0
+            row_reader = RowReader(columns)
+            for batch in reader.batches(options.batch_size):
+                results = [
+                    self._screen(screener, line, values, problem, row_reader, file_errors)
+                    for line, values, problem in zip(batch.lines, batch.values, batch.problems, strict=True)
+                ]
+                self._write(writer, batch, results, summary, hits, version_cell)
+                done += len(results)
+                if self.progress:
+                    self.progress(done)
+            if not reader.header:
+                empty = RowResult(ScreenRow(1), None, Decision.ERROR, errors=list(reader.problems))
+                self._write(writer, None, [empty], summary, hits, version_cell)
+                summary.error_rows -= 1  # the file problem is counted once, as a file problem
+            writer.finish()
+            outcome = ScreenOutcome(self.run_id, summary, output, options.report, versions, parameters)
+            if options.report is not None:
+                from redline.screen.report import ReportWriter
+
+                report_writer = ReportWriter(options.report)
+                report_writer.write(outcome, self.path)
+            run = RunRecord(
+                id=self.run_id,
+                started_at=self.started,
+                finished_at=stamp(),
+                kind=options.kind,
+                status="completed",
+                input_path=str(self.path.resolve()),
+                input_format=reader.format,
+                input_sha256=checksum,
+                parameters=parameters,
+                versions=versions,
+                counts={
+                    "rows": summary.rows,
+                    "decisions": dict(summary.decisions),
+                    "errors": summary.error_rows + len(summary.file_problems),
+                    "alerts": dict(summary.alerts),
+                },
+                output_path=str(output.resolve()),
+            )
+            self.store.record_run(run, hits)
+        except BaseException:
+            writer.abort()
+            if report_writer is not None:
+                report_writer.abort()
+            raise
+        finally:
+            reader.close()
+        writer.publish()
+        if report_writer is not None:
+            report_writer.publish()
+        return outcome
+
+    def _screen(
+        self,
+        screener: RowScreener,
+        line: int,
+        values: list[Any],
+        problem: str | None,
+        row_reader: RowReader,
+        file_errors: list[str],
+    ) -> RowResult:
+        row = row_reader.read(line, values)
+        if problem:
+            row.problems.insert(0, problem)
+        row.problems.extend(f"file: {message}" for message in file_errors)
+        instant: datetime | None = self.on
+        if self.options.kind == "trades":
+            instant = row.trade_time or self.options.on
+            if instant is None and not row.problems:
+                row.problems.append("no trade date/time: add the column or give --on")
+            if row.side is None and not row.problems:
+                row.problems.append("no side: a trade must say buy or sell")
+        return screener.screen(row, instant)
+
+    @staticmethod
+    def _write(
+        writer: OutputWriter,
+        batch: Batch | None,
+        results: list[RowResult],
+        summary: Summary,
+        hits: list[AlertHit],
+        versions: str,
+    ) -> None:
+        rows = [{**(result.columns or decision_columns(result)), "redline_versions": versions} for result in results]
+        for result, columns in zip(results, rows, strict=True):
+            summary.add(result, columns)
+            hits.extend(result.alerts)
+        writer.write(batch, [[columns[name] for columns in rows] for name in ADDED_COLUMNS])

@@ -1,0 +1,75 @@
+"""The self-contained HTML report: one file, inline CSS and SVG, no scripts or external assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from redline.screen.writers import publish, temporary_beside
+
+if TYPE_CHECKING:
+    from redline.screen.pipeline import ScreenOutcome
+
+COLOURS = {
+    "OK": "#2e7d32",
+    "REVIEW": "#f9a825",
+    "DIVEST": "#ef6c00",
+    "HOLD-ONLY": "#6a1b9a",
+    "BLOCK": "#c62828",
+    "ERROR": "#546e7a",
+}
+
+
+def bars(values: dict[str, float], colours: dict[str, str] | None = None, width: int = 560) -> dict[str, Any]:
+    """Geometry for a horizontal SVG bar chart (computed here so the template stays declarative)."""
+    items = [(label, value) for label, value in values.items() if value]
+    top = max((value for _, value in items), default=0) or 1
+    rows = []
+    for index, (label, value) in enumerate(items):
+        rows.append(
+            {
+                "label": label,
+                "value": value,
+                "y": index * 26,
+                "width": max(2, round((width - 200) * value / top)),
+                "colour": (colours or {}).get(label, "#1565c0"),
+            }
+        )
+    return {"rows": rows, "height": max(26, 26 * len(rows)), "width": width}
+
+
+def _money(amounts: dict[str, float]) -> str:
+    return ", ".join(f"{currency} {value:,.0f}" for currency, value in sorted(amounts.items())) or "—"
+
+
+class ReportWriter:
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.temporary = temporary_beside(target)
+
+    def write(self, outcome: ScreenOutcome, source: Path) -> None:
+        environment = Environment(loader=PackageLoader("redline.screen", "templates"), autoescape=select_autoescape())
+        environment.filters["money"] = _money
+        summary = outcome.summary.to_json()
+        regime_values = {
+            regime: sum(data["market_value"].values()) or data["rows"]
+            for regime, data in summary["exposure_by_regime"].items()
+        }
+        html = environment.get_template("report.html.j2").render(
+            outcome=outcome.to_json(),
+            summary=summary,
+            source=source.name,
+            decision_chart=bars({k: v for k, v in summary["decisions"].items()}, COLOURS),
+            regime_chart=bars(regime_values),
+            colours=COLOURS,
+        )
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.temporary.write_text(html, encoding="utf-8")
+
+    def publish(self) -> None:
+        publish(self.temporary, self.target)
+
+    def abort(self) -> None:
+        self.temporary.unlink(missing_ok=True)

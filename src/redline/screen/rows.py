@@ -1,0 +1,202 @@
+"""One input row, read into typed fields, with every problem found in it.
+
+Problems never drop a row: it is screened as far as it can be and carries its errors into the output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
+
+from stdnum import cusip, figi, isin, lei
+from stdnum.exceptions import ValidationError
+
+from redline.model.instants import NEW_YORK, InstantError, at_new_york, parse_instant
+from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap
+
+# Holdings and trades older than the first list (2020) or far in the future are typing mistakes, not history.
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
+
+_SIDES = {
+    "buy": "buy", "b": "buy", "purchase": "buy", "by": "buy", "cover": "buy", "buy to cover": "buy",
+    "sell": "sell", "s": "sell", "sale": "sell", "sell short": "sell", "short": "sell", "ss": "sell",
+}  # fmt: skip
+
+# Exchange codes as people write them -> the market codes the reference data uses (Bloomberg style).
+_EXCHANGES = {
+    "hk": "HK", "hkex": "HK", "xhkg": "HK", "sehk": "HK", "hong kong": "HK",
+    "us": "US", "xnys": "US", "nyse": "US", "xnas": "US", "nasdaq": "US", "otc": "US", "otcm": "US", "pink": "US",
+    "cn": "CN", "ch": "CN", "xshg": "CN", "sse": "CN", "shanghai": "CN", "xshe": "CN", "szse": "CN", "shenzhen": "CN",
+    "c1": "CN", "c2": "CN",
+}  # fmt: skip
+
+
+def _sedol_valid(value: str) -> bool:
+    # python-stdnum has no SEDOL module; the check digit is a weighted sum mod 10 (LSE SEDOL Masterfile spec).
+    if not re.fullmatch(r"[0-9B-DF-HJ-NP-TV-Z]{6}[0-9]", value):
+        return False
+    weights = (1, 3, 1, 7, 3, 9)
+    total = sum(int(char, 36) * weight for char, weight in zip(value[:6], weights, strict=True))
+    return (10 - total % 10) % 10 == int(value[6])
+
+
+_CHECKS = {
+    "isin": (isin.validate, "ISIN"),
+    "cusip": (cusip.validate, "CUSIP"),
+    "lei": (lei.validate, "LEI"),
+    "figi": (figi.validate, "FIGI"),
+}
+
+
+@lru_cache(maxsize=1 << 18)  # books repeat identifiers; validating each distinct one once is enough
+def _check_identifier(scheme: str, value: str) -> str | None:
+    """The problem with an identifier's format or check digit, or None when it is valid."""
+    if scheme == "sedol":
+        return None if _sedol_valid(value) else f"sedol {value!r} is not a valid SEDOL (format or check digit)"
+    if scheme not in _CHECKS:
+        return None
+    validate, label = _CHECKS[scheme]
+    try:
+        validate(value)
+    except ValidationError as exc:
+        return f"{scheme} {value!r} is not a valid {label}: {exc}"
+    return None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # spreadsheets turn codes like 1810 into 1810.0
+    return str(value).strip()
+
+
+def _number(column: str, value: Any, problems: list[str]) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip().replace(",", "").replace("_", "")
+    negative = text.startswith("(") and text.endswith(")")
+    try:
+        number = float(text.strip("()"))
+    except ValueError:
+        problems.append(f"{column} {str(value)!r} is not a number")
+        return None
+    return -number if negative else number
+
+
+def _instant(column: str, value: Any, problems: list[str]) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        # Spreadsheet dates come as midnight datetimes: a date alone means noon New York (project convention).
+        moment = at_new_york(value.date()) if value.time() == time(0) and value.tzinfo is None else value
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=NEW_YORK)
+    elif isinstance(value, date):
+        moment = at_new_york(value)
+    else:
+        try:
+            moment = parse_instant(str(value))
+        except InstantError as exc:
+            problems.append(f"{column}: {exc}")
+            return None
+    if not EARLIEST <= moment.date() <= LATEST:
+        problems.append(f"{column} {moment.date().isoformat()} is out of range ({EARLIEST} to {LATEST})")
+        return None
+    return moment
+
+
+@dataclass(slots=True)
+class ScreenRow:
+    """What screening needs from one input row."""
+
+    line: int  # the line (CSV), row (XLSX) or 1-based record number (Parquet) the user can find it at
+    identifiers: dict[str, str] = field(default_factory=dict)
+    name: str = ""
+    exchange: str | None = None
+    quantity: float | None = None
+    market_value: float | None = None
+    currency: str = ""
+    side: str | None = None
+    trade_time: datetime | None = None
+    account: str = ""
+    fund: str = ""
+    weight: float | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def label(self) -> str:
+        """How a person would recognise the row: its identifiers and name as given."""
+        parts = [f"{scheme.upper()} {value}" for scheme, value in self.identifiers.items()]
+        if self.exchange and "ticker" in self.identifiers:
+            parts[list(self.identifiers).index("ticker")] += f" {self.exchange}"
+        if self.name:
+            parts.append(repr(self.name))
+        return " ".join(parts) or "(no identifier or name)"
+
+    def fingerprint(self, kind: str) -> str:
+        """Identifies what the row is about (the security or counterparty), not its size or date, so an analyst's
+        decision on it carries over to the next day's file."""
+        name = " ".join(self.name.casefold().split())
+        ids = (f"{scheme}={self.identifiers.get(scheme, '')}" for scheme in IDENTIFIER_FIELDS)
+        key = "\x1f".join([kind, *ids, self.exchange or "", name])
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class RowReader:
+    """Types and validates rows of one file; the column positions are looked up once, not per row."""
+
+    def __init__(self, columns: ColumnMap) -> None:
+        present = columns.index
+        self.identifiers = [(scheme, present[scheme]) for scheme in IDENTIFIER_FIELDS if scheme in present]
+        self.numbers = [(name, present[name]) for name in ("quantity", "market_value", "weight") if name in present]
+        self.texts = [(name, present[name]) for name in ("name", "currency", "account", "fund") if name in present]
+        self.exchange = present.get("exchange")
+        self.side = present.get("side")
+        self.trade_time = present.get("trade_time")
+
+    def read(self, line: int, values: Sequence[Any]) -> ScreenRow:
+        row = ScreenRow(line)
+        problems = row.problems
+        width = len(values)
+        for scheme, position in self.identifiers:
+            text = _text(values[position]).upper() if position < width else ""
+            if not text:
+                continue
+            if scheme != "ticker":
+                text = text.replace(" ", "")
+            problem = _check_identifier(scheme, text)
+            if problem:
+                problems.append(problem)
+            else:
+                row.identifiers[scheme] = text
+        for name, position in self.texts:
+            text = _text(values[position]) if position < width else ""
+            if name == "name":
+                row.name = " ".join(text.split())
+            elif name == "currency":
+                row.currency = text.upper()
+            else:
+                setattr(row, name, text)
+        for column, position in self.numbers:
+            setattr(row, column, _number(column, values[position] if position < width else None, problems))
+        if self.exchange is not None and self.exchange < width:
+            exchange = _text(values[self.exchange])
+            if exchange:
+                row.exchange = _EXCHANGES.get(exchange.casefold(), exchange.upper())
+        if self.side is not None and self.side < width:
+            side = _text(values[self.side])
+            if side:
+                row.side = _SIDES.get(side.casefold())
+                if row.side is None:
+                    problems.append(f"side {side!r} is neither buy nor sell")
+        if self.trade_time is not None and self.trade_time < width:
+            row.trade_time = _instant("trade_time", values[self.trade_time], problems)
+        return row

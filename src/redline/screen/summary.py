@@ -1,0 +1,138 @@
+"""What a run found, accumulated row by row in bounded memory: counts, exposure, value at risk, deadlines."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from redline.model import iso
+from redline.screen.decisions import FINDINGS, Decision
+from redline.screen.evaluate import RowResult
+
+AT_RISK = (Decision.BLOCK, Decision.DIVEST, Decision.HOLD_ONLY)
+MAX_LISTED = 10_000  # findings and errors kept for JSON and the report; every row is in the output file
+
+
+def _add(money: dict[str, float], currency: str, value: float | None) -> None:
+    if value is not None:
+        key = currency or "unknown"
+        money[key] = money.get(key, 0.0) + value
+
+
+@dataclass
+class Exposure:
+    rows: int = 0
+    market_value: dict[str, float] = field(default_factory=dict)
+    decisions: Counter[str] = field(default_factory=Counter)
+    name: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"rows": self.rows, "market_value": self.market_value, "decisions": dict(self.decisions)}
+        if self.name:
+            data["name"] = self.name
+        return data
+
+
+@dataclass
+class Summary:
+    reference: datetime  # the instant deadlines are counted from
+    deadline_days: int
+    rows: int = 0
+    decisions: Counter[str] = field(default_factory=Counter)
+    file_problems: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    error_rows: int = 0
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    by_regime: dict[str, Exposure] = field(default_factory=dict)
+    by_entity: dict[str, Exposure] = field(default_factory=dict)
+    at_risk: dict[str, float] = field(default_factory=dict)
+    under_review: dict[str, float] = field(default_factory=dict)
+    deadlines: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    alerts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def findings_count(self) -> int:
+        return sum(self.decisions[d.value] for d in FINDINGS)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.error_rows or self.file_problems)
+
+    def exit_code(self) -> int:
+        """0 no findings, 1 findings, 2 errors (a row or the file could not be screened as given)."""
+        if self.has_errors:
+            return 2
+        return 1 if self.findings_count else 0
+
+    def add(self, result: RowResult, columns: dict[str, str]) -> None:
+        self.rows += 1
+        row, decision = result.row, result.decision
+        self.decisions[decision.value] += 1
+        for state in result.alert_states:
+            self.alerts[state.split(":", 1)[1]] += 1
+        if decision is Decision.ERROR:
+            self.error_rows += 1
+            if len(self.errors) < MAX_LISTED:
+                self.errors.append({"line": row.line, "errors": result.errors})
+            return
+        if decision not in FINDINGS:
+            return
+        if len(self.findings) < MAX_LISTED:
+            self.findings.append({"line": row.line, "row": row.label(), **columns})
+        _add(self.at_risk if decision in AT_RISK else self.under_review, row.currency, row.market_value)
+        for hit in result.hits:
+            entity = self.by_entity.setdefault(hit.entity.id, Exposure(name=hit.entity.name))
+            entity.rows += 1
+            entity.decisions[hit.decision.value] += 1
+            _add(entity.market_value, row.currency, row.market_value)
+            for regime in hit.verdict.regimes:
+                exposure = self.by_regime.setdefault(regime.regime.value, Exposure())
+                exposure.rows += 1
+                exposure.decisions[hit.decision.value] += 1
+                _add(exposure.market_value, row.currency, row.market_value)
+                self._deadline(hit.entity.id, hit.entity.name, regime.regime.value, regime.divest_until, row)
+
+    def _deadline(self, entity_id: str, name: str, regime: str, until: datetime | None, row: Any) -> None:
+        if until is None or not self.reference <= until <= self.reference + timedelta(days=self.deadline_days):
+            return
+        entry = self.deadlines.setdefault(
+            (iso(until), entity_id, regime),
+            {
+                "entity": entity_id,
+                "name": name,
+                "regime": regime,
+                "divest_until": iso(until),
+                "days_left": (until - self.reference).days,
+                "rows": 0,
+                "market_value": {},
+            },
+        )
+        entry["rows"] += 1
+        _add(entry["market_value"], row.currency, row.market_value)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "decisions": {d.value: self.decisions.get(d.value, 0) for d in Decision},
+            "findings": self.findings_count,
+            "errors": self.error_rows + len(self.file_problems),
+            "file_problems": self.file_problems,
+            "unknown_columns": self.unknown_columns,
+            "market_value_at_risk": self.at_risk,
+            "market_value_under_review": self.under_review,
+            "exposure_by_regime": {key: value.to_json() for key, value in sorted(self.by_regime.items())},
+            "exposure_by_entity": {key: value.to_json() for key, value in sorted(self.by_entity.items())},
+            "deadlines": {
+                "within_days": self.deadline_days,
+                "from": iso(self.reference),
+                "windows": [self.deadlines[key] for key in sorted(self.deadlines)],
+            },
+            "alerts": dict(self.alerts),
+            "row_errors": self.errors,
+            "row_errors_listed": len(self.errors),
+            "findings_listed": len(self.findings),
+            "finding_rows": self.findings,
+        }

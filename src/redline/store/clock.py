@@ -1,0 +1,26 @@
+"""Timestamps and actors recorded by the store."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+from datetime import UTC, datetime
+
+
+def stamp(moment: datetime | None = None) -> str:
+    """A fixed-width ISO 8601 UTC text, so stored instants sort as text and hash identically on every backend."""
+    value = (moment or datetime.now(UTC)).astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def actor() -> str:
+    """Who is acting: $REDLINE_USER, or the login name at this host."""
+    configured = os.environ.get("REDLINE_USER", "").strip()
+    if configured:
+        return configured
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"

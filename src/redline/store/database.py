@@ -1,0 +1,120 @@
+"""The screening database: SQLite under $REDLINE_HOME by default, PostgreSQL via REDLINE_DATABASE_URL.
+
+Migrations ship inside the package and run on first use. Concurrency: every SQLite transaction starts with
+`BEGIN IMMEDIATE` (one writer at a time, others wait on the busy timeout instead of failing half-way); on
+PostgreSQL the migration takes an advisory lock and audit appends lock the chain head row.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from redline.home import redline_home
+from redline.store.errors import StoreError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+_MIGRATION_LOCK_KEY = 0x5EDA11E  # any constant shared by every Redline process
+_engines: dict[str, Engine] = {}
+_guard = threading.Lock()
+
+
+def database_url() -> str:
+    """REDLINE_DATABASE_URL, or the embedded SQLite file under $REDLINE_HOME."""
+    configured = os.environ.get("REDLINE_DATABASE_URL", "").strip()
+    if configured:
+        return configured
+    return f"sqlite:///{redline_home() / 'redline.db'}"
+
+
+def _normalise(url: str) -> str:
+    # A plain postgresql:// URL would pick psycopg2, which Redline does not install; psycopg 3 is the driver.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 120})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below replaces pysqlite's deferred one
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision; concurrent first uses wait for each other."""
+    config = _alembic_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.connect() as probe:
+        if MigrationContext.configure(probe).get_current_revision() == head:
+            return
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+        if MigrationContext.configure(connection).get_current_revision() == head:
+            return
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def engine_for(url: str | None = None) -> Engine:
+    """The engine for `url` (default: `database_url()`), migrated to the newest schema. One per process and URL."""
+    raw = _normalise(url or database_url())
+    with _guard:
+        if raw in _engines:
+            return _engines[raw]
+        try:
+            parsed = make_url(raw)
+        except ArgumentError:
+            raise StoreError(f"REDLINE_DATABASE_URL is not a database URL: {raw!r}") from None
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = _sqlite_engine(raw)
+        elif parsed.get_backend_name() == "postgresql":
+            engine = create_engine(raw, pool_pre_ping=True)
+        else:
+            raise StoreError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+        try:
+            _migrate(engine)
+        except OperationalError as exc:
+            shown = parsed.render_as_string(hide_password=True)
+            raise StoreError(f"cannot open the database {shown}: {str(exc.orig).strip().splitlines()[0]}") from None
+        _engines[raw] = engine
+        return engine
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests, and before a process forks)."""
+    with _guard:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

@@ -1,0 +1,5 @@
+"""Errors of the screening store that a user can act on (a bad URL, an unreachable server, an unknown alert)."""
+
+
+class StoreError(Exception):
+    """The message names what is wrong and how to fix it; the CLI prints it on one line."""

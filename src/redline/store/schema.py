@@ -1,0 +1,100 @@
+"""Tables of the screening store: runs, alerts, analyst decisions and the hash-chained audit log.
+
+Instants are stored as ISO 8601 UTC text ("2021-03-15T13:30:00.000000Z"): fixed width, so they sort as text, and
+read back identically from SQLite and PostgreSQL, which matters because audit entries are hashed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("input_path", Text, nullable=False),
+    Column("input_format", String(10), nullable=False),
+    Column("input_sha256", String(64), nullable=False),
+    Column("parameters", Text, nullable=False),  # JSON
+    Column("versions", Text, nullable=False),  # JSON: redline, data and snapshot versions used
+    Column("counts", Text, nullable=False),  # JSON
+    Column("output_path", Text),
+    Column("audit_seq", Integer, nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    # sha256 of fingerprint + entity + entity version: the same row matching the same list data is the same alert.
+    Column("id", String(64), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("entity_id", String(100), nullable=False),
+    Column("entity_version", String(64), nullable=False),
+    Column("entity_events", Text, nullable=False),  # JSON list of the event ids the version covers
+    Column("kind", String(20), nullable=False),
+    Column("label", Text, nullable=False),  # what the row was: identifiers and name as given
+    Column("decision", String(20), nullable=False),  # the screening decision the last time it was seen
+    Column("regimes", Text, nullable=False),  # JSON list
+    Column("explanation", Text, nullable=False),  # JSON: match explanation and reasons
+    Column("first_run_id", String(32), nullable=False),
+    Column("last_run_id", String(32), nullable=False),
+    Column("first_seen_at", String(32), nullable=False),
+    Column("last_seen_at", String(32), nullable=False),
+    Column("reopened_from", String(64)),  # an earlier alert whose false-positive no longer holds
+    Column("reopen_reason", Text),
+)
+Index("ix_alerts_fingerprint_entity", alerts.c.fingerprint, alerts.c.entity_id)
+
+run_alerts = Table(
+    "run_alerts",
+    metadata,
+    Column("run_id", String(32), ForeignKey("runs.id"), primary_key=True),
+    Column("row_number", Integer, primary_key=True),
+    Column("alert_id", String(64), ForeignKey("alerts.id"), primary_key=True),
+    Column("decision", String(20), nullable=False),
+    Column("suppressed", Boolean, nullable=False),
+)
+Index("ix_run_alerts_alert", run_alerts.c.alert_id)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", String(64), ForeignKey("alerts.id"), nullable=False),
+    Column("verdict", String(20), nullable=False),  # true-match | false-positive
+    Column("comment", Text, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("decided_at", String(32), nullable=False),
+    Column("audit_seq", Integer, nullable=False),
+)
+Index("ix_decisions_alert", decisions.c.alert_id)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("details", Text, nullable=False),  # canonical JSON, hashed as stored
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# One row (id 1): the last sequence number and hash. Appenders lock it, which serialises the chain across
+# processes; verification compares it with the log, so deleting the newest entries is caught too.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

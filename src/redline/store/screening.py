@@ -1,0 +1,358 @@
+"""What screening keeps: runs, alerts, analyst decisions, each recorded with its audit entry in one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from redline.store import audit
+from redline.store.clock import actor as current_actor
+from redline.store.database import engine_for
+from redline.store.errors import StoreError
+from redline.store.schema import alerts, audit_log, decisions, run_alerts, runs
+
+VERDICTS = ("true-match", "false-positive")
+_JSON_FIELDS = ("parameters", "versions", "counts")
+T = TypeVar("T")
+
+
+def _chunks(items: Iterable[T], size: int = 1000) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: str
+    started_at: str
+    finished_at: str
+    kind: str
+    status: str
+    input_path: str
+    input_format: str
+    input_sha256: str
+    parameters: dict[str, Any]
+    versions: dict[str, Any]
+    counts: dict[str, Any]
+    output_path: str | None
+    actor: str = field(default_factory=current_actor)
+
+    def to_row(self) -> dict[str, Any]:
+        row = {name: getattr(self, name) for name in self.__slots__}
+        return row | {name: audit.canonical(row[name]) for name in _JSON_FIELDS}
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> RunRecord:
+        values = {name: row[name] for name in cls.__slots__}
+        return cls(**(values | {name: json.loads(row[name]) for name in _JSON_FIELDS}))
+
+    def audit_details(self) -> dict[str, Any]:
+        return {
+            "run_id": self.id,
+            "kind": self.kind,
+            "status": self.status,
+            "input_path": self.input_path,
+            "input_sha256": self.input_sha256,
+            "parameters": self.parameters,
+            "versions": self.versions,
+            "counts": self.counts,
+            "output_path": self.output_path,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AlertHit:
+    """One screened row that matched (or may have matched) a listed entity, as seen in one run."""
+
+    alert_id: str
+    fingerprint: str
+    entity_id: str
+    entity_version: str
+    entity_events: tuple[str, ...]
+    kind: str
+    label: str
+    decision: str
+    regimes: tuple[str, ...]
+    explanation: dict[str, Any]
+    row_number: int
+    suppressed: bool
+    reopened_from: str | None = None
+    reopen_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PriorVerdict:
+    alert_id: str
+    verdict: str
+    comment: str
+    actor: str
+    decided_at: str
+    entity_version: str
+    entity_events: tuple[str, ...]
+
+
+@dataclass
+class Verdicts:
+    """The analysts' latest word on each alert, loaded once at the start of a run."""
+
+    latest: dict[str, PriorVerdict] = field(default_factory=dict)
+    false_positives: dict[tuple[str, str], list[PriorVerdict]] = field(default_factory=dict)
+
+    def on(self, alert_id: str) -> PriorVerdict | None:
+        return self.latest.get(alert_id)
+
+    def earlier_false_positive(self, fingerprint: str, entity_id: str, entity_version: str) -> PriorVerdict | None:
+        """A false-positive given for this row and entity against different list data (the newest one)."""
+        given = self.false_positives.get((fingerprint, entity_id), [])
+        earlier = [verdict for verdict in given if verdict.entity_version != entity_version]
+        return max(earlier, key=lambda v: v.decided_at) if earlier else None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    id: str
+    entity_id: str
+    kind: str
+    label: str
+    decision: str
+    regimes: tuple[str, ...]
+    explanation: dict[str, Any]
+    first_seen_at: str
+    last_seen_at: str
+    last_run_id: str
+    status: str  # open | false-positive | true-match
+    verdict: PriorVerdict | None
+    reopened_from: str | None
+    reopen_reason: str | None
+
+
+def _upsert(
+    connection: Connection, table: Any, rows: list[dict[str, Any]], keys: Sequence[str], update: Sequence[str]
+) -> None:
+    dialect = connection.dialect.name
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = builder(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys), set_={column: statement.excluded[column] for column in update}
+    )
+    connection.execute(statement, rows)
+
+
+class ScreenStore:
+    def __init__(self, url: str | None = None, engine: Engine | None = None) -> None:
+        self.engine = engine or engine_for(url)
+
+    # -- runs -------------------------------------------------------------------------------------------------
+    def verdicts(self) -> Verdicts:
+        """Every alert's latest decision, with the list data it was made against."""
+        result = Verdicts()
+        newest = (
+            select(decisions.c.alert_id, func.max(decisions.c.id).label("id")).group_by(decisions.c.alert_id).subquery()
+        )
+        query = (
+            select(decisions, alerts.c.fingerprint, alerts.c.entity_id, alerts.c.entity_version, alerts.c.entity_events)
+            .join(newest, newest.c.id == decisions.c.id)
+            .join(alerts, alerts.c.id == decisions.c.alert_id)
+        )
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                verdict = PriorVerdict(
+                    row.alert_id,
+                    row.verdict,
+                    row.comment,
+                    row.actor,
+                    row.decided_at,
+                    row.entity_version,
+                    tuple(json.loads(row.entity_events)),
+                )
+                result.latest[row.alert_id] = verdict
+                if row.verdict == "false-positive":
+                    result.false_positives.setdefault((row.fingerprint, row.entity_id), []).append(verdict)
+        return result
+
+    def record_run(self, run: RunRecord, hits: Iterable[AlertHit]) -> int:
+        """Record the run, its alerts and its audit entry in one transaction: all of it, or (if killed) none."""
+        with self.engine.begin() as connection:
+            entry = audit.append(connection, "screen.run", run.id, run.audit_details(), who=run.actor)
+            connection.execute(insert(runs).values(**run.to_row(), audit_seq=entry.seq))
+            for chunk in _chunks(hits):
+                # The same alert can occur on several rows of one file: the last occurrence describes it.
+                by_id = {hit.alert_id: hit for hit in chunk}
+                _upsert(
+                    connection,
+                    alerts,
+                    [self._alert_row(hit, run) for hit in by_id.values()],
+                    keys=("id",),
+                    update=("decision", "regimes", "explanation", "last_run_id", "last_seen_at", "label"),
+                )
+                connection.execute(
+                    insert(run_alerts),
+                    [
+                        {
+                            "run_id": run.id,
+                            "row_number": hit.row_number,
+                            "alert_id": hit.alert_id,
+                            "decision": hit.decision,
+                            "suppressed": hit.suppressed,
+                        }
+                        for hit in chunk
+                    ],
+                )
+        return entry.seq
+
+    @staticmethod
+    def _alert_row(hit: AlertHit, run: RunRecord) -> dict[str, Any]:
+        return {
+            "id": hit.alert_id,
+            "fingerprint": hit.fingerprint,
+            "entity_id": hit.entity_id,
+            "entity_version": hit.entity_version,
+            "entity_events": audit.canonical(list(hit.entity_events)),
+            "kind": hit.kind,
+            "label": hit.label,
+            "decision": hit.decision,
+            "regimes": audit.canonical(list(hit.regimes)),
+            "explanation": audit.canonical(hit.explanation),
+            "first_run_id": run.id,
+            "last_run_id": run.id,
+            "first_seen_at": run.finished_at,
+            "last_seen_at": run.finished_at,
+            "reopened_from": hit.reopened_from,
+            "reopen_reason": hit.reopen_reason,
+        }
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(runs).order_by(runs.c.finished_at.desc()).limit(limit)).mappings().all()
+        return [{**row, **{key: json.loads(row[key]) for key in ("parameters", "versions", "counts")}} for row in rows]
+
+    def run_alert_count(self, run_id: str) -> int:
+        with self.engine.connect() as connection:
+            return int(
+                connection.execute(
+                    select(func.count()).select_from(run_alerts).where(run_alerts.c.run_id == run_id)
+                ).scalar_one()
+            )
+
+    # -- alerts and decisions ---------------------------------------------------------------------------------
+    def alerts(self, status: str | None = None, run_id: str | None = None, limit: int | None = None) -> list[AlertView]:
+        latest = self.verdicts().latest
+        query = select(alerts).order_by(alerts.c.last_seen_at.desc(), alerts.c.id)
+        if run_id is not None:
+            query = query.where(alerts.c.id.in_(select(run_alerts.c.alert_id).where(run_alerts.c.run_id == run_id)))
+        views = []
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                verdict = latest.get(row.id)
+                state = verdict.verdict if verdict else "open"
+                if status is not None and state != status:
+                    continue
+                views.append(
+                    AlertView(
+                        id=row.id,
+                        entity_id=row.entity_id,
+                        kind=row.kind,
+                        label=row.label,
+                        decision=row.decision,
+                        regimes=tuple(json.loads(row.regimes)),
+                        explanation=json.loads(row.explanation),
+                        first_seen_at=row.first_seen_at,
+                        last_seen_at=row.last_seen_at,
+                        last_run_id=row.last_run_id,
+                        status=state,
+                        verdict=verdict,
+                        reopened_from=row.reopened_from,
+                        reopen_reason=row.reopen_reason,
+                    )
+                )
+                if limit is not None and len(views) >= limit:
+                    break
+        return views
+
+    def resolve_alert_id(self, connection: Connection, prefix: str) -> str:
+        """Alert ids are long hashes; a unique prefix (as `alerts list` prints) is enough."""
+        if len(prefix) < 6:
+            raise StoreError(f"alert id {prefix!r} is too short: give at least 6 characters")
+        found = connection.execute(select(alerts.c.id).where(alerts.c.id.startswith(prefix)).limit(2)).scalars().all()
+        if not found:
+            raise StoreError(f"no alert {prefix!r} (see `redline alerts list`)")
+        if len(found) > 1:
+            raise StoreError(f"alert id {prefix!r} is ambiguous: give more characters")
+        return str(found[0])
+
+    def decide(self, alert_ids: Sequence[str], verdict: str, comment: str, who: str | None = None) -> list[str]:
+        """Record an analyst's verdict on each alert, each with its audit entry, in one transaction."""
+        if verdict not in VERDICTS:
+            raise StoreError(f"unknown verdict {verdict!r} (use {' or '.join(VERDICTS)})")
+        if not comment.strip():
+            raise StoreError("a decision needs a comment saying why")
+        who = who or current_actor()
+        decided = []
+        with self.engine.begin() as connection:
+            for given in alert_ids:
+                alert_id = self.resolve_alert_id(connection, given)
+                details = {"alert_id": alert_id, "verdict": verdict, "comment": comment}
+                entry = audit.append(connection, "alert.decide", alert_id, details, who=who)
+                connection.execute(
+                    insert(decisions).values(
+                        alert_id=alert_id,
+                        verdict=verdict,
+                        comment=comment,
+                        actor=who,
+                        decided_at=entry.at,
+                        audit_seq=entry.seq,
+                    )
+                )
+                decided.append(alert_id)
+        return decided
+
+    # -- audit ------------------------------------------------------------------------------------------------
+    def record_event(self, action: str, subject: str, details: dict[str, Any], who: str | None = None) -> int:
+        """An audit entry for something recorded elsewhere (e.g. a source import)."""
+        with self.engine.begin() as connection:
+            return audit.append(connection, action, subject, details, who=who).seq
+
+    def verify(self) -> audit.Verification:
+        """The chain, plus every run and decision checked against the audit entry that recorded it."""
+        with self.engine.connect() as connection:
+            chain = audit.verify(connection)
+            logged = {
+                row.seq: row
+                for row in connection.execute(
+                    select(
+                        audit_log.c.seq,
+                        audit_log.c.action,
+                        audit_log.c.subject,
+                        audit_log.c.details,
+                        audit_log.c.actor,
+                    )
+                )
+            }
+            problems = list(chain.problems)
+            for row in connection.execute(select(runs)):
+                entry = logged.get(row.audit_seq)
+                record = RunRecord.from_row(row._mapping)
+                if entry is None or entry.subject != row.id or entry.details != audit.canonical(record.audit_details()):
+                    problems.append(f"run {row.id} differs from its audit entry {row.audit_seq}")
+            for row in connection.execute(select(decisions)):
+                entry = logged.get(row.audit_seq)
+                details = {"alert_id": row.alert_id, "verdict": row.verdict, "comment": row.comment}
+                if entry is None or entry.actor != row.actor or entry.details != audit.canonical(details):
+                    where = f"decision {row.id} on alert {row.alert_id[:12]}"
+                    problems.append(f"{where} differs from its audit entry {row.audit_seq}")
+            logged_runs = {seq for seq, row in logged.items() if row.action == "screen.run"}
+            recorded_runs = set(connection.execute(select(runs.c.audit_seq)).scalars())
+            for seq in sorted(logged_runs - recorded_runs):
+                problems.append(f"run {logged[seq].subject} (audit entry {seq}) was deleted from the runs table")
+            logged_decisions = {seq for seq, row in logged.items() if row.action == "alert.decide"}
+            recorded_decisions = set(connection.execute(select(decisions.c.audit_seq)).scalars())
+            for seq in sorted(logged_decisions - recorded_decisions):
+                problems.append(f"decision on alert {logged[seq].subject[:12]} (audit entry {seq}) was deleted")
+        return audit.Verification(chain.entries, chain.head_seq, chain.head_hash, tuple(problems))
