@@ -88,3 +88,18 @@ def test_real_consolidated_list_agrees_with_bundled_ns_cmic(redline_home: Path, 
             assert stated is not None and printed is not None
             assert new_york_date(stated) == new_york_date(printed), listing.id
         assert by_record[event.note.removeprefix("OFAC entry ")].name == event.listed_name
+
+
+def test_an_extract_is_not_evidence_of_delisting(redline_home: Path, tmp_path: Path) -> None:
+    lines = (FIXTURES / "cons_prim_2025-12-19.csv").read_bytes().rstrip(b"\x1a").split(b"\r\n")
+    members = [b'%d,"MEMBER %d","individual","NS-PLC"' % (n, n) + b",-0- " * 8 for n in range(1, 21)]
+    full = tmp_path / "cons_prim_full.csv"
+    full.write_bytes(b"\r\n".join([*lines[:-1], *members, b"\x1a"]))
+    extract = tmp_path / "cons_prim_extract.csv"
+    extract.write_bytes(b"\r\n".join(line for line in lines if line.startswith(b"30882,")) + b"\r\n\x1a")
+    with SnapshotStore() as store:
+        store.add(load([full], issued=parse_instant("2025-04-21")), "full, 24 entries")
+        store.add(load([extract], issued=parse_instant("2025-12-19")), "extract of one entry")
+        latest, events = cmic_events_known_at(store, parse_instant("2026-01-01"))
+    assert latest is not None and latest.record_count == 1
+    assert [(e.listed_name, e.action) for e in events] == [("CHINA TELECOM CORPORATION LIMITED", ListingAction.LISTED)]

@@ -35,7 +35,11 @@ CMIC = "CMIC"
 EO14032_ANNEX_DAY = date(2021, 6, 3)
 _OFAC_LISTS = {SourceList.OFAC_CONS, SourceList.OFAC_SDN}
 _MATCH_SCHEMES = (IdScheme.ISIN, IdScheme.LEI, IdScheme.USCC)
-_NOTE = "OFAC entry "  # listed events carry the entry's uid in their note
+_NOTE = "OFAC entry "
+# Lists grow or shrink by a few entries between editions; a file that has lost over 10% and over 10 of the previous
+# one's entries is taken for an extract (trade.gov's test fixtures, a filtered export): it infers no removal.
+_COMPLETE_SHARE = 0.9
+_COMPLETE_SLACK = 10  # listed events carry the entry's uid in their note
 
 
 def _norm(name: str) -> str:
@@ -132,7 +136,8 @@ def cmic_events_known_at(
     the latest file, and a `removed` event for each entry that an earlier file carried and a later one dropped.
 
     OFAC files are complete lists, so an entry missing from a file has been delisted by that file's issue date;
-    the removal is dated at the first file without it (the exact day lies between the two issue dates).
+    the removal is dated at the first file without it (the exact day lies between the two issue dates). A file
+    much smaller than the one before it is an extract, not evidence of delisting: it infers no removals.
     """
     history = [s for s in store.snapshots(SourceList.OFAC_CONS) if s.known_from <= known_at]
     if not history:
@@ -140,11 +145,17 @@ def cmic_events_known_at(
     index = _EntityIndex(reference or bundled_store())
     present: dict[str, ListingEvent] = {}  # OFAC uid -> its listed event in the latest file so far
     removed: dict[str, ListingEvent] = {}  # OFAC uid -> the removal, while it stays off the list
+    previous: Snapshot | None = None
     for snapshot in history:
         listed = {_uid(event): event for event in _events(snapshot, store.records(snapshot), index)}
+        complete = previous is None or (
+            snapshot.record_count >= previous.record_count * _COMPLETE_SHARE
+            or previous.record_count - snapshot.record_count <= _COMPLETE_SLACK
+        )
         for uid, last in present.items():
-            if uid not in listed:
+            if uid not in listed and complete:
                 removed[uid] = _removal(last, snapshot)
+        previous = snapshot
         for uid in listed:
             removed.pop(uid, None)  # back on the list: the latest file's listing stands
         present = listed
