@@ -243,7 +243,15 @@ def pair_metrics(pairs: list[Pair], scorer: Callable[[Pair], float], threshold: 
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     top_negative = max((s for p, s in zip(pairs, scores, strict=True) if not p.positive), default=0.0)
     at_zero = sum(1 for p, s in zip(pairs, scores, strict=True) if p.positive and s > top_negative) / n_pos
+    bins: dict[str, list[int]] = {}  # score band -> [pairs, true pairs]: how far a score reads as a probability
+    for p, s in zip(pairs, scores, strict=True):
+        band = f"{min(int(s * 10), 9) / 10:.1f}"
+        bins.setdefault(band, [0, 0])
+        bins[band][0] += 1
+        bins[band][1] += int(p.positive)
     return {
+        "reliability": {band: round(t / n, 3) for band, (n, t) in sorted(bins.items())},
+        "band_counts": {band: n for band, (n, _) in sorted(bins.items())},
         "threshold": threshold,
         "precision": round(precision, 4),
         "recall": round(recall, 4),
@@ -267,6 +275,7 @@ def compare_matchers(label: str, pairs: list[Pair]) -> dict[str, Any]:
         print(f"  {name:9s} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
               f"R@0FP {m['recall_at_zero_fp']:.3f}  {m['pairs_per_second_cpu']} pairs/s")  # fmt: skip
     print(f"  Redline / logic-v2 speed: {out['speed_ratio_vs_logic_v2']}x")
+    print(f"  Redline share of true pairs per score band: {out['redline']['reliability']}")
     return out
 
 

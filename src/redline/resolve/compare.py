@@ -111,19 +111,21 @@ def _acronym(q: NameForm, c: NameForm) -> str | None:
     return None
 
 
-def compare(q: NameForm, c: NameForm) -> NameScore:
-    """Score query form `q` against list form `c`, with the features that produced it."""
+def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
+    """Score query form `q` against list form `c`, with the features that produced it.
+
+    `explain=False` skips spelling out the word lists (the costly part) when only the score is needed."""
     features: list[str] = []
     brand_extra: tuple[str, ...] = ()
     if q.compact and q.compact == c.compact:
         best, features = 1.0, ["same name after normalisation"]
     else:
         best, matched, left_q, left_c = _align(q, c)
-        if matched:
+        if matched and explain:
             features.append("words: " + ", ".join(f"{a.text}~{b.text} {sim:.2f}" for a, b, sim in matched))
-        if left_q:
+        if left_q and explain:
             features.append("query only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_q))
-        if left_c:
+        if left_c and explain:
             features.append("list only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_c))
         if len(q.compact) >= 4 and len(c.compact) >= 4:
             compact = max(

@@ -145,12 +145,18 @@ def best_name_score(queries: list[NameForm], targets: list[NameForm]) -> tuple[N
     best: tuple[NameScore, NameForm, NameForm] | None = None
     for q in queries:
         for t in targets:
-            result = compare(q, t)
+            result = compare(q, t, explain=False)
             if best is None or result.score > best[0].score:
                 best = (result, q, t)
                 if result.score >= 1.0:
-                    return best
-    return best
+                    break
+        else:
+            continue
+        break
+    if best is None:
+        return None
+    _, q, t = best
+    return compare(q, t), q, t
 
 
 @dataclass
