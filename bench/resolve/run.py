@@ -81,10 +81,12 @@ def load_ofac(shared: Path) -> list[Record]:
 
 
 def un_queries(shared: Path, records: list[Record]) -> list[Query]:
-    by_name: dict[str, str] = {}
+    by_name: dict[str, list[str]] = {}  # a name the UN list gives two entries (the same person twice) names both
     for record in records:
         for name in record.names:
-            by_name.setdefault(fold(name), record.entity_id)
+            ids = by_name.setdefault(fold(name), [])
+            if record.entity_id not in ids:
+                ids.append(record.entity_id)
     folder = shared / "matching"
     treated = list(csv.DictReader((folder / "positives_un_treated.csv").open(encoding="utf-8")))
     untreated = list(csv.DictReader((folder / "positives_un_untreated.csv").open(encoding="utf-8")))
@@ -95,7 +97,7 @@ def un_queries(shared: Path, records: list[Record]) -> list[Query]:
         if expected is None:
             unknown += 1
             continue
-        queries.append(Query(noisy["full_name"], "Person", noisy["date_of_birth"] or None, expected))
+        queries.append(Query(noisy["full_name"], "Person", noisy["date_of_birth"] or None, "|".join(expected)))
     if unknown:
         print(f"  UN fixture: {unknown} untreated names not found in the UN XML (left out)")
     for row in csv.DictReader((folder / "negatives_us_synthetic_1000.csv").open(encoding="utf-8")):
@@ -279,6 +281,35 @@ def compare_matchers(label: str, pairs: list[Pair]) -> dict[str, Any]:
     return out
 
 
+HARD_PAIRS = [  # the pairs of issue 4 and ../shared/reference/anchors, as (left, right, schema, same entity?)
+    ("Xiaomi Corporation", "小米集团", "Company", True),
+    ("Semiconductor Manufacturing International Corporation", "SMIC", "Company", True),
+    ("Huawei Technologies Co., Ltd.", "华为技术有限公司", "Company", True),
+    ("Xi Jinping", "习近平", "Person", True),
+    ("Hangzhou Hikvision Digital Technology Co., Ltd.", "Hikvision", "Company", True),
+    ("China National Offshore Oil Corporation", "CNOOC Limited", "Company", False),
+    ("Industrial and Commercial Bank of China", "Agricultural Bank of China", "Company", False),
+    ("BELLETECH CORP", "11420 CORP.", "Company", False),
+    ("George Bush", "George Habbash", "Person", False),
+    ("OOO Gazprom Export", "Gazprom Export LLC", "Company", True),
+    ("Kim Jong Un", "김정은", "Person", True),
+]
+
+
+def hard_pairs() -> list[dict[str, Any]]:
+    scorers = {"redline": redline_scorer(), "logic-v2": nomenklatura_scorer("logic-v2"),
+               "logic-v1": nomenklatura_scorer("logic-v1")}  # fmt: skip
+    rows = []
+    print("\n[hard pairs] left | right | same? | redline logic-v2 logic-v1")
+    for number, (left, right, schema, same) in enumerate(HARD_PAIRS):
+        target = Record(f"hard-{number}", right, schema, (right,))
+        pair = Pair(Query(left, schema, None, target.entity_id if same else None), target, same)
+        scores = {name: round(score(pair), 3) for name, score in scorers.items()}
+        rows.append({"left": left, "right": right, "same": same, **scores})
+        print(f"  {left} | {right} | {same} | {scores['redline']} {scores['logic-v2']} {scores['logic-v1']}")
+    return rows
+
+
 def latency(shared: Path, un: list[Record], ofac: list[Record], probes: list[str]) -> dict[str, Any]:
     store = bundled_store()
     bundled = [Record.from_entity(e, [x.value for x in store.lists_of(e.id)]) for e in store.entities()]
@@ -345,6 +376,7 @@ def main() -> None:
     print(f"  review-only translations: {leads}")
     results["china_pairs"] = compare_matchers("China set pairs", make_pairs(china, bundled))
 
+    results["hard_pairs"] = hard_pairs()
     ofac = load_ofac(args.shared)
     probes = [q.text for q in queries[::3]] + [q.text for q in china]
     results["latency"] = latency(args.shared, un, ofac, probes)
