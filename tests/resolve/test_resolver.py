@@ -195,3 +195,35 @@ def test_ascii_fast_fold_agrees_with_the_reference(text: str) -> None:
     from redline.resolve.text import fold, fold_any
 
     assert fold(text) == fold_any(text)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Путин Владимир", "Vladimir PUTIN"),  # Cyrillic, name parts reversed
+        ("J. SMITH", "John Smith"),  # an initial
+        ("Mohammed Omar", "Muhammad Omar"),  # transliteration variant
+        ("SALEK, ABDULHAI", "ABDULHAI SALEK"),  # "Family, Given"
+    ],
+)
+def test_person_name_variants(left: str, right: str) -> None:
+    assert score_pair(left, right, "Person").score >= 0.8
+
+
+def test_security_identifiers_are_decisive() -> None:
+    record = Record(
+        "apple",
+        "Apple Inc.",
+        "Company",
+        ("Apple Inc.",),
+        (),
+        (
+            Identifier(IdScheme.CUSIP, "037833100"),
+            Identifier(IdScheme.FIGI, "BBG000B9XRY4"),
+            Identifier(IdScheme.SEDOL, "2046251"),
+        ),
+    )
+    resolver = Resolver.from_records([record])
+    for query in ("037833100", "BBG000B9XRY4", "2046251"):
+        best = resolver.resolve(query)[0]
+        assert (best.entity_id, best.decisive) == ("apple", True), query
