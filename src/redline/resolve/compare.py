@@ -25,7 +25,9 @@ BRAND_SCORE = 0.9
 TRANSLIT_SCORE = 0.9
 ACRONYM_SCORE = 0.88
 NAME_SCALE = 0.97  # a perfect name leaves room for the legal-form signal (+/- 0.03)
+SOUND_KEY_MIN = 6  # shorter words are acronyms as often as names: CNOOC and CNECC share a sound key
 LEGAL_BONUS = 0.03
+LEGAL_CONFLICT = 0.08
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,7 @@ def token_similarity(a: Token, b: Token) -> float:
     if len(a.text) == 1 or len(b.text) == 1:  # an initial meets the word it abbreviates
         return 0.8 if a.text[0] == b.text[0] else 0.0
     sim = OSA.normalized_similarity(a.text, b.text)
-    if a.key == b.key and len(a.key) >= 3:
+    if a.key == b.key and min(len(a.text), len(b.text)) >= SOUND_KEY_MIN:
         sim = max(sim, 0.85)  # transliteration variants: Mohammed/Muhammad, Jeong/Jong
     return sim
 
@@ -111,19 +113,21 @@ def _acronym(q: NameForm, c: NameForm) -> str | None:
     return None
 
 
-def compare(q: NameForm, c: NameForm) -> NameScore:
-    """Score query form `q` against list form `c`, with the features that produced it."""
+def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
+    """Score query form `q` against list form `c`, with the features that produced it.
+
+    `explain=False` skips spelling out the word lists (the costly part) when only the score is needed."""
     features: list[str] = []
     brand_extra: tuple[str, ...] = ()
     if q.compact and q.compact == c.compact:
         best, features = 1.0, ["same name after normalisation"]
     else:
         best, matched, left_q, left_c = _align(q, c)
-        if matched:
+        if matched and explain:
             features.append("words: " + ", ".join(f"{a.text}~{b.text} {sim:.2f}" for a, b, sim in matched))
-        if left_q:
+        if left_q and explain:
             features.append("query only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_q))
-        if left_c:
+        if left_c and explain:
             features.append("list only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_c))
         if len(q.compact) >= 4 and len(c.compact) >= 4:
             compact = max(
@@ -137,7 +141,11 @@ def compare(q: NameForm, c: NameForm) -> NameScore:
             if compact >= COMPACT_FLOOR and compact > best:
                 best = compact
                 features.append(f"spelling without word breaks {compact:.2f}")
-            elif best < TRANSLIT_SCORE and len(q.compact_key) >= 4 and q.compact_key == c.compact_key:
+            elif (
+                best < TRANSLIT_SCORE
+                and min(len(q.compact), len(c.compact)) >= SOUND_KEY_MIN
+                and q.compact_key == c.compact_key
+            ):
                 best = TRANSLIT_SCORE
                 features.append("transliteration variant (same sound key)")
         if best < BRAND_SCORE and _is_brand(q, c, matched, left_q, left_c):
@@ -155,7 +163,9 @@ def compare(q: NameForm, c: NameForm) -> NameScore:
         if q.legal:
             features.append(f"legal form: {' '.join(q.legal)} = {' '.join(c.legal)}")
     elif agree is False:
-        score -= LEGAL_BONUS
+        # different legal forms on names that are not the same words: often parent and listed arm
+        # ("China National Offshore Oil Corporation" vs "CNOOC Limited"), so they count more
+        score -= LEGAL_BONUS if best >= 1.0 else LEGAL_CONFLICT
         features.append(f"legal form differs: {' '.join(q.legal)} / {' '.join(c.legal)}")
     if c.route != "latin" or q.route != "latin":
         features.append(f"via {q.route} query / {c.route} list form")

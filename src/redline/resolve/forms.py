@@ -12,7 +12,7 @@ from anyascii import anyascii
 
 from redline.resolve import chinese
 from redline.resolve.legal_forms import split_legal_form
-from redline.resolve.text import fold, is_han, is_hangul, loose, split_runs
+from redline.resolve.text import fold, has_han, is_han, is_hangul, loose, split_runs
 from redline.resolve.vocab import KOREAN_SURNAMES, WordClass, word_class
 
 Words = list[tuple[str, WordClass | None]]  # (word, class or None to classify it from the word)
@@ -118,7 +118,7 @@ def _form(name: str, route: str, words: Words, legal: list[str], cap: float = 1.
 def prepare(name: str, person: bool | None = None) -> list[NameForm]:
     """Every comparable form of `name`. `person` is True/False when the schema is known, None when not."""
     folded = fold(name)
-    if any(is_han(ch) for ch in folded):
+    if has_han(folded):
         folded = chinese.to_simplified(folded)
     runs = split_runs(folded)[: MAX_TOKENS * 2]
     han_runs = [run for run in runs if is_han(run[0])]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from redline.model import Entity, Identifier
@@ -145,12 +146,18 @@ def best_name_score(queries: list[NameForm], targets: list[NameForm]) -> tuple[N
     best: tuple[NameScore, NameForm, NameForm] | None = None
     for q in queries:
         for t in targets:
-            result = compare(q, t)
+            result = compare(q, t, explain=False)
             if best is None or result.score > best[0].score:
                 best = (result, q, t)
                 if result.score >= 1.0:
-                    return best
-    return best
+                    break
+        else:
+            continue
+        break
+    if best is None:
+        return None
+    _, q, t = best
+    return compare(q, t), q, t
 
 
 @dataclass
@@ -254,6 +261,27 @@ class Resolver:
     def match(self, query: str, **options: Any) -> dict[str, Any]:
         """The stable JSON form: {"query", "candidates": [...]} (documented in docs/resolve.md)."""
         return {"query": query, "candidates": [c.to_dict() for c in self.resolve(query, **options)]}
+
+
+def snapshot_records(known_at: datetime | None = None) -> list[Record]:
+    """Records of the latest imported snapshot of each list (`redline sources import`), known at `known_at`.
+
+    Empty when nothing was imported; the bundled list (source `bundled`) is skipped, its entities come from
+    the reference store. Entity ids are `<list>:<id in the file>`, e.g. `un-sc:6908555`.
+    """
+    from redline.home import redline_home
+    from redline.sources.loaded import SourceList
+    from redline.store.snapshots import DB_NAME, SnapshotStore
+
+    if not (redline_home() / DB_NAME).exists():
+        return []
+    moment = known_at or datetime.now(UTC)
+    with SnapshotStore() as store:
+        wanted = set(SourceList) - {SourceList.BUNDLED}
+        return [
+            Record.from_source_record(record, snapshot.list_key, f"{snapshot.list_key}:")
+            for snapshot, record in store.records_known_at(moment, wanted)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
