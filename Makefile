@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/redline demo
+	BIN=$(BIN) examples/story.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

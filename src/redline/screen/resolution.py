@@ -1,8 +1,8 @@
 """Resolving a screened row to listed entities: identifiers first, names second.
 
-The row's fields become queries for the resolver (`EntityLookup`). Identifier hits are decisive; name matches
-at or above the resolver's threshold are kept for review; leads below it are left out so analysts are not
-flooded.
+The row's fields become queries for the resolver (`redline.resolve.lookup.EntityLookup`, built in
+`default_lookup`). An identifier hit is decisive; a name match at or above the resolver's threshold is a possible
+match, which screening turns into REVIEW.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from redline.model import Entity
+from redline.resolve import QueryError
 from redline.resolve.lookup import EntityLookup, EntityMatch, bundled_lookup
 from redline.screen.rows import ScreenRow
 
@@ -38,7 +39,12 @@ class RowResolver:
         self._query: Callable[[str], tuple[EntityMatch, ...]] = lru_cache(maxsize=cache_size)(self._resolve_query)
 
     def _resolve_query(self, query: str) -> tuple[EntityMatch, ...]:
-        return tuple(c for c in self.lookup.resolve(query) if c.decisive or c.match)
+        try:
+            found = self.lookup.resolve(query, limit=5)
+        except QueryError:
+            return ()  # nothing in the text to match on (e.g. only punctuation)
+        # Candidates below the resolver's threshold are too weak to raise an alert on their own.
+        return tuple(candidate for candidate in found if candidate.decisive or candidate.match)
 
     def resolve(self, row: ScreenRow) -> list[Match]:
         for scheme in IDENTIFIER_ORDER:
@@ -46,7 +52,7 @@ class RowResolver:
             if not value:
                 continue
             query = f"{value} {row.exchange}" if scheme == "ticker" and row.exchange else value
-            candidates = self._query(query)
+            candidates = [c for c in self._query(query) if c.decisive]
             if candidates:
                 # A bare ticker without its exchange can name several companies: never decisive then.
                 decisive = scheme != "ticker" or bool(row.exchange)
