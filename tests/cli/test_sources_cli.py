@@ -44,6 +44,10 @@ def test_bundled_data_imports_through_the_same_interface(redline: Run, redline_h
          ":4: not well-formed XML"),
         (b'_id,source,entity_number,type,programs,name,alt_names,ids\n1,X (EL),,,,"A",,\n1,X (EL),,,,"B",,\n', None,
          ":3 [id]: duplicate id EL:1 (first at line 2)"),
+        (b'_id,source,entity_number,type,programs,name,alt_names,ids\n1,X (EL),,,,"M\xfcller GmbH",,\n', None,
+         ":2: not UTF-8: byte 0xfc"),
+        (b'_id,source,entity_number,type,programs,name,alt_names,ids\n1,X (EL),,,,"A",,\n', "ofac-cons-csv",
+         "given as ofac-cons-csv but the file is csl-csv"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_clear_error(
@@ -145,3 +149,10 @@ def test_list_known_at_and_show(redline: Run, redline_home: Path) -> None:
     assert {f["key"] for f in shown[0]["facts"]} >= {"listing_date", "effective_date", "divestment_date", "isin"}
     by_name = redline("sources", "show", "2", "--name", "baradar").out.splitlines()
     assert len(by_name) == 1 and json.loads(by_name[0])["id"] == "6908555"
+
+
+def test_a_damaged_store_is_one_error_line(redline: Run, redline_home: Path) -> None:
+    redline_home.mkdir(parents=True, exist_ok=True)
+    (redline_home / "sources.sqlite3").write_bytes(b"this is not a database" * 100)
+    result = redline("sources", "list")
+    assert result.code == 2 and "the snapshot store cannot be used" in result.err and "Traceback" not in result.err

@@ -161,3 +161,12 @@ def test_real_consolidated_cmic_rows(shared_data: Path) -> None:
     # Loaders keep what the list printed; these three, as OFAC printed them, fail the ISIN check digit.
     invalid = [pair for pair in isins if not stdnum_isin.is_valid(pair[1])]
     assert invalid == [("30926", "BRC1EODR004"), ("30930", "CND10002K094"), ("30930", "CND10002G601")]
+
+
+def test_quartet_without_its_main_file(fixtures: Path) -> None:
+    with pytest.raises(
+        SourceError, match=r"no main file \(sdn\.csv or cons_prim\.csv\) among .*alt_2021-07-07\.csv \(alt\)"
+    ):
+        load_ofac_csv([fixtures / "alt_2021-07-07.csv", fixtures / "add_2021-07-07.csv"])
+    with pytest.raises(SourceError, match="two main files given"):
+        load_ofac_csv([fixtures / "sdn_2021-07-07.csv", fixtures / "cons_prim_2025-12-19.csv"])

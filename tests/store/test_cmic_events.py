@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.model import IdScheme, ListId, ListingBasis, at_new_york, parse_instant
+from redline.model import IdScheme, ListId, ListingAction, ListingBasis, at_new_york, parse_instant
 from redline.model.instants import new_york_date
 from redline.sources.formats import load
 from redline.store.cmic_events import cmic_events_known_at, cmic_listing_events
@@ -45,7 +45,21 @@ def test_known_at_picks_the_file_in_force(redline_home: Path, tmp_path: Path) ->
         assert april is not None and april.issued_at == parse_instant("2025-04-21") and len(events) == 2
         assert {e.known_from for e in events} == {parse_instant("2025-04-21")}
         december, events = cmic_events_known_at(store, parse_instant("2026-01-01"))
-        assert december is not None and [e.listed_name for e in events] == ["CHINA TELECOM CORPORATION LIMITED"]
+        assert december is not None and december.issued_at == parse_instant("2025-12-19")
+        # SenseTime is gone from the December file: removed as of that file's issue date.
+        assert [(e.listed_name, e.action) for e in events] == [
+            ("CHINA TELECOM CORPORATION LIMITED", ListingAction.LISTED),
+            ("SENSETIME GROUP INC.", ListingAction.REMOVED),
+        ]
+        removal = events[1]
+        assert removal.entity_id == "sensetime" and removal.valid_from == removal.known_from == december.issued_at
+        assert "absent from the OFAC file issued 2025-12-19, present in the one issued 2025-04-21" in removal.note
+        # A third file listing SenseTime again takes the removal back.
+        third = tmp_path / "cons_prim_third.csv"
+        third.write_bytes((FIXTURES / "cons_prim_2025-12-19.csv").read_bytes().replace(b"HANIYA", b"HANIYEH"))
+        store.add(load([third], issued=parse_instant("2026-02-01")), "february")
+        _, events = cmic_events_known_at(store, parse_instant("2026-03-01"))
+        assert {e.action for e in events} == {ListingAction.LISTED} and len(events) == 2
 
 
 @pytest.mark.shared
@@ -74,3 +88,18 @@ def test_real_consolidated_list_agrees_with_bundled_ns_cmic(redline_home: Path, 
             assert stated is not None and printed is not None
             assert new_york_date(stated) == new_york_date(printed), listing.id
         assert by_record[event.note.removeprefix("OFAC entry ")].name == event.listed_name
+
+
+def test_an_extract_is_not_evidence_of_delisting(redline_home: Path, tmp_path: Path) -> None:
+    lines = (FIXTURES / "cons_prim_2025-12-19.csv").read_bytes().rstrip(b"\x1a").split(b"\r\n")
+    members = [b'%d,"MEMBER %d","individual","NS-PLC"' % (n, n) + b",-0- " * 8 for n in range(1, 21)]
+    full = tmp_path / "cons_prim_full.csv"
+    full.write_bytes(b"\r\n".join([*lines[:-1], *members, b"\x1a"]))
+    extract = tmp_path / "cons_prim_extract.csv"
+    extract.write_bytes(b"\r\n".join(line for line in lines if line.startswith(b"30882,")) + b"\r\n\x1a")
+    with SnapshotStore() as store:
+        store.add(load([full], issued=parse_instant("2025-04-21")), "full, 24 entries")
+        store.add(load([extract], issued=parse_instant("2025-12-19")), "extract of one entry")
+        latest, events = cmic_events_known_at(store, parse_instant("2026-01-01"))
+    assert latest is not None and latest.record_count == 1
+    assert [(e.listed_name, e.action) for e in events] == [("CHINA TELECOM CORPORATION LIMITED", ListingAction.LISTED)]

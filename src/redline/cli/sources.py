@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -12,13 +15,14 @@ from rich.console import Console
 from rich.table import Table
 
 from redline.cli.errors import UserError
+from redline.home import redline_home
 from redline.model import InstantError, iso, parse_instant
 from redline.model.records import SourceRecord
 from redline.sources.diff import DiffReport, diff_records
 from redline.sources.errors import SourceError
 from redline.sources.formats import KINDS, load
 from redline.sources.loaded import LoadedSource
-from redline.store.snapshots import Snapshot, SnapshotNotFound, SnapshotStore
+from redline.store.snapshots import DB_NAME, Snapshot, SnapshotNotFound, SnapshotStore
 
 sources_app = typer.Typer(help="Official list files: import, list, diff and update snapshots.", no_args_is_help=True)
 
@@ -31,6 +35,17 @@ def source_error(exc: SourceError) -> UserError:
     if len(exc.problems) > _MAX_PROBLEMS:
         lines.append(f"... and {len(exc.problems) - _MAX_PROBLEMS} more")
     return UserError("\n".join(lines) + "\nnothing was imported")
+
+
+@contextmanager
+def _store() -> Iterator[SnapshotStore]:
+    """The snapshot store; a store that cannot be opened or written is one error line, not a traceback."""
+    path = redline_home() / DB_NAME
+    try:
+        with SnapshotStore(path) as store:
+            yield store
+    except sqlite3.Error as exc:
+        raise UserError(f"{path}: the snapshot store cannot be used: {exc}") from None
 
 
 def _instant(text: str | None, option: str) -> datetime | None:
@@ -104,7 +119,7 @@ def add(
     """Detect the format, validate, and import FILE as an immutable snapshot (nothing is stored on error)."""
     loaded = _load(files or [], kind, _instant(issued, "--issued"), label)
     origin = ", ".join(str(path) for path in files) if files else "redline bundled data"
-    with SnapshotStore() as store:
+    with _store() as store:
         snapshot, created = store.add(loaded, origin)
     console = Console(stderr=True)
     for warning in loaded.warnings[:_MAX_PROBLEMS]:
@@ -124,7 +139,7 @@ def list_snapshots(
 ) -> None:
     """Every stored snapshot with its issue date, retrieval time and counts."""
     moment = _instant(known_at, "--known-at")
-    with SnapshotStore() as store:
+    with _store() as store:
         snapshots = store.snapshots() if moment is None else store.latest_each(moment)
     if as_json:
         print(json.dumps([snapshot_json(snapshot) for snapshot in snapshots]))
@@ -199,7 +214,7 @@ def diff(
     as_json: Annotated[bool, typer.Option("--json", help="Print the change report as JSON")] = False,
 ) -> None:
     """The change report between two versions of one list: entries added, removed and changed."""
-    with SnapshotStore() as store:
+    with _store() as store:
         key_a, label_a, records_a = _side(store, before, kind)
         key_b, label_b, records_b = _side(store, after, kind)
     if key_a != key_b:
@@ -223,7 +238,6 @@ def update(
 ) -> None:
     """Download the official files from their published addresses and import new versions as snapshots."""
     # Imported here: the HTTP stack is only needed by this command, not by every `redline` start.
-    from redline.home import redline_home
     from redline.sources.update import Downloader, UpdateError, read_config, update_all
     from redline.sources.update import config_path as find_config
 
@@ -231,7 +245,7 @@ def update(
         sources = read_config(find_config(config))
         downloader = Downloader(redline_home() / "downloads", retries=retries, timeout=timeout)
         try:
-            with SnapshotStore() as store:
+            with _store() as store:
                 results = update_all(sources, store, downloader, names)
         finally:
             downloader.close()
@@ -267,7 +281,7 @@ def show(
 
     wanted = set(record_id or ())
     needle = name.casefold() if name else None
-    with SnapshotStore() as store:
+    with _store() as store:
         try:
             snapshot = store.get(ref)
         except SnapshotNotFound as exc:

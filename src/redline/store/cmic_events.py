@@ -35,6 +35,11 @@ CMIC = "CMIC"
 EO14032_ANNEX_DAY = date(2021, 6, 3)
 _OFAC_LISTS = {SourceList.OFAC_CONS, SourceList.OFAC_SDN}
 _MATCH_SCHEMES = (IdScheme.ISIN, IdScheme.LEI, IdScheme.USCC)
+_NOTE = "OFAC entry "
+# Lists grow or shrink by a few entries between editions; a file that has lost over 10% and over 10 of the previous
+# one's entries is taken for an extract (trade.gov's test fixtures, a filtered export): it infers no removal.
+_COMPLETE_SHARE = 0.9
+_COMPLETE_SLACK = 10  # listed events carry the entry's uid in their note
 
 
 def _norm(name: str) -> str:
@@ -92,7 +97,10 @@ def cmic_listing_events(
     """One `listed` event on NS_CMIC per CMIC row of an OFAC snapshot, known from the snapshot's issue date."""
     if snapshot.source not in _OFAC_LISTS:
         raise ValueError(f"snapshot #{snapshot.id} is {snapshot.list_key}, not an OFAC list")
-    index = _EntityIndex(reference or bundled_store())
+    return _events(snapshot, records, _EntityIndex(reference or bundled_store()))
+
+
+def _events(snapshot: Snapshot, records: Iterable[SourceRecord], index: _EntityIndex) -> list[ListingEvent]:
     citation = snapshot_citation(snapshot)
     events = []
     for record in records:
@@ -115,7 +123,7 @@ def cmic_listing_events(
                 confidence=Confidence.HIGH,
                 stated_effective=at_new_york(effective) if effective else None,
                 stated_divest_until=at_new_york(divest) if divest else None,
-                note=f"OFAC entry {record.source_id}",
+                note=f"{_NOTE}{record.source_id}",
             )
         )
     return events
@@ -124,8 +132,52 @@ def cmic_listing_events(
 def cmic_events_known_at(
     store: SnapshotStore, known_at: datetime, reference: ReferenceStore | None = None
 ) -> tuple[Snapshot | None, list[ListingEvent]]:
-    """The NS-CMIC events of the latest OFAC consolidated snapshot issued at or before `known_at`."""
-    snapshot = store.latest(SourceList.OFAC_CONS, known_at)
-    if snapshot is None:
+    """The NS-CMIC events as the OFAC consolidated files issued by `known_at` tell them: the `listed` events of
+    the latest file, and a `removed` event for each entry that an earlier file carried and a later one dropped.
+
+    OFAC files are complete lists, so an entry missing from a file has been delisted by that file's issue date;
+    the removal is dated at the first file without it (the exact day lies between the two issue dates). A file
+    much smaller than the one before it is an extract, not evidence of delisting: it infers no removals.
+    """
+    history = [s for s in store.snapshots(SourceList.OFAC_CONS) if s.known_from <= known_at]
+    if not history:
         return None, []
-    return snapshot, cmic_listing_events(snapshot, store.records(snapshot), reference)
+    index = _EntityIndex(reference or bundled_store())
+    present: dict[str, ListingEvent] = {}  # OFAC uid -> its listed event in the latest file so far
+    removed: dict[str, ListingEvent] = {}  # OFAC uid -> the removal, while it stays off the list
+    previous: Snapshot | None = None
+    for snapshot in history:
+        listed = {_uid(event): event for event in _events(snapshot, store.records(snapshot), index)}
+        complete = previous is None or (
+            snapshot.record_count >= previous.record_count * _COMPLETE_SHARE
+            or previous.record_count - snapshot.record_count <= _COMPLETE_SLACK
+        )
+        for uid, last in present.items():
+            if uid not in listed and complete:
+                removed[uid] = _removal(last, snapshot)
+        previous = snapshot
+        for uid in listed:
+            removed.pop(uid, None)  # back on the list: the latest file's listing stands
+        present = listed
+    return history[-1], [*present.values(), *removed.values()]
+
+
+def _uid(event: ListingEvent) -> str:
+    return event.note.removeprefix(_NOTE)
+
+
+def _removal(last: ListingEvent, snapshot: Snapshot) -> ListingEvent:
+    return ListingEvent(
+        id=f"ofac-{snapshot.short_hash}-{_uid(last)}-removed",
+        entity_id=last.entity_id,
+        list_id=ListId.NS_CMIC,
+        action=ListingAction.REMOVED,
+        valid_from=snapshot.known_from,
+        known_from=snapshot.known_from,
+        listed_name=last.listed_name,
+        basis=last.basis,
+        citations=(snapshot_citation(snapshot),),
+        confidence=Confidence.HIGH,
+        note=f"OFAC entry {_uid(last)} absent from the OFAC file issued {snapshot.known_from.date().isoformat()}, "
+        f"present in the one issued {last.known_from.date().isoformat()}",
+    )
