@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import platform
@@ -44,6 +45,7 @@ from redline.sources.un_xml import load_un_xml
 from redline.store.reference import bundled_store
 
 HERE = Path(__file__).resolve().parent
+_QUERY_IDS = itertools.count()
 NK_THRESHOLD = 0.70
 
 
@@ -211,7 +213,6 @@ def nomenklatura_scorer(name: str) -> Callable[[Pair], float]:
     assert algorithm is not None
     config = ScoringConfig.defaults()
     cache: dict[str, Any] = {}
-    counter = [0]
 
     def entity(eid: str, schema: str, names: list[str], dobs: list[str]) -> Any:
         schema = schema if schema in ("Person", "Company", "Organization", "Vessel") else "LegalEntity"
@@ -225,8 +226,8 @@ def nomenklatura_scorer(name: str) -> Callable[[Pair], float]:
         if target.entity_id not in cache:
             dobs = list(target.birth_dates) if target.schema == "Person" else []
             cache[target.entity_id] = entity(target.entity_id, target.schema, list(target.names), dobs)
-        counter[0] += 1  # a fresh id per query: nomenklatura caches name analysis by entity id
-        query = entity(f"query-{counter[0]}", q.schema if target.schema == q.schema else target.schema, [q.text],
+        # an id never used before in this process: nomenklatura caches name analysis by entity id
+        query = entity(f"query-{next(_QUERY_IDS)}", q.schema if target.schema == q.schema else target.schema, [q.text],
                        [q.birth_date] if q.birth_date and target.schema == "Person" else [])  # fmt: skip
         return float(algorithm.compare(query, cache[target.entity_id], config).score)
 

@@ -227,3 +227,21 @@ def test_security_identifiers_are_decisive() -> None:
     for query in ("037833100", "BBG000B9XRY4", "2046251"):
         best = resolver.resolve(query)[0]
         assert (best.entity_id, best.decisive) == ("apple", True), query
+
+
+def test_rules_for_firms_that_are_not_the_listed_one() -> None:
+    ctg = Record("ctg", "China Three Gorges Corporation", "Company", ("China Three Gorges Corporation", "CTG"))
+    inst = Record("inst", "China South Industries Group Corporation No. 59 Research Institute Co., Ltd.", "Company")
+    resolver = Resolver.from_records([ctg, inst])
+    # three-letter initials name many firms: a lead for review, not a match
+    telecom = resolver.resolve("China Telecom Global")[0]
+    assert (telecom.entity_id, telecom.match) == ("ctg", False)
+    # a distinctive word the entity never carries makes another firm
+    other = resolver.resolve("China South Industries Group Poly No. 59 Research Institute Co., Ltd.")[0]
+    assert (other.entity_id, other.match) == ("inst", False)
+    assert any("adds distinctive words" in f for f in other.explanation.features)
+
+
+def test_dictionary_cross_references_give_the_company_name() -> None:
+    assert score_pair("Tencent Holdings", "腾讯").score >= 0.8  # 腾讯: see 腾讯控股有限公司 (Tencent Holdings Limited)
+    assert score_pair("商汤科技", "SenseTime Group Limited").score >= 0.8  # the whole name is a dictionary entry

@@ -50,7 +50,8 @@ def match(
         return
     console = Console()
     if not result["candidates"]:
-        console.print(f"no candidates for {query!r}", highlight=False)
+        shown = query if len(query) <= 80 else query[:77] + "..."
+        console.print(f"no candidates for {shown!r}", highlight=False)
         return
     table = Table("score", "match", "entity", "name", "lists", "why")
     for c in result["candidates"]:

@@ -17,7 +17,8 @@ from typing import Any
 from redline.resolve.vocab import HAN_GLOSSARY, HAN_LEGAL_FORMS, WordClass
 
 _MAX_WORD = max(len(word) for word in HAN_GLOSSARY)
-_NAME_SUFFIXES = frozenset(["company", "corporation", "group", "inc", "ltd", "brand"])
+_NAME_SUFFIXES = frozenset(["company", "corporation", "group", "inc", "ltd", "limited", "holdings", "brand"])
+_SEE = re.compile(r"^see (?:\S+\|)?([^\[\s|]+)")  # "see 騰訊控股有限公司|腾讯控股有限公司[...]" -> the simplified form
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
@@ -128,9 +129,13 @@ def _first_sense(definitions: list[str]) -> list[str]:
     return []
 
 
-def proper_name(word: str) -> str | None:
-    """The Latin name CC-CEDICT gives a Han brand or company (华为 -> Huawei, 大疆 -> DJI), if it gives one."""
+def proper_name(word: str, follow: bool = True) -> str | None:
+    """The Latin name CC-CEDICT gives a Han brand or company (华为 -> Huawei, 大疆 -> DJI), if it gives one;
+    a cross-reference ("腾讯: see 腾讯控股有限公司") is followed once."""
     for definition in _cedict().get(word, "").split("/")[:1]:
+        see = _SEE.match(definition)
+        if see and follow:
+            return proper_name(see.group(1), follow=False)
         head = re.split(r"[,;(]", definition)[0].strip()
         words = [w for w in head.casefold().split() if w not in _NAME_SUFFIXES]
         if head[:1].isupper() and head.isascii() and 0 < len(words) <= 2 and "surname" not in definition:

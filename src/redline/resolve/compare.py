@@ -24,6 +24,7 @@ COMPACT_FLOOR = 0.88  # whole-string similarity only counts when nearly identica
 BRAND_SCORE = 0.9
 TRANSLIT_SCORE = 0.9
 ACRONYM_SCORE = 0.88
+SHORT_ACRONYM_SCORE = 0.78
 NAME_SCALE = 0.97  # a perfect name leaves room for the legal-form signal (+/- 0.03)
 SOUND_KEY_MIN = 6  # shorter words are acronyms as often as names: CNOOC and CNECC share a sound key
 LEGAL_BONUS = 0.03
@@ -36,6 +37,8 @@ class NameScore:
     features: tuple[str, ...]
     # generic words the query adds when the brand rule fired; the resolver checks the entity's other names
     brand_extra: tuple[str, ...] = ()
+    # distinctive query words the list name lacks ("... Group Poly No. 59 ..."): for firms, another firm
+    query_extra: tuple[str, ...] = ()
 
 
 def token_similarity(a: Token, b: Token) -> float:
@@ -119,10 +122,12 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
     `explain=False` skips spelling out the word lists (the costly part) when only the score is needed."""
     features: list[str] = []
     brand_extra: tuple[str, ...] = ()
+    query_extra: tuple[str, ...] = ()
     if q.compact and q.compact == c.compact:
         best, features = 1.0, ["same name after normalisation"]
     else:
         best, matched, left_q, left_c = _align(q, c)
+        query_extra = tuple(t.text for t in left_q if t.cls is WordClass.CORE and len(t.text) >= 3)
         if matched and explain:
             features.append("words: " + ", ".join(f"{a.text}~{b.text} {sim:.2f}" for a, b, sim in matched))
         if left_q and explain:
@@ -154,7 +159,8 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
             brand_extra = tuple(t.text for t in left_q if _business(t))
         acronym = _acronym(q, c) if best < ACRONYM_SCORE else None
         if acronym:
-            best = ACRONYM_SCORE
+            # three letters name many firms (CTG: China Three Gorges, China Telecom Global): a lead, not a match
+            best = ACRONYM_SCORE if min(len(q.compact), len(c.compact)) >= 4 else SHORT_ACRONYM_SCORE
             features.append(acronym)
     score = best * NAME_SCALE
     agree = forms_agree(list(q.legal), list(c.legal))
@@ -172,4 +178,4 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
     if score > c.cap or score > q.cap:
         score = min(c.cap, q.cap)
         features.append("dictionary gloss: a lead for review, capped below the match threshold")
-    return NameScore(max(0.0, min(1.0, score)), tuple(features), brand_extra)
+    return NameScore(max(0.0, min(1.0, score)), tuple(features), brand_extra, query_extra)

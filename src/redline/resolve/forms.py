@@ -162,6 +162,9 @@ def _han_forms(name: str, runs: list[str], person: bool | None) -> list[NameForm
     person_words = chinese.person_tokens(han) if person is not False and not legal and len(runs) == 1 else None
     if person_words and (person or all(cls is WordClass.CORE for _, cls in romanised)):
         forms.append(_form(name, "pinyin-person", [(w, WordClass.CORE) for w in person_words], []))
+    whole = chinese.proper_name(han) if han else None
+    if whole:  # the dictionary knows the whole name (商汤科技 -> SenseTime)
+        forms.append(_form(name, "cedict-name", [(whole, WordClass.CORE)], legal))
     named: Words = []
     for run in runs:
         if is_han(run[0]):

@@ -30,7 +30,10 @@ REVIEW_FLOOR = 0.50
 CANDIDATE_POOL = 20
 # "CATL Logistics Services" vs the alias "CATL": a brand plus lines of business no listed name of the entity
 # mentions is a different firm as often as not, so it stays below the threshold, for review.
-UNSUPPORTED_BRAND = 0.75  # entities scored in full per query
+UNSUPPORTED_BRAND = 0.75
+# A firm's name with a distinctive word the entity never carries is usually another firm (a subsidiary, a
+# look-alike): shown for review, below the threshold.
+EXTRA_WORD_CAP = 0.78  # entities scored in full per query
 _ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 
 
@@ -237,6 +240,10 @@ class Resolver:
                 continue
             result, q, t = best
             score, features = result.score, list(result.features)
+            extra = [w for w in result.query_extra if w not in self._vocab[number]]
+            if extra and record.schema != "Person" and score > EXTRA_WORD_CAP:
+                score = EXTRA_WORD_CAP
+                features.append("the query adds distinctive words no listed name has: " + ", ".join(extra))
             unsupported = [w for w in result.brand_extra if w not in self._vocab[number]]
             if unsupported and score > UNSUPPORTED_BRAND:
                 score = UNSUPPORTED_BRAND

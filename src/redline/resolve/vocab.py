@@ -43,7 +43,12 @@ GENERIC_WORDS = word_set(
     """
 )
 # Generic words about how a firm is organised rather than what it does.
-ORGANISATION_WORDS = frozenset(["group", "holding", "international", "global", "national", "general", "enterprise"])
+ORGANISATION_WORDS = word_set(
+    """
+    group holding international global national general enterprise corporation corp company co limited ltd inc
+    incorporated
+    """
+)
 LOCATION_WORDS = word_set(
     """
     china prc zhongguo hongkong hk sz bj sh beijing shanghai shenzhen hangzhou guangzhou tianjin wuhan chengdu
@@ -163,10 +168,11 @@ KOREAN_SURNAMES: dict[str, str] = {
 
 
 def word_class(token: str) -> WordClass:
+    """The class of a folded word; legal-form words inside a name ("Corporation of China") are generic."""
     if token in STOP_WORDS:
         return WordClass.STOP
     if token in LOCATION_WORDS:
         return WordClass.LOCATION
-    if token in GENERIC_WORDS or (token.endswith("s") and token[:-1] in GENERIC_WORDS):
+    if token in GENERIC_WORDS or token in ORGANISATION_WORDS or (token.endswith("s") and token[:-1] in GENERIC_WORDS):
         return WordClass.GENERIC
     return WordClass.CORE
