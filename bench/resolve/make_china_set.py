@@ -1,13 +1,17 @@
 """Build `china_set.csv`: queries for Chinese companies against the bundled lists, with hard negatives.
 
-Run once and commit the CSV (the set is fixed; re-running with a changed bundled dataset changes it):
+`expected` lists every entity the query names: usually one; two (`a|b`) when two bundled entities carry
+the same name once normalised (a group's alias "CHINA MOBILE" and China Mobile Ltd's own; an entity listed
+twice by different lists). Run once and commit the CSV (the set is fixed; re-running it with changed
+bundled data changes it):
     .venv/bin/python bench/resolve/make_china_set.py
 
 Positives are variants of bundled entities, one kind per entity in rotation, as analysts meet them: the
 Han name as printed or in Traditional characters, tone-free pinyin of the Han name, the name without its
 legal form, shortened words (Technology -> Tech), a one-letter misspelling, upper case without punctuation,
-the acronym spelled out, plus hand-written brands, acronyms and translations. Negatives are hand-written:
-unrelated Chinese companies, look-alikes of listed names, and persons whose names contain a listed name.
+the acronym spelled out, plus hand-written brands, acronyms and translations. Negatives: hand-written
+unrelated Chinese companies, look-alikes of listed names and persons whose names contain a listed name,
+plus synthetic look-alikes (a listed name with its distinctive word replaced by an unlisted firm's).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pypinyin import Style, lazy_pinyin
 from redline.model import NameKind
 from redline.model.scripts import detect_script
 from redline.resolve.chinese import strip_han_legal_form
+from redline.resolve.forms import prepare
 from redline.resolve.text import fold
 from redline.store.reference import bundled_store
 
@@ -42,11 +47,13 @@ HAND_POSITIVES = [
     ("SMIC", "smic", "acronym"), ("CNOOC Ltd", "cnooc-ltd", "acronym"), ("CNOOC", "cnooc", "acronym"),
     ("COMAC", "comac", "acronym"), ("CASC", "casc", "acronym"), ("CASIC", "casic", "acronym"),
     ("AVIC", "avic", "acronym"), ("CETC", "cetc", "acronym"), ("Norinco", "norinco", "brand"),
-    ("SenseTime", "sensetime", "brand"), ("商汤科技", "sensetime", "script"), ("Megvii", "megvii", "brand"),
+    ("SenseTime", "sensetime", "brand"), ("商汤科技", "sensetime", "script"),
+    ("Megvii", "megvii|beijing-megvii-technology", "brand"),
     ("Face++ Megvii Technology", "megvii", "brand"), ("Luokung", "luokung", "brand"),
     ("Luokong Technology Corporation", "luokung", "misspelling"), ("箩筐技术", "luokung", "script"),
-    ("Zhongxin Guoji", "smic", "pinyin"), ("China Mobile", "china-mobile-ltd", "brand"),
-    ("中国移动", "china-mobile-ltd", "script"), ("Sinochem", "sinochem", "brand"), ("Inspur", "inspur", "brand"),
+    ("Zhongxin Guoji", "smic", "pinyin"), ("China Mobile", "china-mobile-ltd|china-mobile-group", "brand"),
+    ("中国移动", "china-mobile-ltd|china-mobile-group", "script"),
+    ("Sinochem", "sinochem", "brand"), ("Inspur", "inspur", "brand"),
     ("Dahua Technology", "zhejiang-dahua-technology", "brand"), ("YMTC", "yangtze-memory-technologies", "acronym"),
     ("Yangtze Memory", "yangtze-memory-technologies", "brand"), ("CRRC", "crrc", "acronym"),
     ("China Railway Construction Corp", "crcc", "abbreviation"),
@@ -295,15 +302,52 @@ def _variants(entity_names: list[tuple[str, NameKind]], primary: str, rng: rando
     return out
 
 
+# Distinctive words of real Chinese firms that are on none of the bundled lists (checked in the function).
+UNLISTED_BRANDS = str.split(
+    """
+meituan haier midea geely anta moutai yili mengniu vanke luxshare ganfeng wanhua fuyao mindray hengrui zijin
+nongfu haidilao goertek sanan longi tongwei sungrow gotion sunwoda inovance weichai sany zoomlion yutong foton
+changan chery dongfeng hisense skyworth konka changhong supor joyoung oppo vivo realme transsion jinko trina
+yonghui anjoy muyuan wens haitian yanghe fenjiu luzhou kweichow tsingtao yuexiu poly longfor seazen greentown
+    """
+)
+
+
+def _swapped_negatives(
+    entities: list, listed: set[str], same_name: dict[str, set[str]], rng: random.Random
+) -> list[dict[str, str]]:
+    """Synthetic look-alikes: a listed name with its distinctive word replaced by an unlisted firm's (the
+    structure, places, generic words and legal form stay), kept only when no bundled name carries it."""
+    listed_words = {t.text for e in entities for n in e.all_names() for f in prepare(n) for t in f.tokens}
+    brands = [b for b in UNLISTED_BRANDS if b not in listed_words]
+    rows = []
+    for entity in entities:
+        form = prepare(entity.name)[0]
+        words = [t.text for t in form.tokens if t.cls.value == "core" and len(t.text) >= 4 and t.text.isalpha()]
+        if not words:
+            continue
+        word = max(words, key=len)
+        query = re.sub(word, rng.choice(brands).title(), entity.name, count=1, flags=re.I)
+        if query == entity.name or query.casefold() in listed:
+            continue
+        if any(same_name.get(form.compact) for form in prepare(query)):
+            continue
+        rows.append({"query": query, "expected": "", "kind": "synthetic-look-alike", "note": "generated"})
+    return rows
+
+
 def main() -> None:
     rng = random.Random(20260227)
     store = bundled_store()
     listed = {n.casefold() for e in store.entities() for n in e.all_names()}
     owners: dict[str, set[str]] = {}
+    same_name: dict[str, set[str]] = {}  # normalised name -> entities carrying it
     for e in store.entities():
         for n in e.all_names():
             key = strip_han_legal_form(n)[0] if detect_script(n) == "Hani" else fold(n)
             owners.setdefault(key, set()).add(e.id)
+            for form in prepare(n):
+                same_name.setdefault(form.compact, set()).add(e.id)
     rows: list[dict[str, str]] = []
     seen: set[str] = set()
     for query, expected, kind in HAND_POSITIVES:
@@ -334,7 +378,10 @@ def main() -> None:
             if query in seen:
                 continue
             seen.add(query)
-            rows.append({"query": query, "expected": entity.id, "kind": kind, "note": "generated"})
+            alternates = {entity.id} | {e for form in prepare(query) for e in same_name.get(form.compact, set())}
+            expected = "|".join([entity.id, *sorted(alternates - {entity.id})])
+            rows.append({"query": query, "expected": expected, "kind": kind, "note": "generated"})
+    rows += _swapped_negatives(entities, listed, same_name, rng)
     for line in NEGATIVES.strip().splitlines():
         query, kind = line.split("|")
         if query.casefold() in listed:

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from redline.cli.app import main
@@ -86,12 +87,12 @@ def test_bad_files_name_line_and_column(
     bad = tmp_path / "p.csv"
     bad.write_text("date,A,MKT\n2020-01-02,1,1\n2020-01-03,x,1\n")
     args = ["impact", "study", "--prices", str(bad), "--events", str(FIXTURES / "study_events.csv")]
-    code, _, err = run([*args, "--market", "MKT", "--estimation", "-5:-1"], capsys, monkeypatch)
+    code, _, err = run([*args, "--market", "MKT", "--estimation", "-10:-2"], capsys, monkeypatch)
     assert code == 2 and "p.csv, line 3, column 'A': not a number: 'x'" in err
     events = tmp_path / "e.csv"
     events.write_text("security,date\nZZZ,2020-09-15\n")
     args = ["impact", "study", "--prices", str(FIXTURES / "study_prices.csv"), "--events", str(events)]
-    code, _, err = run([*args, "--market", "MKT", "--estimation", "-5:-1"], capsys, monkeypatch)
+    code, _, err = run([*args, "--market", "MKT", "--estimation", "-10:-2"], capsys, monkeypatch)
     assert code == 2 and "no column 'ZZZ'" in err
 
 
@@ -143,3 +144,31 @@ def test_list_tranche(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkey
     assert chart.exists()
     code, _, err = run(["impact", "list", "NOPE", "--on-date", "2020-12-03", *args[5:9]], capsys, monkeypatch)
     assert code == 2 and "unknown list 'NOPE'" in err
+
+
+def test_other_models(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """constant-mean, market-adjusted and ff3 (with a factors file in the returns' units) all run."""
+    lines = (FIXTURES / "study_prices.csv").read_text().splitlines()[1:]
+    factors = tmp_path / "ff.csv"
+    rng = np.random.default_rng(0)
+    draws = rng.normal(0, 0.01, (len(lines), 3))
+    rows = [
+        f"{line.split(',')[0]},{a:.6f},{b:.6f},{c:.6f},0.00002" for line, (a, b, c) in zip(lines, draws, strict=True)
+    ]
+    factors.write_text("date,Mkt-RF,SMB,HML,RF\n" + "\n".join(rows) + "\n")
+    base = [*STUDY[:-2], "--estimation", "-120:-11", "--json"]
+    for model, params in (("constant-mean", {"mean"}), ("market-adjusted", set())):
+        code, out, _ = run([*base, "--model", model], capsys, monkeypatch)
+        assert code == 0
+        assert set(json.loads(out)["events"][0]["estimation"]["params"]) == params
+    code, out, _ = run([*base, "--model", "ff3", "--factors", str(factors)], capsys, monkeypatch)
+    assert code == 0
+    assert set(json.loads(out)["events"][0]["estimation"]["params"]) == {"alpha", "b_mkt_rf", "s_smb", "h_hml"}
+    code, out, _ = run([*base, "--log-returns", "--no-forecast-correction"], capsys, monkeypatch)
+    result = json.loads(out)
+    assert result["options"]["returns"] == "log" and result["options"]["forecast_correction"] is False
+
+
+def test_overlapping_windows_are_refused(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = run([*STUDY[:-2], "--estimation", "-100:0"], capsys, monkeypatch)
+    assert code == 2 and "overlaps the event windows" in err

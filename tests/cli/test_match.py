@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +51,28 @@ def test_match_pairs_reports_file_line_and_field(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "line 2: field schema" in result.stderr
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_match_searches_imported_snapshots(redline_home: Path) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "sources" / "fixtures" / "un_consolidated.xml"
+    env = {**os.environ, "REDLINE_HOME": str(redline_home)}
+    code = "from redline.cli.app import main; main()"
+    added = subprocess.run(
+        [sys.executable, "-c", code, "sources", "add", str(fixture)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    found = subprocess.run(
+        [sys.executable, "-c", code, "match", "Badege Eric", "--schema", "Person", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert found.returncode == 0, found.stderr
+    top = json.loads(found.stdout)["candidates"][0]
+    assert top["entity_id"] == "un-sc:6907993"
+    assert top["match"] and "un-sc" in top["lists"]

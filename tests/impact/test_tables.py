@@ -11,7 +11,7 @@ import pytest
 from redline.impact.align import DayZeroRule, EventSpec, Window
 from redline.impact.errors import ImpactInputError
 from redline.impact.models import ModelName
-from redline.impact.panel import from_prices, from_returns
+from redline.impact.panel import Panel, from_prices, from_returns
 from redline.impact.study import StudyOptions, run_study
 from redline.impact.tables import read_events, read_table
 
@@ -123,3 +123,20 @@ def test_day_zero_rule(tmp_path: Path) -> None:
     assert str(previous.aligned.day0[0]) == "2021-02-12"
     with pytest.raises(ImpactInputError, match=r"did not trade on the event date"):
         run_study(panel, event, _options("-20:-2", rule=DayZeroRule.EXACT))
+
+
+def test_collinear_factors_and_binary_files(tmp_path: Path) -> None:
+    panel = from_returns(read_table(_daily_panel(tmp_path)), "M")
+    assert panel.market is not None
+    t = len(panel.dates)
+    factors = np.column_stack([panel.market[:, 0], 2 * panel.market[:, 0], np.linspace(0, 1, t)])
+    with_factors = Panel(
+        panel.source, panel.dates, panel.names, panel.returns, None, None, factors, np.zeros(t)
+    )  # fmt: skip
+    options = StudyOptions(ModelName.FF3, Window(-40, -6), (Window(0, 3),), min_estimation=30)
+    with pytest.raises(ImpactInputError, match="the regressors are collinear"):
+        run_study(with_factors, [EventSpec("A", date(2021, 3, 10))], options)
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"\xff\xfe\x00d\x00a")
+    with pytest.raises(ImpactInputError, match=r"b.csv, line 1: not a UTF-8 CSV file"):
+        read_table(binary)

@@ -150,3 +150,98 @@ def _shared() -> Resolver:
         )
         _CACHE.append(Resolver.from_store(extra=[extra]))
     return _CACHE[0]
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("BYD", "比亚迪股份有限公司"),  # CC-CEDICT gives the company's own Latin name
+        ("Aerosun Corporatiion", "Aerosun Corporation"),  # a typo inside the legal form
+        ("China Aerospace Science and Tech Corp", "China Aerospace Science and Technology Corporation"),
+        ("XIAOMI CORPORATION 小米集团", "Xiaomi Corporation"),  # each script part is a name on its own
+        ("Zhong Wei Ban Dao Ti She Bei (Shang Hai)", "中微半导体设备(上海)股份有限公司"),
+    ],
+)
+def test_variants_that_match(left: str, right: str) -> None:
+    assert score_pair(left, right).score >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Chengdu Moutai Automation Tech Co., Ltd.", "Chengdu JOUAV Automation Tech Co., Ltd."),
+        ("Sany Aircraft Industries (Group) Co., Ltd.", "Xi'an Aircraft Industry Group Co., Ltd."),
+        ("Dahua Bank", "Zhejiang Dahua Technology Co., Ltd."),
+        ("Nanjing Panda Zoo", "Nanjing Panda Electronics Company Limited"),
+    ],
+)
+def test_look_alikes_with_shared_generic_words(left: str, right: str) -> None:
+    assert score_pair(left, right).score < 0.8
+
+
+def test_brand_needs_the_entitys_own_line_of_business() -> None:
+    catl = Record("catl", "Contemporary Amperex Technology Co., Limited", "Company", ("CATL",))
+    hik = Record("hik", "Hikvision", "Company", ("Hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd."))
+    resolver = Resolver.from_records([catl, hik])
+    other = resolver.resolve("CATL Logistics Services Inc")[0]
+    assert (other.entity_id, other.match) == ("catl", False)
+    assert any("no listed name" in f for f in other.explanation.features)
+    assert resolver.resolve("Hikvision Digital Technology")[0].match
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_fast_fold_agrees_with_the_reference(text: str) -> None:
+    from redline.resolve.text import fold, fold_any
+
+    assert fold(text) == fold_any(text)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Путин Владимир", "Vladimir PUTIN"),  # Cyrillic, name parts reversed
+        ("J. SMITH", "John Smith"),  # an initial
+        ("Mohammed Omar", "Muhammad Omar"),  # transliteration variant
+        ("SALEK, ABDULHAI", "ABDULHAI SALEK"),  # "Family, Given"
+    ],
+)
+def test_person_name_variants(left: str, right: str) -> None:
+    assert score_pair(left, right, "Person").score >= 0.8
+
+
+def test_security_identifiers_are_decisive() -> None:
+    record = Record(
+        "apple",
+        "Apple Inc.",
+        "Company",
+        ("Apple Inc.",),
+        (),
+        (
+            Identifier(IdScheme.CUSIP, "037833100"),
+            Identifier(IdScheme.FIGI, "BBG000B9XRY4"),
+            Identifier(IdScheme.SEDOL, "2046251"),
+        ),
+    )
+    resolver = Resolver.from_records([record])
+    for query in ("037833100", "BBG000B9XRY4", "2046251"):
+        best = resolver.resolve(query)[0]
+        assert (best.entity_id, best.decisive) == ("apple", True), query
+
+
+def test_rules_for_firms_that_are_not_the_listed_one() -> None:
+    ctg = Record("ctg", "China Three Gorges Corporation", "Company", ("China Three Gorges Corporation", "CTG"))
+    inst = Record("inst", "China South Industries Group Corporation No. 59 Research Institute Co., Ltd.", "Company")
+    resolver = Resolver.from_records([ctg, inst])
+    # three-letter initials name many firms: a lead for review, not a match
+    telecom = resolver.resolve("China Telecom Global")[0]
+    assert (telecom.entity_id, telecom.match) == ("ctg", False)
+    # a distinctive word the entity never carries makes another firm
+    other = resolver.resolve("China South Industries Group Poly No. 59 Research Institute Co., Ltd.")[0]
+    assert (other.entity_id, other.match) == ("inst", False)
+    assert any("adds distinctive words" in f for f in other.explanation.features)
+
+
+def test_dictionary_cross_references_give_the_company_name() -> None:
+    assert score_pair("Tencent Holdings", "腾讯").score >= 0.8  # 腾讯: see 腾讯控股有限公司 (Tencent Holdings Limited)
+    assert score_pair("商汤科技", "SenseTime Group Limited").score >= 0.8  # the whole name is a dictionary entry

@@ -10,7 +10,7 @@ from stdnum import isin as stdnum_isin
 from redline.model import IdScheme, NameKind
 from redline.model.records import DateKind, FactKey, RecordSchema
 from redline.sources.errors import SourceError
-from redline.sources.loaded import IssuedFrom, SourceList
+from redline.sources.loaded import SourceList
 from redline.sources.ofac_csv import load_ofac_csv
 
 
@@ -18,7 +18,6 @@ def test_sdn_quartet_with_its_quirks(fixtures: Path) -> None:
     loaded = load_ofac_csv([fixtures / "sdn_2021-07-07.csv"])
     assert loaded.source is SourceList.OFAC_SDN
     assert sorted(f.role for f in loaded.files) == ["add", "alt", "comments", "main"]
-    assert loaded.issued_from is IssuedFrom.FILENAME and loaded.issued_at.date() == date(2021, 7, 7)
     records = {r.source_id: r for r in loaded.records}
     assert len(records) == 5
     # `-0-` is empty; entity without a type is an organisation.
@@ -127,7 +126,7 @@ def test_utf8_copy_is_read_with_a_warning(tmp_path: Path, fixtures: Path) -> Non
 def test_missing_siblings_are_warned_about(tmp_path: Path, fixtures: Path) -> None:
     shutil.copy(fixtures / "sdn_2021-07-07.csv", tmp_path / "sdn.csv")
     loaded = load_ofac_csv([tmp_path / "sdn.csv"])
-    assert loaded.issued_at is None and len(loaded.warnings) == 3
+    assert len(loaded.warnings) == 3
 
 
 @pytest.mark.shared
@@ -162,3 +161,12 @@ def test_real_consolidated_cmic_rows(shared_data: Path) -> None:
     # Loaders keep what the list printed; these three, as OFAC printed them, fail the ISIN check digit.
     invalid = [pair for pair in isins if not stdnum_isin.is_valid(pair[1])]
     assert invalid == [("30926", "BRC1EODR004"), ("30930", "CND10002K094"), ("30930", "CND10002G601")]
+
+
+def test_quartet_without_its_main_file(fixtures: Path) -> None:
+    with pytest.raises(
+        SourceError, match=r"no main file \(sdn\.csv or cons_prim\.csv\) among .*alt_2021-07-07\.csv \(alt\)"
+    ):
+        load_ofac_csv([fixtures / "alt_2021-07-07.csv", fixtures / "add_2021-07-07.csv"])
+    with pytest.raises(SourceError, match="two main files given"):
+        load_ofac_csv([fixtures / "sdn_2021-07-07.csv", fixtures / "cons_prim_2025-12-19.csv"])

@@ -15,6 +15,7 @@ from redline.cli.errors import UserError
 from redline.cli.impact import impact_app
 from redline.cli.screen import screen
 from redline.cli.serve import serve
+from redline.cli.sources import sources_app
 from redline.cli.status import lists, status, timeline
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.command("serve")(serve)
 app.command("match")(match_cli.match)
 app.command("match-pairs")(match_cli.match_pairs)
 app.add_typer(impact_app, name="impact")
+app.add_typer(sources_app, name="sources")
 app.command("screen")(screen)
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(audit_app, name="audit")

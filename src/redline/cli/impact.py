@@ -129,6 +129,21 @@ def emit(study: Study, as_json: bool, extra: dict[str, Any] | None = None) -> No
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
+    console = Console(soft_wrap=True)
+    for member in result.get("members", []):
+        console.print(
+            f"{member['id']} ({member['column']}): {member['kind']} known {member['instant']}, "
+            f"first session {member['session_from']}",
+            highlight=False,
+        )
+    for member in result.get("skipped", []):
+        console.print(f"{member['id']}: skipped, {member['reason']}", highlight=False)
+    for event in result.get("timeline", []):
+        console.print(
+            f"{event['kind']} ({event['list']}) known {event['instant']} = {event['local']}: "
+            f"first session {event['session_from']}",
+            highlight=False,
+        )
     print_summary(result)
 
 
@@ -213,7 +228,14 @@ def entity_command(
 ) -> None:
     """Study one entity's listing, effective-date and court-order events (from Redline's timeline)."""
     from redline.impact.report import write_entity_report
-    from redline.impact.timeline import entity_events, entity_exchange, find_entity, match_column, traded_tickers
+    from redline.impact.timeline import (
+        entity_events,
+        entity_exchange,
+        find_entity,
+        match_column,
+        security_label,
+        traded_tickers,
+    )
     from redline.store.reference import bundled_store
 
     with user_errors():
@@ -223,7 +245,7 @@ def entity_command(
         entity = find_entity(store, query)
         place = entity_exchange(entity, exchange)
         kind = ReturnKind.LOG if log_returns else ReturnKind.SIMPLE
-        panel, market_name = _load_with_market(prices, market, kind, entity.id)
+        panel, market_name = _load_with_market(prices, market, kind, security_label(entity, place))
         if column is None:
             column = panel.names[0] if len(panel.names) == 1 else None
             if column is None:

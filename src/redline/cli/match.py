@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from redline.cli.errors import UserError
-from redline.resolve import DEFAULT_THRESHOLD, QueryError, Resolver, score_pair
+from redline.resolve import DEFAULT_THRESHOLD, QueryError, Resolver, score_pair, snapshot_records
 
 SCHEMAS = ("Company", "Person", "Organization", "Vessel")
 
@@ -31,10 +31,16 @@ def match(
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
     threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=1.0)] = DEFAULT_THRESHOLD,
     as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form")] = False,
+    bundled_only: Annotated[
+        bool, typer.Option("--bundled-only", help="Only the bundled China lists, not imported list snapshots")
+    ] = False,
 ) -> None:
-    """Find list entities for a name or identifier, best first, each with the reasons for its score."""
+    """Find list entities for a name or identifier, best first, each with the reasons for its score.
+
+    Searches the bundled China lists plus the latest imported snapshot of each list (`redline sources import`).
+    """
     _check_schema(schema)
-    resolver = Resolver.from_store(threshold=threshold)
+    resolver = Resolver.from_store(extra=[] if bundled_only else snapshot_records(), threshold=threshold)
     try:
         result = resolver.match(query, schema=schema, birth_date=birth_date, limit=limit)
     except QueryError as exc:
@@ -44,7 +50,8 @@ def match(
         return
     console = Console()
     if not result["candidates"]:
-        console.print(f"no candidates for {query!r}", highlight=False)
+        shown = query if len(query) <= 80 else query[:77] + "..."
+        console.print(f"no candidates for {shown!r}", highlight=False)
         return
     table = Table("score", "match", "entity", "name", "lists", "why")
     for c in result["candidates"]:

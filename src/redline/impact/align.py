@@ -77,7 +77,7 @@ class Aligned:
     dates: np.ndarray  # (N, W) datetime64[D], NaT where the security has no such trading day
     y: np.ndarray  # (N, W) the modelled return: R, or R - RF for ff3
     total: np.ndarray  # (N, W) the security's return R (for BHAR)
-    riskfree: np.ndarray  # (N, W) RF, zero unless ff3
+    riskfree: np.ndarray  # (N, W) RF for ff3; a (1, 1) zero otherwise
     x: np.ndarray  # (N, W, k) regressors
     est: np.ndarray  # (N, W) usable estimation observations
     n: np.ndarray  # (N,) estimation observations per event
@@ -100,6 +100,7 @@ def align(
     windows: Sequence[Window],
     rule: DayZeroRule = DayZeroRule.NEXT,
     min_estimation: int | None = None,
+    market_moments: bool = False,
 ) -> Aligned:
     if not events:
         raise ImpactInputError("no events to study")
@@ -108,37 +109,42 @@ def align(
     if regressors is RegressorKind.FACTORS and panel.factors is None:
         raise ImpactInputError("the ff3 model needs --factors F.csv")
     event_lo, event_hi = min(w.start for w in windows), max(w.end for w in windows)
+    if estimation.start <= event_hi and event_lo <= estimation.end:
+        raise ImpactInputError(
+            f"the estimation window {estimation.label()} overlaps the event windows ({event_lo}:{event_hi}); "
+            "estimate the normal return outside the event"
+        )
     lo, hi = min(estimation.start, event_lo, 0), max(estimation.end, event_hi, 0)
     offsets = np.arange(lo, hi + 1)
     first, last = panel.dates[0], panel.dates[-1]
 
     columns = np.array([panel.index(spec.security) for spec in events])
-    # Each security's own trading days: the rows where it has a return.
-    traded = {int(j): np.flatnonzero(np.isfinite(panel.returns[:, j])) for j in np.unique(columns)}
-    base, flat_parts, total_rows = {}, [], 0
-    for j, rows in traded.items():
-        base[j] = total_rows
-        flat_parts.append(rows)
-        total_rows += rows.size
-    flat = np.concatenate(flat_parts) if flat_parts else np.zeros(0, dtype=int)
-    count = np.array([traded[int(j)].size for j in columns])
-    start = np.array([base[int(j)] for j in columns])
-
-    k0 = np.empty(len(events), dtype=int)
-    for i, (spec, j) in enumerate(zip(events, columns, strict=True)):
-        day = np.datetime64(spec.date, "D")
-        if day < first or day > last:
-            raise _fail(spec, panel, f"the event date is outside the data ({first} to {last})")
-        own = panel.dates[traded[int(j)]]
-        at = int(np.searchsorted(own, day, side="left"))
-        exact = at < own.size and own[at] == day
-        if rule is DayZeroRule.EXACT and not exact:
-            raise _fail(spec, panel, "the security did not trade on the event date (day-0 rule 'exact')")
-        if rule is DayZeroRule.PREVIOUS and not exact:
-            at -= 1
-        if at < 0 or at >= own.size:
-            raise _fail(spec, panel, "the security has no trading day to serve as day 0")
-        k0[i] = at
+    days = np.array([np.datetime64(spec.date, "D") for spec in events])
+    outside = np.flatnonzero((days < first) | (days > last))
+    if outside.size:
+        i = int(outside[0])
+        raise _fail(events[i], panel, f"the event date is outside the data ({first} to {last})")
+    # Each security's own trading days (the rows where it has a return), concatenated security by security.
+    unique, slot = np.unique(columns, return_inverse=True)
+    traded = np.isfinite(panel.returns[:, unique])  # (T, U)
+    sec_of, flat = np.nonzero(traded.T)  # rows, sorted by security, then row
+    per_security = traded.sum(axis=0)
+    base = np.concatenate([[0], np.cumsum(per_security)[:-1]])
+    count, start = per_security[slot], base[slot]
+    # k0: how many of its trading days the security had before the event date, and whether it traded on it.
+    # The (security, row) keys are sorted, so one searchsorted answers every event at once.
+    at_row = np.searchsorted(panel.dates, days, side="left")
+    t_len = len(panel.dates)
+    k0 = np.searchsorted(sec_of * t_len + flat, slot * t_len + at_row, side="left") - start
+    exact = (panel.dates[at_row] == days) & traded[at_row, slot]
+    if rule is DayZeroRule.EXACT and not exact.all():
+        i = int(np.flatnonzero(~exact)[0])
+        raise _fail(events[i], panel, "the security did not trade on the event date (day-0 rule 'exact')")
+    if rule is DayZeroRule.PREVIOUS:
+        k0 = np.where(exact, k0, k0 - 1)
+    missing = np.flatnonzero((k0 < 0) | (k0 >= count))
+    if missing.size:
+        raise _fail(events[int(missing[0])], panel, "the security has no trading day to serve as day 0")
 
     rel = k0[:, None] + offsets[None, :]
     valid = (rel >= 0) & (rel < count[:, None])
@@ -148,7 +154,7 @@ def align(
     dates = np.where(valid, panel.dates[rows], np.datetime64("NaT"))
     span = (offsets >= event_lo) & (offsets <= event_hi)
 
-    riskfree = np.zeros_like(total)
+    riskfree = np.zeros((1, 1))  # broadcast: no risk-free rate outside ff3
     if regressors is RegressorKind.MARKET:
         assert panel.market is not None
         x = np.where(valid, panel.market[rows, cols], np.nan)[:, :, None]
@@ -158,18 +164,20 @@ def align(
         riskfree = np.where(valid, panel.riskfree[rows], np.nan)
     else:
         x = np.zeros((*total.shape, 0))
-    y = total - riskfree
+    y = total - riskfree if regressors is RegressorKind.FACTORS else total
 
     usable = np.isfinite(y) & np.all(np.isfinite(x), axis=2)
     in_est = (offsets >= estimation.start) & (offsets <= estimation.end)
     est = usable & in_est[None, :]
     n = est.sum(axis=1)
     needed = estimation.length if min_estimation is None else min_estimation
+    # Fewer observations than parameters + 3 leave no degrees of freedom for the Patell variance ratio.
+    needed = max(needed, x.shape[2] + 4)
     _check_coverage(panel, events, valid, usable, span, offsets, n, needed, estimation, dates, regressors)
     _check_variance(panel, events, y, x, est)
 
     moments = None
-    if regressors is RegressorKind.MARKET and panel.market_own is not None:
+    if market_moments and regressors is RegressorKind.MARKET and panel.market_own is not None:
         moments = _market_moments(panel, events, estimation)
     return Aligned(
         offsets, [spec.security for spec in events], [spec.date for spec in events],
@@ -191,13 +199,13 @@ def _check_coverage(
     dates: np.ndarray,
     regressors: RegressorKind,
 ) -> None:
-    short = np.flatnonzero(n < max(needed, 3))
+    short = np.flatnonzero(n < needed)
     if short.size:
         i = int(short[0])
         raise _fail(
             events[i],
             panel,
-            f"the estimation window {estimation.label()} has {int(n[i])} observations; {max(needed, 3)} are needed"
+            f"the estimation window {estimation.label()} has {int(n[i])} observations; {needed} are needed"
             " (the security's own trading days with a return"
             + (" and a market return" if regressors is RegressorKind.MARKET else "")
             + "; lower --min-estimation to accept fewer)",

@@ -51,7 +51,7 @@ def _session(retries: int, backoff: float) -> Any:
     session = requests.Session()
     session.mount("http://", HTTPAdapter(max_retries=retry))
     session.mount("https://", HTTPAdapter(max_retries=retry))
-    session.headers["User-Agent"] = "redline-impact/0.1 (+https://github.com/redline)"
+    session.headers["User-Agent"] = "redline-impact/0.1"
     return session
 
 

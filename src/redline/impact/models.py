@@ -17,6 +17,7 @@ from enum import StrEnum
 import numpy as np
 
 from redline.impact.align import Aligned, RegressorKind
+from redline.impact.errors import ImpactInputError
 
 
 class ModelName(StrEnum):
@@ -92,6 +93,13 @@ def fit(model: ModelName, aligned: Aligned, *, sigma_ddof_one: bool = False) -> 
     ym = np.where(est, y, 0.0)
     xtx = np.einsum("nwp,nwq->npq", xm, xm)
     xty = np.einsum("nwp,nw->np", xm, ym)
+    singular = np.linalg.matrix_rank(xtx) < xtx.shape[1]
+    if singular.any():
+        i = int(np.flatnonzero(singular)[0])
+        raise ImpactInputError(
+            f"{aligned.securities[i]} on {aligned.event_dates[i]}: the regressors are collinear in the estimation "
+            "window (the model cannot be fitted)"
+        )
     xtx_inv = np.linalg.inv(xtx)
     params = np.einsum("npq,nq->np", xtx_inv, xty)
     ar = y - np.einsum("nwp,np->nw", x, params)

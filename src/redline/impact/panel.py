@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -39,10 +40,14 @@ class Panel:
     riskfree: np.ndarray | None = None  # (T,)
     kind: ReturnKind = ReturnKind.SIMPLE
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {name: j for j, name in enumerate(self.names)}
+
     def index(self, name: str) -> int:
         try:
-            return self.names.index(name)
-        except ValueError:
+            return self._positions[name]
+        except KeyError:
             raise ImpactInputError(
                 f"no column {name!r} for this security; columns are {', '.join(self.names)}", file=self.source
             ) from None

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from redline.impact.errors import ImpactInputError
 from redline.impact.files import write_text_atomically
 from redline.impact.plot import plot_study
 from redline.impact.study import Study
@@ -22,7 +23,10 @@ def _num(value: float | None) -> str:
 
 
 def write_entity_report(study: Study, folder: Path, extra: dict[str, Any]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImpactInputError(f"cannot create the report folder {folder}: {exc.strerror}") from None
     result = {**study.to_json(), **extra}
     entity = extra["entity"]
     windows = result["options"]["windows"]

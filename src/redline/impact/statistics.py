@@ -187,28 +187,37 @@ class CrossSection:
         # A day with one event has no cross-sectional sd: its t-type statistics are NaN (null in JSON).
         with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
+            # Brown and Warner (1980), JFE 8(3): securities independent, each with its own sigma.
             sum_var = np.where(avail, inp.sigma2[:, None], 0.0).sum(axis=0)
             stat = aar / (np.sqrt(sum_var) / count)
             out["bw1980"] = Outcome(stat, _t_p(stat, self.mean_l - 1))
+            # Brown and Warner (1985), JFE 14(1): "crude dependence adjustment", the sd of the portfolio AAR.
             stat = aar / self.sd_aar_est
             out["bw1985"] = Outcome(stat, _t_p(stat, self.mean_l - 1))
+            # Cross-sectional t (Brown and Warner 1985; MacKinlay 1997): robust to event-induced variance.
             sd = np.nanstd(a, axis=0, ddof=1)
             stat = aar / (sd / np.sqrt(count))
             out["t"] = Outcome(stat, _t_p(stat, count - 1))
+            # Patell (1976), JAR 14(2): standardized ARs, each t(df) with variance df/(df-2).
             sar = inp.sar[:, inp.span]
             var_ratio = np.where(avail, (inp.patell_df / (inp.patell_df - 2))[:, None], 0.0).sum(axis=0)
             stat = np.nansum(sar, axis=0) / np.sqrt(var_ratio)
             out["patell"] = Outcome(stat, _z_p(stat))
+            # Boehmer, Musumeci and Poulsen (1991), JFE 30(2): Patell's SARs, cross-sectional variance.
             stat = np.nanmean(sar, axis=0) / (np.nanstd(sar, axis=0, ddof=1) / np.sqrt(count))
             out["bmp"] = Outcome(stat, _t_p(stat, count - 1))
+            # Kolari and Pynnonen (2010), RFS 23(11): BMP deflated for cross-correlation of the ARs.
             stat = stat * self.kp_factor(count)
             out["kp"] = Outcome(stat, _t_p(stat, count - 1))
             if inp.lamb_c is not None:
+                # Lamb (1995), J. Risk and Insurance 62(1): BW 1985 with the forecast-error term of the market.
                 stat = aar / (self.sd_aar_est * np.sqrt(1 + 1 / self.mean_l + inp.lamb_c[inp.span]))
                 out["lamb"] = Outcome(stat, _z_p(stat))
+            # Sign test (Brown and Warner 1980; Cowan 1992): share of positive ARs against one half.
             positive = np.where(avail, a > 0, False).sum(axis=0)
             stat = (positive - 0.5 * count) / np.sqrt(0.25 * count)
             out["sign"] = Outcome(stat, _z_p(stat))
+            # Cowan (1992), RQFA 2: against the estimation window's share of positive ARs.
             p = self.p_hat
             stat = (positive - count * p) / np.sqrt(count * p * (1 - p))
             out["gsign"] = Outcome(stat, _z_p(stat))
@@ -256,6 +265,7 @@ class CrossSection:
         return Outcome(stat, _z_p(stat))
 
     def _wilcoxon_days(self) -> Outcome:
+        # Wilcoxon (1945), Biometrics Bulletin 1(6): signed ranks of the cross-section of ARs.
         stat = np.full(self.a.shape[1], np.nan)
         p = np.full(self.a.shape[1], np.nan)
         for d in range(self.a.shape[1]):

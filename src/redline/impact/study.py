@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +67,7 @@ def run_study(panel: Panel, events: Sequence[EventSpec], options: StudyOptions) 
         windows=options.windows,
         rule=options.rule,
         min_estimation=options.min_estimation,
+        market_moments=options.estudy2_compat,
     )
     fitted = fit(options.model, aligned, sigma_ddof_one=options.estudy2_compat)
     n = aligned.n.astype(float)
@@ -157,11 +157,7 @@ def _bhar(total: np.ndarray, ar: np.ndarray, variance: np.ndarray, kind: ReturnK
 
 def _num(value: Any) -> float | None:
     number = float(value)
-    return None if math.isnan(number) or math.isinf(number) else number
-
-
-def _date(value: np.datetime64) -> str | None:
-    return None if np.isnat(value) else str(value.astype("datetime64[D]"))
+    return number if np.isfinite(number) else None
 
 
 def _tests(results: dict[str, Outcome], index: int | None = None) -> dict[str, dict[str, float | None]]:
@@ -173,57 +169,86 @@ def _tests(results: dict[str, Outcome], index: int | None = None) -> dict[str, d
     return out
 
 
+def _plain(values: np.ndarray) -> list[Any]:
+    """Array -> nested lists of floats, with NaN and inf as None (JSON null), in one vectorised pass."""
+    as_float = np.asarray(values, dtype=float)
+    boxed = as_float.astype(object)
+    boxed[~np.isfinite(as_float)] = None
+    return boxed.tolist()  # type: ignore[no-any-return]
+
+
+def _date_strings(values: np.ndarray) -> list[Any]:
+    boxed = np.datetime_as_string(values.astype("datetime64[D]")).astype(object)
+    boxed[np.isnat(values)] = None
+    return boxed.tolist()  # type: ignore[no-any-return]
+
+
 def study_json(study: Study) -> dict[str, Any]:
+    """The documented JSON form (docs/impact.md). Built from whole arrays: 10,000 events serialise quickly."""
     opts, al, ft = study.options, study.aligned, study.fit
     df = ft.df
     span_cols = np.flatnonzero(al.span)
     est_cols = np.flatnonzero((al.offsets >= opts.estimation.start) & (al.offsets <= opts.estimation.end))
-    se = np.sqrt(study.variance)
+    se = np.sqrt(study.variance[:, span_cols])
+    ar = ft.ar[:, span_cols]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ar_t = ar / se
+        car_t = study.cars / study.car_se
+        bhar_t = study.bhar / study.bhar_se
+        car_p = 2 * stats.t.sf(np.abs(car_t), df[:, None])
+        bhar_p = 2 * stats.t.sf(np.abs(bhar_t), df[:, None])
+    day_numbers = al.offsets[span_cols].tolist()
+    columns = {
+        "date": _date_strings(al.dates[:, span_cols]),
+        "ar": _plain(ar),
+        "se": _plain(se),
+        "t": _plain(ar_t),
+    }
+    car_columns = {
+        "car": _plain(study.cars),
+        "se": _plain(study.car_se),
+        "t": _plain(car_t),
+        "p": _plain(car_p),
+        "bhar": _plain(study.bhar),
+        "bhar_se": _plain(study.bhar_se),
+        "bhar_t": _plain(bhar_t),
+        "bhar_p": _plain(bhar_p),
+    }
+    params = _plain(ft.params)
+    sigma = _plain(np.sqrt(ft.sigma2))
+    est_mask = al.est[:, est_cols]
+    first_col = np.argmax(est_mask, axis=1)
+    last_col = est_mask.shape[1] - 1 - np.argmax(est_mask[:, ::-1], axis=1)
+    rows = np.arange(len(al.securities))
+    first_dates = _date_strings(al.dates[rows, est_cols[first_col]])
+    last_dates = _date_strings(al.dates[rows, est_cols[last_col]])
+    day0 = _date_strings(al.day0)
+    names = opts.model.param_names
+    windows = [[w.start, w.end] for w in opts.windows]
     events = []
     for i in range(len(al.securities)):
-        est_dates = al.dates[i, est_cols][al.est[i, est_cols]]
-        ars = []
-        for c in span_cols:
-            t = ft.ar[i, c] / se[i, c]
-            ars.append(
-                {
-                    "day": int(al.offsets[c]),
-                    "date": _date(al.dates[i, c]),
-                    "ar": _num(ft.ar[i, c]),
-                    "se": _num(se[i, c]),
-                    "t": _num(t),
-                }
-            )
-        cars = []
-        for k, window in enumerate(opts.windows):
-            t = study.cars[i, k] / study.car_se[i, k]
-            bt = study.bhar[i, k] / study.bhar_se[i, k]
-            cars.append(
-                {
-                    "window": [window.start, window.end],
-                    "car": _num(study.cars[i, k]),
-                    "se": _num(study.car_se[i, k]),
-                    "t": _num(t),
-                    "p": _num(2 * stats.t.sf(abs(t), df[i])),
-                    "bhar": _num(study.bhar[i, k]),
-                    "bhar_se": _num(study.bhar_se[i, k]),
-                    "bhar_t": _num(bt),
-                    "bhar_p": _num(2 * stats.t.sf(abs(bt), df[i])),
-                }
-            )
+        ars = [
+            {"day": day, "date": columns["date"][i][d], "ar": columns["ar"][i][d], "se": columns["se"][i][d],
+             "t": columns["t"][i][d]}
+            for d, day in enumerate(day_numbers)
+        ]  # fmt: skip
+        cars = [
+            {"window": window, **{key: car_columns[key][i][k] for key in car_columns}}
+            for k, window in enumerate(windows)
+        ]
         events.append(
             {
                 "security": al.securities[i],
                 "event_date": al.event_dates[i].isoformat(),
-                "day0": _date(al.day0[i]),
+                "day0": day0[i],
                 "estimation": {
                     "n": int(al.n[i]),
-                    "params": {name: _num(ft.params[i, j]) for j, name in enumerate(opts.model.param_names)},
-                    "sigma": _num(math.sqrt(ft.sigma2[i])),
+                    "params": dict(zip(names, params[i], strict=True)),
+                    "sigma": sigma[i],
                     "df": int(df[i]),
                     "window": [opts.estimation.start, opts.estimation.end],
-                    "first_date": _date(est_dates[0]) if est_dates.size else None,
-                    "last_date": _date(est_dates[-1]) if est_dates.size else None,
+                    "first_date": first_dates[i],
+                    "last_date": last_dates[i],
                 },
                 "abnormal_returns": ars,
                 "cars": cars,

@@ -90,8 +90,8 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             header = [cell.strip() for cell in next(reader)]
         except StopIteration:
             raise ImpactInputError("empty file", file=path) from None
-        except csv.Error as exc:
-            raise ImpactInputError(f"not a CSV file ({exc})", file=path, line=1) from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise ImpactInputError(f"not a UTF-8 CSV file ({exc})", file=path, line=1) from None
         rows: list[tuple[int, list[str]]] = []
         try:
             for cells in reader:

@@ -134,6 +134,17 @@ def entity_exchange(entity: Entity, code: str | None) -> Exchange:
     raise ImpactInputError(f"{entity.id} has no ticker on a known exchange: give --exchange HK|US|CN")
 
 
+def security_label(entity: Entity, exchange: Exchange) -> str:
+    """A readable name for a single-security price file: the Yahoo symbol of the entity's ticker there."""
+    for ident in entity.identifiers_of(IdScheme.TICKER):
+        if (ident.exchange or "").upper() == exchange.code:
+            if exchange.code == "HK":
+                return f"{ident.value.lstrip('0').zfill(4)}.HK"
+            if exchange.code == "US":
+                return ident.value
+    return entity.id
+
+
 def list_members(store: ReferenceStore, list_id: ListId, on: date) -> list[tuple[Entity, TimelineEvent]]:
     """Entities added to `list_id` on the New York date `on` (a tranche), with their listing events."""
     members = []

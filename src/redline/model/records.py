@@ -46,7 +46,12 @@ class RecordName:
 
     def __post_init__(self) -> None:
         if not self.script:
-            object.__setattr__(self, "script", detect_script(self.text))
+            # Most listed names are ASCII: Latin when they have a letter, else common (same as detect_script).
+            if self.text.isascii():
+                script = "Latn" if any(char.isalpha() for char in self.text) else "Zyyy"
+            else:
+                script = detect_script(self.text)
+            object.__setattr__(self, "script", script)
 
 
 @dataclass(frozen=True, slots=True)

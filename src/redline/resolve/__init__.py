@@ -9,6 +9,7 @@ from redline.resolve.resolver import (
     Record,
     Resolver,
     score_pair,
+    snapshot_records,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "Record",
     "Resolver",
     "score_pair",
+    "snapshot_records",
 ]

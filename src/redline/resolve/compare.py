@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA
 
 from redline.resolve.forms import NameForm, Token
 from redline.resolve.legal_forms import forms_agree
-from redline.resolve.vocab import WordClass
+from redline.resolve.vocab import ORGANISATION_WORDS, WordClass
 
 WEIGHTS = {WordClass.CORE: 1.0, WordClass.GENERIC: 0.35, WordClass.LOCATION: 0.25, WordClass.STOP: 0.05}
 LIST_SIDE_UNMATCHED = 0.5
@@ -24,14 +24,21 @@ COMPACT_FLOOR = 0.88  # whole-string similarity only counts when nearly identica
 BRAND_SCORE = 0.9
 TRANSLIT_SCORE = 0.9
 ACRONYM_SCORE = 0.88
+SHORT_ACRONYM_SCORE = 0.78
 NAME_SCALE = 0.97  # a perfect name leaves room for the legal-form signal (+/- 0.03)
+SOUND_KEY_MIN = 6  # shorter words are acronyms as often as names: CNOOC and CNECC share a sound key
 LEGAL_BONUS = 0.03
+LEGAL_CONFLICT = 0.08
 
 
 @dataclass(frozen=True, slots=True)
 class NameScore:
     score: float
     features: tuple[str, ...]
+    # generic words the query adds when the brand rule fired; the resolver checks the entity's other names
+    brand_extra: tuple[str, ...] = ()
+    # distinctive query words the list name lacks ("... Group Poly No. 59 ..."): for firms, another firm
+    query_extra: tuple[str, ...] = ()
 
 
 def token_similarity(a: Token, b: Token) -> float:
@@ -40,7 +47,7 @@ def token_similarity(a: Token, b: Token) -> float:
     if len(a.text) == 1 or len(b.text) == 1:  # an initial meets the word it abbreviates
         return 0.8 if a.text[0] == b.text[0] else 0.0
     sim = OSA.normalized_similarity(a.text, b.text)
-    if a.key == b.key and len(a.key) >= 3:
+    if a.key == b.key and min(len(a.text), len(b.text)) >= SOUND_KEY_MIN:
         sim = max(sim, 0.85)  # transliteration variants: Mohammed/Muhammad, Jeong/Jong
     return sim
 
@@ -93,7 +100,12 @@ def _is_brand(
     if any(t.cls is WordClass.CORE for t in (*left_q, *left_c)):
         return False
     # "Dahua Bank" vs "Zhejiang Dahua Technology": each side adds its own line of business -> not the same firm
-    return not (any(t.cls is WordClass.GENERIC for t in left_q) and any(t.cls is WordClass.GENERIC for t in left_c))
+    return not (any(_business(t) for t in left_q) and any(_business(t) for t in left_c))
+
+
+def _business(token: Token) -> bool:
+    """A generic word that says what a firm does (bank, technology), not how it is organised (group)."""
+    return token.cls is WordClass.GENERIC and token.text not in ORGANISATION_WORDS
 
 
 def _acronym(q: NameForm, c: NameForm) -> str | None:
@@ -104,36 +116,51 @@ def _acronym(q: NameForm, c: NameForm) -> str | None:
     return None
 
 
-def compare(q: NameForm, c: NameForm) -> NameScore:
-    """Score query form `q` against list form `c`, with the features that produced it."""
+def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
+    """Score query form `q` against list form `c`, with the features that produced it.
+
+    `explain=False` skips spelling out the word lists (the costly part) when only the score is needed."""
     features: list[str] = []
+    brand_extra: tuple[str, ...] = ()
+    query_extra: tuple[str, ...] = ()
     if q.compact and q.compact == c.compact:
         best, features = 1.0, ["same name after normalisation"]
     else:
         best, matched, left_q, left_c = _align(q, c)
-        if matched:
+        query_extra = tuple(t.text for t in left_q if t.cls is WordClass.CORE and len(t.text) >= 3)
+        if matched and explain:
             features.append("words: " + ", ".join(f"{a.text}~{b.text} {sim:.2f}" for a, b, sim in matched))
-        if left_q:
+        if left_q and explain:
             features.append("query only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_q))
-        if left_c:
+        if left_c and explain:
             features.append("list only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_c))
         if len(q.compact) >= 4 and len(c.compact) >= 4:
             compact = max(
                 OSA.normalized_similarity(q.compact, c.compact),
-                OSA.normalized_similarity(_sorted_compact(q), _sorted_compact(c)),
+                OSA.normalized_similarity(q.sorted_compact, c.sorted_compact),
             )
+            if q.core_compact or c.core_compact:
+                # long shared generic words must not carry a different distinctive name ("Moutai" vs "JOUAV")
+                core = OSA.normalized_similarity(q.core_compact or q.compact, c.core_compact or c.compact)
+                compact = min(compact, core)
             if compact >= COMPACT_FLOOR and compact > best:
                 best = compact
                 features.append(f"spelling without word breaks {compact:.2f}")
-            elif best < TRANSLIT_SCORE and len(q.compact_key) >= 4 and q.compact_key == c.compact_key:
+            elif (
+                best < TRANSLIT_SCORE
+                and min(len(q.compact), len(c.compact)) >= SOUND_KEY_MIN
+                and q.compact_key == c.compact_key
+            ):
                 best = TRANSLIT_SCORE
                 features.append("transliteration variant (same sound key)")
         if best < BRAND_SCORE and _is_brand(q, c, matched, left_q, left_c):
             best = BRAND_SCORE
             features.append("brand: the same distinctive words, the rest generic or a place")
+            brand_extra = tuple(t.text for t in left_q if _business(t))
         acronym = _acronym(q, c) if best < ACRONYM_SCORE else None
         if acronym:
-            best = ACRONYM_SCORE
+            # three letters name many firms (CTG: China Three Gorges, China Telecom Global): a lead, not a match
+            best = ACRONYM_SCORE if min(len(q.compact), len(c.compact)) >= 4 else SHORT_ACRONYM_SCORE
             features.append(acronym)
     score = best * NAME_SCALE
     agree = forms_agree(list(q.legal), list(c.legal))
@@ -142,15 +169,13 @@ def compare(q: NameForm, c: NameForm) -> NameScore:
         if q.legal:
             features.append(f"legal form: {' '.join(q.legal)} = {' '.join(c.legal)}")
     elif agree is False:
-        score -= LEGAL_BONUS
+        # different legal forms on names that are not the same words: often parent and listed arm
+        # ("China National Offshore Oil Corporation" vs "CNOOC Limited"), so they count more
+        score -= LEGAL_BONUS if best >= 1.0 else LEGAL_CONFLICT
         features.append(f"legal form differs: {' '.join(q.legal)} / {' '.join(c.legal)}")
     if c.route != "latin" or q.route != "latin":
         features.append(f"via {q.route} query / {c.route} list form")
     if score > c.cap or score > q.cap:
         score = min(c.cap, q.cap)
         features.append("dictionary gloss: a lead for review, capped below the match threshold")
-    return NameScore(max(0.0, min(1.0, score)), tuple(features))
-
-
-def _sorted_compact(form: NameForm) -> str:
-    return "".join(sorted(t.text for t in form.tokens if t.cls is not WordClass.STOP))
+    return NameScore(max(0.0, min(1.0, score)), tuple(features), brand_extra, query_extra)

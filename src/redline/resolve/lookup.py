@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from redline.model import Entity
 from redline.resolve.resolver import Candidate, Record, Resolver
@@ -55,3 +56,13 @@ class EntityLookup:
                     )
                 )
         return matches
+
+
+@lru_cache(maxsize=1)
+def bundled_lookup() -> EntityLookup:
+    """The lookup over the data shipped with Redline (built once per process: the index takes a second)."""
+    from redline.store.reference import bundled_store
+
+    store = bundled_store()
+    lists = {entity.id: [x.value for x in store.lists_of(entity.id)] for entity in store.entities()}
+    return EntityLookup.over(store.entities(), lists)

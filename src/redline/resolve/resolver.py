@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from redline.model import Entity, Identifier
@@ -26,7 +27,13 @@ from redline.resolve.text import clean
 
 DEFAULT_THRESHOLD = 0.80
 REVIEW_FLOOR = 0.50
-CANDIDATE_POOL = 30  # entities scored in full per query
+CANDIDATE_POOL = 20
+# "CATL Logistics Services" vs the alias "CATL": a brand plus lines of business no listed name of the entity
+# mentions is a different firm as often as not, so it stays below the threshold, for review.
+UNSUPPORTED_BRAND = 0.75
+# A firm's name with a distinctive word the entity never carries is usually another firm (a subsidiary, a
+# look-alike): shown for review, below the threshold.
+EXTRA_WORD_CAP = 0.78  # entities scored in full per query
 _ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 
 
@@ -142,12 +149,18 @@ def best_name_score(queries: list[NameForm], targets: list[NameForm]) -> tuple[N
     best: tuple[NameScore, NameForm, NameForm] | None = None
     for q in queries:
         for t in targets:
-            result = compare(q, t)
+            result = compare(q, t, explain=False)
             if best is None or result.score > best[0].score:
                 best = (result, q, t)
                 if result.score >= 1.0:
-                    return best
-    return best
+                    break
+        else:
+            continue
+        break
+    if best is None:
+        return None
+    _, q, t = best
+    return compare(q, t), q, t
 
 
 @dataclass
@@ -158,6 +171,7 @@ class Resolver:
     records: list[Record] = field(default_factory=list)
     _forms: list[list[NameForm]] = field(default_factory=list)
     _birth_dates: list[list[BirthDate]] = field(default_factory=list)
+    _vocab: list[frozenset[str]] = field(default_factory=list)
     _index: NameIndex = field(default_factory=NameIndex)
     _ids: dict[IdKey, list[int]] = field(default_factory=dict)
 
@@ -185,6 +199,7 @@ class Resolver:
                 form for name in record.names or (record.caption,) for form in prepare(name, person) if form.tokens
             ]
             self._forms.append(forms)
+            self._vocab.append(frozenset(t.text for form in forms for t in form.tokens))
             self._birth_dates.append([d for d in map(parse_birth_date, record.birth_dates) if d])
             self._index.add(number, forms)
             for identifier in record.identifiers:
@@ -203,6 +218,7 @@ class Resolver:
         """Candidates for `query`, best first: identifier hits (decisive), then names above REVIEW_FLOOR."""
         cut = self.threshold if threshold is None else threshold
         found: dict[int, Candidate] = {}
+        caption_hit: dict[int, bool] = {}
         for key, description in parse_query(query):
             for number in self._ids.get(key, []):
                 record = self.records[number]
@@ -224,21 +240,55 @@ class Resolver:
                 continue
             result, q, t = best
             score, features = result.score, list(result.features)
+            extra = [w for w in result.query_extra if w not in self._vocab[number]]
+            if extra and record.schema != "Person" and score > EXTRA_WORD_CAP:
+                score = EXTRA_WORD_CAP
+                features.append("the query adds distinctive words no listed name has: " + ", ".join(extra))
+            unsupported = [w for w in result.brand_extra if w not in self._vocab[number]]
+            if unsupported and score > UNSUPPORTED_BRAND:
+                score = UNSUPPORTED_BRAND
+                features.append("no listed name of this entity has: " + ", ".join(unsupported))
             if dob and self._birth_dates[number]:
                 adjust, reason = compare_birth_dates(dob, self._birth_dates[number])
                 score = max(0.0, score + adjust)
                 features.append(reason)
             if score >= REVIEW_FLOOR:
                 why = Explanation(q.name, t.name, t.route, tuple(features))
+                caption_hit[number] = t.name == record.caption
                 found[number] = Candidate(
                     record.entity_id, record.caption, record.schema, score, score >= cut, False, record.lists, why
                 )
-        ranked = sorted(found.values(), key=lambda c: (not c.decisive, -c.score, c.entity_id))
-        return ranked[:limit]
+        # equal scores: the entity whose own name was met goes first (a group's alias vs the firm itself)
+        ranked = sorted(
+            found.items(),
+            key=lambda i: (not i[1].decisive, -round(i[1].score, 6), not caption_hit.get(i[0]), i[1].entity_id),
+        )
+        return [candidate for _, candidate in ranked[:limit]]
 
     def match(self, query: str, **options: Any) -> dict[str, Any]:
         """The stable JSON form: {"query", "candidates": [...]} (documented in docs/resolve.md)."""
         return {"query": query, "candidates": [c.to_dict() for c in self.resolve(query, **options)]}
+
+
+def snapshot_records(known_at: datetime | None = None) -> list[Record]:
+    """Records of the latest imported snapshot of each list (`redline sources import`), known at `known_at`.
+
+    Empty when nothing was imported; the bundled list (source `bundled`) is skipped, its entities come from
+    the reference store. Entity ids are `<list>:<id in the file>`, e.g. `un-sc:6908555`.
+    """
+    from redline.home import redline_home
+    from redline.sources.loaded import SourceList
+    from redline.store.snapshots import DB_NAME, SnapshotStore
+
+    if not (redline_home() / DB_NAME).exists():
+        return []
+    moment = known_at or datetime.now(UTC)
+    with SnapshotStore() as store:
+        wanted = set(SourceList) - {SourceList.BUNDLED}
+        return [
+            Record.from_source_record(record, snapshot.list_key, f"{snapshot.list_key}:")
+            for snapshot, record in store.records_known_at(moment, wanted)
+        ]
 
 
 @dataclass(frozen=True, slots=True)

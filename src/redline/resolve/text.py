@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # A name longer than this is a paste accident or an attack; matching its head keeps time bounded.
 MAX_NAME_CHARS = 256
@@ -21,12 +22,41 @@ _SPACES = re.compile(r"\s+")
 def clean(text: str) -> str:
     """NFKC, without control or format characters, truncated to MAX_NAME_CHARS, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text[: MAX_NAME_CHARS * 4])
-    kept = "".join(" " if ch.isspace() else ch for ch in text if unicodedata.category(ch) not in _DROP)
+    # whitespace first: a tab or line break separates words even though it is a control character
+    kept = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _DROP)
     return _SPACES.sub(" ", kept).strip()[:MAX_NAME_CHARS]
+
+
+def _ascii_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for code in range(128):
+        ch = chr(code)
+        if ch.isspace():
+            table[code] = " "
+        elif ch in _JOINERS or unicodedata.category(ch) in _DROP:
+            table[code] = None
+        elif unicodedata.category(ch) in _SPACE:
+            table[code] = " "
+    return table
+
+
+_ASCII_FOLD = _ascii_table()
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+
+
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
 
 
 def fold(text: str) -> str:
     """Casefolded, punctuation and symbols as spaces (apostrophes and dots removed), spaces collapsed."""
+    if text.isascii():  # most list names: one C-level pass instead of a loop over characters
+        return " ".join(text[:MAX_NAME_CHARS].lower().translate(_ASCII_FOLD).split())
+    return fold_any(text)
+
+
+def fold_any(text: str) -> str:
+    """`fold` for any text, character by character (the reference the ASCII fast path must agree with)."""
     out: list[str] = []
     for ch in clean(text).casefold():
         if ch in _JOINERS:
@@ -48,6 +78,8 @@ def is_hangul(ch: str) -> bool:
 
 def split_runs(text: str) -> list[str]:
     """Split a folded string into Han runs and other whitespace-separated tokens, in order."""
+    if not has_han(text):
+        return text.split()
     out: list[str] = []
     for word in text.split():
         run = ""
@@ -90,6 +122,7 @@ _LOOSE_RULES: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def loose(token: str) -> str:
     """A transliteration-tolerant key: romanisation variants (Gim/Kim, Jeong/Jong, Mohammed/Muhammad) meet."""
     head = token[:1] if token[:1] == "h" else ""  # a leading h is heard (Habbash vs Bush)

@@ -25,6 +25,7 @@ class WordClass(StrEnum):
 
 GENERIC_WORDS = word_set(
     """
+    wireless optronic optronics automation navigation
     technology technologies tech digital group holding holdings international intl industries industry
     industrial science sciences scientific electronics electronic electric electrical communications
     communication telecommunications telecommunication telecom network networks system systems service
@@ -39,6 +40,13 @@ GENERIC_WORDS = word_set(
     offshore new import export branch airlines aircraft shipyard railway railways bank commercial agricultural
     construction infrastructure nuclear marine ocean electronic optical optics laboratory laboratories lab
     center centre applied
+    """
+)
+# Generic words about how a firm is organised rather than what it does.
+ORGANISATION_WORDS = word_set(
+    """
+    group holding international global national general enterprise corporation corp company co limited ltd inc
+    incorporated
     """
 )
 LOCATION_WORDS = word_set(
@@ -62,6 +70,7 @@ HAN_GLOSSARY: dict[str, tuple[str, WordClass]] = {
     "科技": ("technology", WordClass.GENERIC),
     "技术": ("technology", WordClass.GENERIC),
     "数字": ("digital", WordClass.GENERIC),
+    "创新": ("innovation", WordClass.GENERIC),
     "集团": ("group", WordClass.GENERIC),
     "控股": ("holdings", WordClass.GENERIC),
     "国际": ("international", WordClass.GENERIC),
@@ -159,10 +168,11 @@ KOREAN_SURNAMES: dict[str, str] = {
 
 
 def word_class(token: str) -> WordClass:
+    """The class of a folded word; legal-form words inside a name ("Corporation of China") are generic."""
     if token in STOP_WORDS:
         return WordClass.STOP
     if token in LOCATION_WORDS:
         return WordClass.LOCATION
-    if token in GENERIC_WORDS or (token.endswith("s") and token[:-1] in GENERIC_WORDS):
+    if token in GENERIC_WORDS or token in ORGANISATION_WORDS or (token.endswith("s") and token[:-1] in GENERIC_WORDS):
         return WordClass.GENERIC
     return WordClass.CORE

@@ -14,7 +14,7 @@ from functools import lru_cache
 from redline.model import Entity, Identifier, IdScheme
 from redline.resolve import QueryError
 from redline.resolve.identifiers import IdKey, keys_of
-from redline.resolve.lookup import EntityLookup, EntityMatch
+from redline.resolve.lookup import EntityLookup, EntityMatch, bundled_lookup
 from redline.screen.rows import ScreenRow
 from redline.store.reference import bundled_store
 
@@ -23,9 +23,7 @@ IDENTIFIER_ORDER = ("isin", "lei", "figi", "cusip", "sedol", "ticker")
 
 
 def default_lookup() -> EntityLookup:
-    store = bundled_store()
-    lists = {entity.id: [x.value for x in store.lists_of(entity.id)] for entity in store.entities()}
-    return EntityLookup.over(store.entities(), lists)
+    return bundled_lookup()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +62,7 @@ class RowResolver:
         except QueryError:
             return ()  # nothing in the text to match on (e.g. only punctuation)
         # Candidates below the resolver's threshold are too weak to raise an alert on their own.
-        return tuple(candidate for candidate in found if candidate.match)
+        return tuple(candidate for candidate in found if candidate.decisive or candidate.match)
 
     def _by_identifier(self, scheme: str, value: str, exchange: str | None) -> tuple[Match, ...]:
         """The row's identifier (already validated) keyed exactly as the resolver keys listed identifiers."""

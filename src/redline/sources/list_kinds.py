@@ -7,6 +7,9 @@ recognisable by content: the non-SDN lists have their own program tags (NS-PLC, 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
+
+from redline.sources.loaded import SourceList, fail
 
 # Program tags that only appear on the consolidated non-SDN lists.
 _NON_SDN_PROGRAMS = {"NS-PLC", "CMIC-EO13959", "CMIC-EO", "CCMC-EO13959", "561-RELATED"}
@@ -27,6 +30,23 @@ def looks_consolidated(programs_per_entry: Iterable[Iterable[str]]) -> tuple[boo
         total += 1
         marked += any(_non_sdn(program) for program in programs)
     return total > 0 and marked >= max(1, total * _CONSOLIDATED_SHARE), marked
+
+
+def which_ofac_list(
+    path: Path | str, programs_per_entry: list[tuple[str, ...]], expected: SourceList | None
+) -> SourceList:
+    """SDN or consolidated, by content; refuses a file given as the other list."""
+    consolidated, marked = looks_consolidated(programs_per_entry)
+    found = SourceList.OFAC_CONS if consolidated else SourceList.OFAC_SDN
+    if expected is not None and expected is not found:
+        what = "consolidated non-SDN list" if consolidated else "SDN list"
+        raise fail(
+            path,
+            None,
+            f"given as {expected.value} but the file is OFAC's {what} ({marked} of {len(programs_per_entry)} "
+            "entries carry a non-SDN program such as NS-PLC or CMIC-EO13959)",
+        )
+    return found
 
 
 def consolidated_lists(programs: Iterable[str], remarks: str) -> tuple[str, ...]:

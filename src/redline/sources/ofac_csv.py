@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from redline.model import IdScheme, NameKind, parse_instant
+from redline.model import IdScheme, NameKind
 from redline.model.records import RecordAddress, RecordName, RecordSchema, SourceRecord
-from redline.sources.list_kinds import consolidated_lists, looks_consolidated
+from redline.sources.list_kinds import consolidated_lists, which_ofac_list
 from redline.sources.loaded import (
-    IssuedFrom,
     LoadedFile,
     LoadedSource,
     SourceFormat,
@@ -40,7 +38,6 @@ _EXTRA_COLUMNS = (
     ("vessel_flag", 9), ("vessel_owner", 10),
 )  # fmt: skip
 _SCHEMAS = {"individual": RecordSchema.PERSON, "vessel": RecordSchema.VESSEL, "aircraft": RecordSchema.AIRPLANE}
-_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _EMPTY = "-0-"
 
 
@@ -61,7 +58,7 @@ def decode_cp1252(path: Path, data: bytes) -> tuple[str, str | None]:
     data = data.rstrip(b"\x1a\r\n") + b"\n"
     try:
         text = data.decode("utf-8")
-        if any(byte > 0x7F for byte in data):
+        if not data.isascii():
             return text, f"{path}: file is UTF-8, not the cp1252 OFAC publishes; read as UTF-8"
         return text, None
     except UnicodeDecodeError:
@@ -208,17 +205,11 @@ def load_ofac_csv(
                 extra=(*base.extra, *parsed.extra),
             )
         )
-    issued_at, issued_from = None, IssuedFrom.NONE
-    date_match = _DATE_IN_NAME.search(main_path.name)
-    if date_match:
-        issued_at, issued_from = parse_instant(date_match.group(1)), IssuedFrom.FILENAME
     return LoadedSource(
         source=source,
         format=SourceFormat.OFAC_CSV,
         files=tuple(loaded for _, _, loaded in files.values()),
         records=records,
-        issued_at=issued_at,
-        issued_from=issued_from,
         warnings=warnings,
     )
 
@@ -265,14 +256,4 @@ def _which_list(path: Path, rows: list[_Row], expected: SourceList | None) -> So
     programs = [
         tuple(p.strip(" []") for p in _value(row.values[3]).split("] [")) for row in rows if len(row.values) > 3
     ]
-    consolidated, marked = looks_consolidated(programs)
-    found = SourceList.OFAC_CONS if consolidated else SourceList.OFAC_SDN
-    if expected is not None and expected is not found:
-        what = "consolidated non-SDN list" if consolidated else "SDN list"
-        raise fail(
-            path,
-            None,
-            f"given as {expected.value} but the file is OFAC's {what} ({marked} of {len(rows)} entries carry a "
-            "non-SDN program such as NS-PLC or CMIC-EO13959)",
-        )
-    return found
+    return which_ofac_list(path, programs, expected)

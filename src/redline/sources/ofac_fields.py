@@ -134,6 +134,8 @@ def classify_id(label: str, number: str, country: str | None, out: Parsed) -> bo
             out.names.append(RecordName(number, NameKind.ALIAS))
         return True
     scheme = _SCHEMES.get(label)
+    if scheme is None and label.startswith("Digital Currency Address"):
+        scheme = IdScheme.OTHER  # "Digital Currency Address - XBT": the currency is in the label
     if scheme is None:
         return False
     exchange = None
@@ -151,11 +153,19 @@ def classify_id(label: str, number: str, country: str | None, out: Parsed) -> bo
     return True
 
 
+_DIGITAL_CURRENCY = re.compile(r"^(Digital Currency Address - [A-Z0-9]+)\s+(.+)$")
+
+
+# One alternation, longest labels first, so "Diplomatic Passport" wins over "Passport".
+_LABEL = re.compile("^(" + "|".join(re.escape(label) for label in _LABELS) + r")[ :]\s*(.+)$", re.DOTALL)
+
+
 def _split_label(item: str) -> tuple[str, str] | None:
-    for label in _LABELS:
-        if item.startswith(label) and len(item) > len(label) and item[len(label)] in " :":
-            return label, item[len(label) :].lstrip(" :")
-    return None
+    digital = _DIGITAL_CURRENCY.match(item)
+    if digital:
+        return digital.group(1), digital.group(2)
+    labelled = _LABEL.match(item)
+    return (labelled.group(1), labelled.group(2)) if labelled else None
 
 
 def parse_remarks(remarks: str, out: Parsed) -> None:
@@ -165,6 +175,8 @@ def parse_remarks(remarks: str, out: Parsed) -> None:
         text = text[:-1]
     for raw in text.split("; "):
         item = raw.strip()
+        if item.startswith("(") and item.endswith(")"):
+            item = item[1:-1]
         if item.startswith("alt. "):
             item = item[5:]
         if not item:

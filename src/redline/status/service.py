@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from redline.model import Entity, ListId
-from redline.resolve.lookup import EntityLookup
+from redline.resolve.lookup import EntityLookup, bundled_lookup
 from redline.resolve.resolver import QueryError
 from redline.status.engine import StatusEngine, designation_at
 from redline.status.report import StatusReport
@@ -22,9 +22,7 @@ class StatusService:
 
     @classmethod
     def bundled(cls) -> StatusService:
-        store = bundled_store()
-        lists = {entity.id: [x.value for x in store.lists_of(entity.id)] for entity in store.entities()}
-        return cls(store, EntityLookup.over(store.entities(), lists))
+        return cls(bundled_store(), bundled_lookup())
 
     def resolve(self, query: str) -> tuple[Entity | None, list[str]]:
         """The best entity for `query`, with warnings when the match is not decisive or is ambiguous."""
