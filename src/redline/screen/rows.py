@@ -156,6 +156,10 @@ class ScreenRow:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+IDENTITY_CACHE = 200_000  # distinct row identities remembered per file: bounds memory
+_Identity = tuple[dict[str, str], str, str | None, str | None, datetime | None, tuple[str, ...]]
+
+
 class RowReader:
     """Types and validates rows of one file; the column positions are looked up once, not per row."""
 
@@ -163,15 +167,44 @@ class RowReader:
         present = columns.index
         self.identifiers = [(scheme, present[scheme]) for scheme in IDENTIFIER_FIELDS if scheme in present]
         self.numbers = [(name, present[name]) for name in ("quantity", "market_value", "weight") if name in present]
-        self.texts = [(name, present[name]) for name in ("name", "currency", "account", "fund") if name in present]
+        self.texts = [(name, present[name]) for name in ("currency", "account", "fund") if name in present]
+        self.name = present.get("name")
         self.exchange = present.get("exchange")
         self.side = present.get("side")
         self.trade_time = present.get("trade_time")
+        named = (self.name, self.exchange, self.side, self.trade_time)
+        self.identity_positions = [position for _, position in self.identifiers] + [p for p in named if p is not None]
+        self._identities: dict[tuple[Any, ...], _Identity] = {}
 
     def read(self, line: int, values: Sequence[Any]) -> ScreenRow:
-        row = ScreenRow(line)
-        problems = row.problems
         width = len(values)
+        # What the row is about (identifiers, name, side, time) repeats across a book; type and validate each
+        # distinct combination once. Amounts, currency and account are read on every row.
+        key = tuple(values[p] if p < width else None for p in self.identity_positions)
+        cacheable = True
+        try:
+            identity = self._identities.get(key)
+        except TypeError:  # an unhashable cell (a list in a Parquet column): no caching for this row
+            identity, cacheable = None, False
+        if identity is None:
+            identity = self._identity(values, width)
+            if cacheable:
+                if len(self._identities) >= IDENTITY_CACHE:
+                    self._identities.clear()
+                self._identities[key] = identity
+        identifiers, name, exchange, side, trade_time, found = identity
+        row = ScreenRow(line, identifiers, name, exchange, side=side, trade_time=trade_time, problems=list(found))
+        for text_column, position in self.texts:
+            text = _text(values[position]) if position < width else ""
+            setattr(row, text_column, text.upper() if text_column == "currency" else text)
+        for number_column, position in self.numbers:
+            cell = values[position] if position < width else None
+            setattr(row, number_column, _number(number_column, cell, row.problems))
+        return row
+
+    def _identity(self, values: Sequence[Any], width: int) -> _Identity:
+        problems: list[str] = []
+        identifiers: dict[str, str] = {}
         for scheme, position in self.identifiers:
             text = _text(values[position]).upper() if position < width else ""
             if not text:
@@ -182,27 +215,21 @@ class RowReader:
             if problem:
                 problems.append(problem)
             else:
-                row.identifiers[scheme] = text
-        for name, position in self.texts:
-            text = _text(values[position]) if position < width else ""
-            if name == "name":
-                row.name = " ".join(text.split())
-            elif name == "currency":
-                row.currency = text.upper()
-            else:
-                setattr(row, name, text)
-        for column, position in self.numbers:
-            setattr(row, column, _number(column, values[position] if position < width else None, problems))
+                identifiers[scheme] = text
+        name = " ".join(_text(values[self.name]).split()) if self.name is not None and self.name < width else ""
+        exchange = None
         if self.exchange is not None and self.exchange < width:
-            exchange = _text(values[self.exchange])
-            if exchange:
-                row.exchange = _EXCHANGES.get(exchange.casefold(), exchange.upper())
+            given = _text(values[self.exchange])
+            if given:
+                exchange = _EXCHANGES.get(given.casefold(), given.upper())
+        side = None
         if self.side is not None and self.side < width:
-            side = _text(values[self.side])
-            if side:
-                row.side = _SIDES.get(side.casefold())
-                if row.side is None:
-                    problems.append(f"side {side!r} is neither buy nor sell")
+            given = _text(values[self.side])
+            if given:
+                side = _SIDES.get(given.casefold())
+                if side is None:
+                    problems.append(f"side {given!r} is neither buy nor sell")
+        trade_time = None
         if self.trade_time is not None and self.trade_time < width:
-            row.trade_time = _instant("trade_time", values[self.trade_time], problems)
-        return row
+            trade_time = _instant("trade_time", values[self.trade_time], problems)
+        return identifiers, name, exchange, side, trade_time, tuple(problems)
