@@ -66,3 +66,19 @@ def test_user_errors_are_one_line_with_exit_code_2(tmp_path: Path) -> None:
         assert done.returncode == 2, (args, done.stderr)
         assert done.stderr.startswith("redline: error:") and message in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_audit_verify_names_a_tampered_entry(tmp_path: Path) -> None:
+    import sqlite3
+
+    book = tmp_path / "book.csv"
+    book.write_text("isin\nKYG8020E1199\n", encoding="utf-8")
+    for day in ("2021-03-01", "2021-03-02", "2021-03-03"):
+        assert _redline(tmp_path, "screen", str(book), "--on", day).returncode == 1
+    assert _redline(tmp_path, "audit", "verify").returncode == 0
+    with sqlite3.connect(tmp_path / "home" / "redline.db") as connection:
+        connection.execute("DROP TRIGGER audit_log_no_update")
+        connection.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+    done = _redline(tmp_path, "audit", "verify")
+    assert done.returncode == 1
+    assert "TAMPERED entry 2 edited: its content no longer matches its hash (screen.run" in done.stdout

@@ -26,9 +26,19 @@ def _big_book(path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL, signal.SIGINT], ids=["term", "kill", "int"])
 def test_a_killed_run_leaves_nothing_half_done(tmp_path: Path, signum: signal.Signals) -> None:
+    _kill_and_rerun(tmp_path, f"sqlite:///{tmp_path / 'redline.db'}", signum)
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_nothing_half_done_on_postgresql(tmp_path: Path, database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the SQLite cases are above")
+    _kill_and_rerun(tmp_path, database_url, signal.SIGKILL)
+
+
+def _kill_and_rerun(tmp_path: Path, url: str, signum: signal.Signals) -> None:
     book, output = tmp_path / "book.csv", tmp_path / "out.csv"
     _big_book(book)
-    url = f"sqlite:///{tmp_path / 'redline.db'}"
     env = {**os.environ, "REDLINE_DATABASE_URL": url, "REDLINE_HOME": str(tmp_path / "home")}
     command = [sys.executable, "-c", "from redline.cli.app import main; main()"]
     args = ["screen", str(book), "--on", "2021-03-01", "-o", str(output)]

@@ -207,6 +207,20 @@ def is_finding(decision: Decision) -> bool:
     return decision in FINDINGS
 
 
+DECISION_COLUMNS = (
+    "redline_decision",
+    "redline_if_confirmed",
+    "redline_entity",
+    "redline_regimes",
+    "redline_divest_until",
+    "redline_match",
+    "redline_reasons",
+    "redline_sources",
+    "redline_alerts",
+    "redline_errors",
+)
+
+
 def _cell(values: list[str]) -> str:
     return " | ".join(dict.fromkeys(value for value in values if value))
 
@@ -218,15 +232,16 @@ def decision_columns(result: RowResult) -> dict[str, str]:
     until = [iso(h.verdict.divest_until) for h in hits if h.verdict.divest_until is not None]
     reason_texts = [(f"{hit.via}: " if hit.via else "") + reason for hit in hits for reason in hit.verdict.reasons]
     sources = [c.label() for hit in hits for r in hit.verdict.regimes for c in r.sources]
-    return {
-        "redline_decision": result.decision.value,
-        "redline_if_confirmed": result.if_confirmed.value if result.if_confirmed else "",
-        "redline_entity": _cell([hit.entity.id for hit in hits]),
-        "redline_regimes": _cell(regimes),
-        "redline_divest_until": min(until) if until else "",
-        "redline_match": _cell([hit.match for hit in hits]),
-        "redline_reasons": _cell(reason_texts + result.notes),
-        "redline_sources": _cell(sources),
-        "redline_alerts": " ".join(result.alert_states),
-        "redline_errors": _cell(result.errors),
-    }
+    values = (
+        result.decision.value,
+        result.if_confirmed.value if result.if_confirmed else "",
+        _cell([hit.entity.id for hit in hits]),
+        _cell(regimes),
+        min(until) if until else "",
+        _cell([hit.match for hit in hits]),
+        _cell(reason_texts + result.notes),
+        _cell(sources),
+        " ".join(result.alert_states),
+        _cell(result.errors),
+    )
+    return dict(zip(DECISION_COLUMNS, values, strict=True))

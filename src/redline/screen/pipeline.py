@@ -21,7 +21,7 @@ from redline import __version__
 from redline.model import iso
 from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap, detect_columns
 from redline.screen.decisions import Decision
-from redline.screen.evaluate import RowResult, RowScreener, decision_columns
+from redline.screen.evaluate import DECISION_COLUMNS, RowResult, RowScreener, decision_columns
 from redline.screen.funds import FundBook, load_constituents
 from redline.screen.readers import Batch, InputError, format_of, open_table
 from redline.screen.resolution import RowResolver
@@ -34,19 +34,7 @@ from redline.store.reference import ReferenceStore, bundled_store
 from redline.store.screening import AlertHit, RunRecord, ScreenStore
 
 KINDS = ("holdings", "trades", "counterparties")
-ADDED_COLUMNS = (
-    "redline_decision",
-    "redline_if_confirmed",
-    "redline_entity",
-    "redline_regimes",
-    "redline_divest_until",
-    "redline_match",
-    "redline_reasons",
-    "redline_sources",
-    "redline_alerts",
-    "redline_errors",
-    "redline_versions",
-)
+ADDED_COLUMNS = (*DECISION_COLUMNS, "redline_versions")
 
 
 @dataclass
@@ -252,8 +240,10 @@ class Screening:
         hits: list[AlertHit],
         versions: str,
     ) -> None:
-        rows = [{**(result.columns or decision_columns(result)), "redline_versions": versions} for result in results]
-        for result, columns in zip(results, rows, strict=True):
+        cells = []
+        for result in results:
+            columns = result.columns or decision_columns(result)
             summary.add(result, columns)
             hits.extend(result.alerts)
-        writer.write(batch, [[columns[name] for columns in rows] for name in ADDED_COLUMNS])
+            cells.append((*columns.values(), versions))
+        writer.write(batch, cells)

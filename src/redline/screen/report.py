@@ -53,10 +53,8 @@ class ReportWriter:
         environment = Environment(loader=PackageLoader("redline.screen", "templates"), autoescape=select_autoescape())
         environment.filters["money"] = _money
         summary = outcome.summary.to_json()
-        regime_values = {
-            regime: sum(data["market_value"].values()) or data["rows"]
-            for regime, data in summary["exposure_by_regime"].items()
-        }
+        # Rows, not money: market values stay per currency and are never added across currencies.
+        regime_values = {regime: data["rows"] for regime, data in summary["exposure_by_regime"].items()}
         html = environment.get_template("report.html.j2").render(
             outcome=outcome.to_json(),
             summary=summary,

@@ -70,6 +70,8 @@ def _check_identifier(scheme: str, value: str) -> str | None:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # the common case (CSV): no conversion
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -82,6 +84,10 @@ def _number(column: str, value: Any, problems: list[str]) -> float | None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
+    try:
+        return float(value)  # plain numbers, the common case
+    except ValueError:
+        pass
     text = str(value).strip().replace(",", "").replace("_", "")
     negative = text.startswith("(") and text.endswith(")")
     try:

@@ -12,6 +12,7 @@ from redline.screen.decisions import FINDINGS, Decision
 from redline.screen.evaluate import RowResult
 
 AT_RISK = (Decision.BLOCK, Decision.DIVEST, Decision.HOLD_ONLY)
+ERROR = Decision.ERROR  # module constants: enum attribute lookups are slow in a per-row loop on Python 3.11
 MAX_LISTED = 10_000  # findings and errors kept for JSON and the report; every row is in the output file
 
 
@@ -70,10 +71,10 @@ class Summary:
     def add(self, result: RowResult, columns: dict[str, str]) -> None:
         self.rows += 1
         row, decision = result.row, result.decision
-        self.decisions[decision.value] += 1
+        self.decisions[decision] += 1  # a StrEnum: counts under its text value
         for state in result.alert_states:
             self.alerts[state.split(":", 1)[1]] += 1
-        if decision is Decision.ERROR:
+        if decision is ERROR:
             self.error_rows += 1
             if len(self.errors) < MAX_LISTED:
                 self.errors.append({"line": row.line, "errors": result.errors})

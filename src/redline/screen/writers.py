@@ -57,18 +57,17 @@ class OutputWriter:
             self._sheet = self._workbook.create_sheet("screened")
             self._sheet.append(self.header + self.added)
 
-    def write(self, batch: Batch | None, columns: Sequence[Sequence[str]]) -> None:
-        """`columns` holds one list per added column, aligned with the batch's rows (or one row if no batch)."""
+    def write(self, batch: Batch | None, added: Sequence[Sequence[str]]) -> None:
+        """`added` holds Redline's cells for each row of the batch (or for one row of its own if no batch)."""
         rows: list[list[Any]] = batch.values if batch is not None else [[None] * len(self.header)]
         if self.format == "parquet":
-            self._write_parquet(batch, columns)
+            self._write_parquet(batch, [list(column) for column in zip(*added, strict=True)])
             return
-        added_rows = list(zip(*columns, strict=True)) if columns else [()] * len(rows)
-        for values, extra in zip(rows, added_rows, strict=True):
-            if self.format == "csv":
-                self._csv.writerow([*values, *extra])
-            else:
-                self._sheet.append([*values, *extra])
+        if self.format == "csv":
+            self._csv.writerows([[*values, *extra] for values, extra in zip(rows, added, strict=True)])
+            return
+        for values, extra in zip(rows, added, strict=True):
+            self._sheet.append([*values, *extra])
 
     def _write_parquet(self, batch: Batch | None, columns: Sequence[Sequence[str]]) -> None:
         arrays = [pa.array(list(column), type=pa.string()) for column in columns]
