@@ -143,13 +143,9 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
             if compact >= COMPACT_FLOOR and compact > best:
                 best = compact
                 features.append(f"spelling without word breaks {compact:.2f}")
-            elif (
-                best < TRANSLIT_SCORE
-                and min(len(q.compact), len(c.compact)) >= SOUND_KEY_MIN
-                and q.compact_key == c.compact_key
-            ):
-                best = TRANSLIT_SCORE
-                features.append("transliteration variant (same sound key)")
+        if best < TRANSLIT_SCORE and shorter >= SOUND_KEY_MIN and q.compact_key == c.compact_key:
+            best = TRANSLIT_SCORE
+            features.append("transliteration variant (same sound key)")
         if best < BRAND_SCORE and _is_brand(q, c, matched, left_q, left_c):
             best = BRAND_SCORE
             features.append("brand: the same distinctive words, the rest generic or a place")
