@@ -82,3 +82,21 @@ def test_audit_verify_names_a_tampered_entry(tmp_path: Path) -> None:
     done = _redline(tmp_path, "audit", "verify")
     assert done.returncode == 1
     assert "TAMPERED entry 2 edited: its content no longer matches its hash (screen.run" in done.stdout
+
+
+def test_list_imports_are_in_the_audit_log(tmp_path: Path) -> None:
+    sdn = Path(__file__).resolve().parents[1] / "sources" / "fixtures" / "sdn_2021-07-07.csv"
+    assert _redline(tmp_path, "sources", "add", str(sdn)).returncode == 0
+    assert _redline(tmp_path, "sources", "add", str(sdn)).returncode == 0  # the same file again: nothing new
+    from redline.store import audit
+    from redline.store.screening import ScreenStore
+
+    store = ScreenStore(f"sqlite:///{tmp_path / 'home' / 'redline.db'}")
+    with store.engine.connect() as connection:
+        entries = audit.entries(connection)
+    assert [(e.action, e.actor, e.details["records"]) for e in entries] == [
+        ("source.import", "tester", 5),
+        ("source.import.unchanged", "tester", 5),
+    ]
+    assert entries[0].details["list"] == "ofac-sdn" and len(entries[0].details["content_sha256"]) == 64
+    assert store.verify().ok

@@ -104,6 +104,17 @@ def summary_line(snapshot: Snapshot, created: bool) -> str:
     )
 
 
+def _audit(snapshot: Snapshot, created: bool) -> None:
+    """Imports go into the audit log (docs/screen.md); an audit store that cannot be written is an error."""
+    from redline.store.audit_events import record_import
+    from redline.store.errors import StoreError
+
+    try:
+        record_import(snapshot, created)
+    except StoreError as exc:
+        raise UserError(f"snapshot #{snapshot.id} stored, but its audit entry was not: {exc}") from None
+
+
 @sources_app.command("add")
 def add(
     files: Annotated[
@@ -121,6 +132,7 @@ def add(
     origin = ", ".join(str(path) for path in files) if files else "redline bundled data"
     with _store() as store:
         snapshot, created = store.add(loaded, origin)
+    _audit(snapshot, created)
     console = Console(stderr=True)
     for warning in loaded.warnings[:_MAX_PROBLEMS]:
         console.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
@@ -251,6 +263,9 @@ def update(
             downloader.close()
     except UpdateError as exc:
         raise UserError(str(exc)) from None
+    for result in results:
+        if result.snapshot is not None:
+            _audit(result.snapshot, result.created)
     if as_json:
         print(json.dumps([
             {"name": r.name, "created": r.created, "error": r.error,
