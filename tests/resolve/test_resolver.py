@@ -245,3 +245,7 @@ def test_rules_for_firms_that_are_not_the_listed_one() -> None:
 def test_dictionary_cross_references_give_the_company_name() -> None:
     assert score_pair("Tencent Holdings", "腾讯").score >= 0.8  # 腾讯: see 腾讯控股有限公司 (Tencent Holdings Limited)
     assert score_pair("商汤科技", "SenseTime Group Limited").score >= 0.8  # the whole name is a dictionary entry
+
+
+def test_hangul_name_meets_its_usual_romanisation() -> None:
+    assert score_pair("Kim Jong Un", "김정은", "Person").score >= 0.8  # Gim Jeong-eun by the Revised Romanisation

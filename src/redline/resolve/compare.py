@@ -17,7 +17,6 @@ from redline.resolve.forms import NameForm, Token
 from redline.resolve.legal_forms import forms_agree
 from redline.resolve.vocab import ORGANISATION_WORDS, WordClass
 
-WEIGHTS = {WordClass.CORE: 1.0, WordClass.GENERIC: 0.35, WordClass.LOCATION: 0.25, WordClass.STOP: 0.05}
 LIST_SIDE_UNMATCHED = 0.5
 TOKEN_FLOOR = 0.65  # below this two words are different words
 COMPACT_FLOOR = 0.88  # whole-string similarity only counts when nearly identical
@@ -46,16 +45,10 @@ def token_similarity(a: Token, b: Token) -> float:
         return 1.0
     if len(a.text) == 1 or len(b.text) == 1:  # an initial meets the word it abbreviates
         return 0.8 if a.text[0] == b.text[0] else 0.0
-    sim = OSA.normalized_similarity(a.text, b.text)
+    sim = float(OSA.normalized_similarity(a.text, b.text, score_cutoff=TOKEN_FLOOR))
     if a.key == b.key and min(len(a.text), len(b.text)) >= SOUND_KEY_MIN:
         sim = max(sim, 0.85)  # transliteration variants: Mohammed/Muhammad, Jeong/Jong
     return sim
-
-
-def _weight(token: Token, promote: bool) -> float:
-    if promote and token.cls in (WordClass.GENERIC, WordClass.LOCATION):
-        return 1.0  # a name made only of common words must be compared on them
-    return WEIGHTS[token.cls]
 
 
 def _align(q: NameForm, c: NameForm) -> tuple[float, list[tuple[Token, Token, float]], list[Token], list[Token]]:
@@ -69,22 +62,23 @@ def _align(q: NameForm, c: NameForm) -> tuple[float, list[tuple[Token, Token, fl
     used_q: set[int] = set()
     used_c: set[int] = set()
     matched: list[tuple[Token, Token, float]] = []
+    aligned: list[tuple[float, int, int]] = []
     for sim, i, j in pairs:
         if i not in used_q and j not in used_c:
             used_q.add(i)
             used_c.add(j)
             matched.append((q.tokens[i], c.tokens[j], sim))
-    promote_q, promote_c = not q.has_core, not c.has_core
+            aligned.append((sim, i, j))
     hit = miss_q = miss_c = 0.0
-    for a, b, sim in matched:
-        wa, wb = _weight(a, promote_q), _weight(b, promote_c)
+    for sim, i, j in aligned:
+        wa, wb = q.weights[i], c.weights[j]
         hit += sim * (wa + wb) / 2
         miss_q += (1 - sim) * wa
         miss_c += (1 - sim) * wb
     left_q = [t for i, t in enumerate(q.tokens) if i not in used_q]
     left_c = [t for j, t in enumerate(c.tokens) if j not in used_c]
-    miss_q += sum(_weight(t, promote_q) for t in left_q)
-    miss_c += sum(_weight(t, promote_c) for t in left_c)
+    miss_q += sum(w for i, w in enumerate(q.weights) if i not in used_q)
+    miss_c += sum(w for j, w in enumerate(c.weights) if j not in used_c)
     total = hit + miss_q + LIST_SIDE_UNMATCHED * miss_c
     return (hit / total if total else 0.0), matched, left_q, left_c
 
@@ -134,25 +128,24 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
             features.append("query only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_q))
         if left_c and explain:
             features.append("list only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_c))
-        if len(q.compact) >= 4 and len(c.compact) >= 4:
+        shorter, longer = sorted((len(q.compact), len(c.compact)))
+        # whole strings can only add something when the words did not already say it, and when their lengths
+        # leave room for a similarity of COMPACT_FLOOR (OSA similarity <= shorter / longer)
+        if best < 0.99 and shorter >= 4 and shorter >= COMPACT_FLOOR * longer:
             compact = max(
-                OSA.normalized_similarity(q.compact, c.compact),
-                OSA.normalized_similarity(q.sorted_compact, c.sorted_compact),
+                OSA.normalized_similarity(q.compact, c.compact, score_cutoff=COMPACT_FLOOR),
+                OSA.normalized_similarity(q.sorted_compact, c.sorted_compact, score_cutoff=COMPACT_FLOOR),
             )
-            if q.core_compact or c.core_compact:
+            if compact and (q.core_compact or c.core_compact):
                 # long shared generic words must not carry a different distinctive name ("Moutai" vs "JOUAV")
                 core = OSA.normalized_similarity(q.core_compact or q.compact, c.core_compact or c.compact)
                 compact = min(compact, core)
             if compact >= COMPACT_FLOOR and compact > best:
                 best = compact
                 features.append(f"spelling without word breaks {compact:.2f}")
-            elif (
-                best < TRANSLIT_SCORE
-                and min(len(q.compact), len(c.compact)) >= SOUND_KEY_MIN
-                and q.compact_key == c.compact_key
-            ):
-                best = TRANSLIT_SCORE
-                features.append("transliteration variant (same sound key)")
+        if best < TRANSLIT_SCORE and shorter >= SOUND_KEY_MIN and q.compact_key == c.compact_key:
+            best = TRANSLIT_SCORE
+            features.append("transliteration variant (same sound key)")
         if best < BRAND_SCORE and _is_brand(q, c, matched, left_q, left_c):
             best = BRAND_SCORE
             features.append("brand: the same distinctive words, the rest generic or a place")

@@ -41,6 +41,7 @@ class NameForm:
     sorted_compact: str = ""  # words sorted then joined: word order does not matter
     core_compact: str = ""  # distinctive words only, joined
     has_core: bool = False
+    weights: tuple[float, ...] = ()  # per token, from its class (`WEIGHTS`)
 
 
 def _singular(token: str) -> str:
@@ -112,6 +113,19 @@ def _form(name: str, route: str, words: Words, legal: list[str], cap: float = 1.
         sorted_compact="".join(sorted(t.text for t in named)),
         core_compact="".join(t.text for t in named if t.cls is WordClass.CORE),
         has_core=any(t.cls is WordClass.CORE for t in tokens),
+        weights=token_weights(tokens),
+    )
+
+
+# A distinctive word counts fully, generic words a third, places a quarter (how they combine: compare.py).
+WEIGHTS = {WordClass.CORE: 1.0, WordClass.GENERIC: 0.35, WordClass.LOCATION: 0.25, WordClass.STOP: 0.05}
+
+
+def token_weights(tokens: list[Token]) -> tuple[float, ...]:
+    # a name made only of common words must be compared on them: they count fully
+    promote = not any(t.cls is WordClass.CORE for t in tokens)
+    return tuple(
+        1.0 if promote and t.cls in (WordClass.GENERIC, WordClass.LOCATION) else WEIGHTS[t.cls] for t in tokens
     )
 
 

@@ -78,6 +78,7 @@ def legal_forms() -> frozenset[str]:
     return frozenset(forms)
 
 
+@lru_cache(maxsize=4096)
 def form_groups(form: str) -> frozenset[str]:
     """The equivalence groups of a form; a form outside every group is its own group."""
     found = frozenset(name for name, members in _GROUPS.items() if form in members)
