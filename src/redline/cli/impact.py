@@ -360,7 +360,7 @@ def fetch_command(
     timeout: Annotated[float, typer.Option("--timeout", help="Read timeout in seconds.")] = 30.0,
     retries: Annotated[int, typer.Option("--retries", help="Retries on errors, 429 and 5xx.")] = 3,
 ) -> None:
-    """Download daily adjusted closes into a wide CSV (needs the 'fetch' extra and network access)."""
+    """Download daily adjusted closes into a wide CSV (needs network access)."""
     from datetime import date
 
     from redline.impact.fetch import YAHOO, fetch_series, write_wide_csv

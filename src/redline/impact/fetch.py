@@ -1,18 +1,21 @@
-"""Optional online fetcher: daily prices from Yahoo Finance's chart API into a wide CSV (`redline[fetch]`).
+"""Online fetcher: daily prices from Yahoo Finance's chart API into a wide CSV (`redline impact fetch`).
 
-Event studies run on the user's own files; this only saves typing them. It uses `requests` with urllib3's
-Retry (exponential back-off on connection errors, 429 and 5xx) and explicit connect/read timeouts, and writes
-the CSV atomically. The adjusted close (else the close) is taken, dated in the exchange's own time zone, so a
-Hong Kong session is its Hong Kong date.
+Event studies run on the user's own files; this only saves typing them. It uses httpx, like `sources update`,
+with explicit connect/read timeouts and exponential back-off on connection errors, 429 and 5xx, and writes the
+CSV atomically. The adjusted close (else the close) is taken, dated in the exchange's own time zone, so a Hong
+Kong session is its Hong Kong date.
 """
 
 from __future__ import annotations
 
+import time as clock
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import httpx
 
 from redline.impact.errors import ImpactInputError
 from redline.impact.files import write_text_atomically
@@ -31,30 +34,6 @@ class Series:
     prices: dict[date, float]
 
 
-def _session(retries: int, backoff: float) -> Any:
-    try:
-        import requests
-        from requests.adapters import HTTPAdapter
-        from urllib3.util.retry import Retry
-    except ImportError:
-        raise FetchError("the fetcher needs the 'fetch' extra: pip install 'redline[fetch]'") from None
-    retry = Retry(
-        total=retries,
-        connect=retries,
-        read=retries,
-        status=retries,
-        backoff_factor=backoff,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET"}),
-        raise_on_status=False,  # the last response comes back; its status is reported below
-    )
-    session = requests.Session()
-    session.mount("http://", HTTPAdapter(max_retries=retry))
-    session.mount("https://", HTTPAdapter(max_retries=retry))
-    session.headers["User-Agent"] = "redline-impact/0.1"
-    return session
-
-
 def fetch_series(
     symbol: str,
     start: date,
@@ -64,15 +43,11 @@ def fetch_series(
     timeout: tuple[float, float] = (5.0, 30.0),
     retries: int = 3,
     backoff: float = 0.5,
-    session: Any = None,
+    client: httpx.Client | None = None,
 ) -> Series:
     """Daily adjusted closes of `symbol` from `start` to `end` (both included)."""
-    http = session or _session(retries, backoff)
-    import requests  # present: _session checked
-    from urllib3.exceptions import TimeoutError as Urllib3Timeout
-
     utc = ZoneInfo("UTC")
-    params = {
+    params: dict[str, str | int] = {
         "period1": int(datetime.combine(start, time(0), utc).timestamp()),
         "period2": int(datetime.combine(end + timedelta(days=1), time(0), utc).timestamp()),
         "interval": "1d",
@@ -80,20 +55,33 @@ def fetch_series(
         "includeAdjustedClose": "true",
     }
     url = f"{base_url.rstrip('/')}/v8/finance/chart/{symbol}"
+    http = client or httpx.Client(
+        timeout=httpx.Timeout(timeout[1], connect=timeout[0]), headers={"User-Agent": "redline-impact/0.1"}
+    )
     try:
-        response = http.get(url, params=params, timeout=timeout)
-    except requests.RequestException as exc:
-        # After the retries, a read timeout arrives wrapped: ConnectionError(MaxRetryError(ReadTimeoutError)).
-        reason = getattr(exc.args[0], "reason", None) if exc.args else None
-        if isinstance(exc, requests.Timeout) or isinstance(reason, Urllib3Timeout):
-            raise FetchError(f"{symbol}: no answer from {base_url} within {timeout[1]:g} s") from None
-        raise FetchError(f"{symbol}: cannot reach {base_url} ({type(exc).__name__})") from None
+        for attempt in range(retries + 1):
+            last = attempt == retries
+            try:
+                response = http.get(url, params=params)
+            except httpx.TimeoutException:
+                if last:
+                    raise FetchError(f"{symbol}: no answer from {base_url} within {timeout[1]:g} s") from None
+            except httpx.TransportError as exc:
+                if last:
+                    raise FetchError(f"{symbol}: cannot reach {base_url} ({type(exc).__name__})") from None
+            else:
+                if response.status_code not in RETRY_STATUSES or last:
+                    break
+            clock.sleep(backoff * 2**attempt)
+    finally:
+        if client is None:
+            http.close()
     try:
         body = response.json()
     except ValueError:
         body = None
     if response.status_code != 200:
-        detail = _error_text(body) or response.reason
+        detail = _error_text(body) or response.reason_phrase
         raise FetchError(f"{symbol}: {base_url} answered HTTP {response.status_code} ({detail})")
     return _parse_chart(symbol, body)
 
