@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,8 +17,10 @@ from redline.impact.align import DayZeroRule, EventSpec, Window
 from redline.impact.errors import ImpactInputError
 from redline.impact.models import ModelName
 from redline.impact.panel import Panel, ReturnKind, from_prices, from_returns
-from redline.impact.study import Study, StudyOptions, run_study
 from redline.impact.tables import read_events, read_table
+
+if TYPE_CHECKING:
+    from redline.impact.study import Study, StudyOptions
 
 impact_app = typer.Typer(help="Event studies: abnormal returns around listings and court orders.", no_args_is_help=True)
 
@@ -69,6 +71,8 @@ def study_options(
     est = Window.parse(estimation)
     if min_estimation is not None and min_estimation < 3:
         raise ImpactInputError("--min-estimation must be at least 3")
+    from redline.impact.study import StudyOptions
+
     return StudyOptions(model, est, parsed, day0, correction, min_estimation, compat)
 
 
@@ -114,6 +118,8 @@ def study_command(
             panel = panel.with_factors(read_table(factors))
         rows = read_events(events)
         specs = [EventSpec(row.security, row.date, f"{events}, line {row.line}") for row in rows]
+        from redline.impact.study import run_study
+
         study = run_study(panel, specs, options)
         if plot is not None:
             from redline.impact.plot import plot_study
@@ -268,6 +274,8 @@ def entity_command(
         specs = [EventSpec(column, e.session(place), f"{e.kind} ({e.source})") for e in inside]
         options = study_options(model, estimation, window or ["0:0", "-1:1", "0:5"], day0, forecast_correction,
                                 min_estimation)  # fmt: skip
+        from redline.impact.study import run_study
+
         study = run_study(panel, specs, options)
         folder = out or Path(f"impact-{entity.id}")
         extra = {
@@ -341,6 +349,8 @@ def list_command(
             raise ImpactInputError(f"none of the {len(members)} members has a column in {prices}", file=prices)
         options = study_options(model, estimation, window or ["0:0", "-1:1", "0:5"], day0, forecast_correction,
                                 min_estimation)  # fmt: skip
+        from redline.impact.study import run_study
+
         study = run_study(panel, specs, options)
         if plot is not None:
             from redline.impact.plot import plot_study
