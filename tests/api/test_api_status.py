@@ -5,13 +5,6 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from redline.api.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(), raise_server_exceptions=False)
-
 
 def test_status_is_the_cli_contract(client: TestClient) -> None:
     response = client.get("/status", params={"q": "1810.HK", "on": "2021-03-16", "known_at": "2021-03-11"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -111,3 +113,166 @@ class TimelineOut(BaseModel):
 
 class Problem(BaseModel):
     detail: str
+
+
+class MatchIn(BaseModel):
+    query: str = Field(min_length=1, max_length=1000, description="A name in any script, or an ISIN/LEI/ticker...")
+    schema_: Literal["Company", "Person", "Organization", "Vessel"] | None = Field(default=None, alias="schema")
+    birth_date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}-\d{2})?$", description="For persons")
+    limit: int = Field(default=10, ge=1, le=100)
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="Default: the resolver's")
+
+    model_config = {"populate_by_name": True, "extra": "forbid"}
+
+
+class MatchExplanation(BaseModel):
+    query_name: str
+    list_name: str
+    route: str
+    features: list[str]
+    identifier: str | None
+
+
+class MatchCandidate(BaseModel):
+    entity_id: str
+    name: str
+    schema_: str = Field(alias="schema")
+    score: float
+    match: bool
+    decisive: bool
+    lists: list[str]
+    explanation: MatchExplanation
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+class MatchOut(BaseModel):
+    query: str
+    candidates: list[MatchCandidate]
+
+
+class JobOut(BaseModel):
+    id: str
+    status: Literal["queued", "running", "completed", "failed", "interrupted"]
+    kind: str
+    filename: str
+    size: int
+    sha256: str
+    parameters: dict[str, Any]
+    owner: str
+    created_at: str
+    updated_at: str
+    rows_total: int | None = Field(description="Estimated from the line count; null for Parquet and XLSX")
+    rows_done: int
+    progress: float | None
+    run_id: str | None
+    summary: dict[str, Any] | None = Field(description="The run summary (as `redline screen --json`) when done")
+    error: str | None
+    links: dict[str, str]
+
+
+class JobList(BaseModel):
+    screenings: list[JobOut]
+
+
+class VerdictOut(BaseModel):
+    verdict: str
+    comment: str
+    by: str
+    at: str
+
+
+class AlertOut(BaseModel):
+    id: str
+    entity: str
+    kind: str
+    row: str
+    decision: str
+    regimes: list[str]
+    status: Literal["open", "true-match", "false-positive"]
+    verdict: VerdictOut | None
+    explanation: dict[str, Any]
+    first_seen_at: str
+    last_seen_at: str
+    last_run: str
+    reopened_from: str | None
+    reopen_reason: str | None
+
+
+class AlertList(BaseModel):
+    alerts: list[AlertOut]
+
+
+class Sighting(BaseModel):
+    run: str
+    row: int
+    decision: str
+    suppressed: bool
+    at: str
+    by: str
+    kind: str
+
+
+class AlertDetail(AlertOut):
+    history: list[VerdictOut]
+    sightings: list[Sighting]
+
+
+class DecisionIn(BaseModel):
+    verdict: Literal["true-match", "false-positive"]
+    comment: str = Field(min_length=1, max_length=4000, description="Why: recorded in the audit log")
+
+    model_config = {"extra": "forbid"}
+
+
+class SnapshotOut(BaseModel):
+    id: int
+    list_key: str = Field(alias="list")
+    format: str
+    content_hash: str
+    issued_at: str | None
+    issued_from: str
+    known_from: str
+    retrieved_at: str
+    imported_at: str
+    origin: str
+    files: list[dict[str, Any]]
+    records: int
+    counts: dict[str, Any]
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+class SnapshotList(BaseModel):
+    snapshots: list[SnapshotOut]
+
+
+class ImportOut(BaseModel):
+    created: bool
+    snapshot: SnapshotOut
+    warnings: list[str]
+
+
+class KeyOut(BaseModel):
+    id: str
+    owner: str
+    role: str
+    created_at: str
+    created_by: str
+    revoked_at: str | None
+    revoked_by: str | None
+
+
+class KeyList(BaseModel):
+    keys: list[KeyOut]
+
+
+class KeyIn(BaseModel):
+    owner: str = Field(min_length=1, max_length=200)
+    role: Literal["viewer", "analyst", "admin"]
+
+    model_config = {"extra": "forbid"}
+
+
+class NewKeyOut(KeyOut):
+    key: str = Field(description="The key itself: shown once, only its hash is stored")

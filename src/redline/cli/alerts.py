@@ -39,32 +39,7 @@ def list_alerts(
         raise UserError(f"--status must be open, true-match or false-positive, not {status!r}")
     alerts = _store().alerts(status=status, run_id=run, limit=limit)
     if as_json:
-        rows = [
-            {
-                "id": a.id,
-                "entity": a.entity_id,
-                "kind": a.kind,
-                "row": a.label,
-                "decision": a.decision,
-                "regimes": list(a.regimes),
-                "status": a.status,
-                "verdict": None
-                if a.verdict is None
-                else {
-                    "verdict": a.verdict.verdict,
-                    "comment": a.verdict.comment,
-                    "by": a.verdict.actor,
-                    "at": a.verdict.decided_at,
-                },
-                "explanation": a.explanation,
-                "first_seen_at": a.first_seen_at,
-                "last_seen_at": a.last_seen_at,
-                "last_run": a.last_run_id,
-                "reopened_from": a.reopened_from,
-                "reopen_reason": a.reopen_reason,
-            }
-            for a in alerts
-        ]
+        rows = [a.to_json() for a in alerts]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     out = make_console()
@@ -102,18 +77,7 @@ def verify(as_json: Annotated[bool, typer.Option("--json", help="Print the stabl
     """Check the hash chain and every run and decision against it. Exit 1 naming each tampered entry."""
     result = _store().verify()
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "ok": result.ok,
-                    "entries": result.entries,
-                    "head_seq": result.head_seq,
-                    "head_hash": result.head_hash,
-                    "problems": list(result.problems),
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(result.to_json(), indent=2))
     else:
         for problem in result.problems:
             print(f"TAMPERED {problem}")

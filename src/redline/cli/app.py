@@ -13,6 +13,7 @@ from redline.cli.data import data_app
 from redline.cli.demo import demo
 from redline.cli.errors import UserError
 from redline.cli.impact import impact_app
+from redline.cli.keys import keys_app
 from redline.cli.screen import screen
 from redline.cli.serve import serve
 from redline.cli.sources import sources_app
@@ -38,6 +39,7 @@ app.add_typer(sources_app, name="sources")
 app.command("screen")(screen)
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from redline.cli.errors import UserError
 from redline.home import redline_home
-from redline.model import InstantError, iso, parse_instant
+from redline.model import InstantError, parse_instant
 from redline.model.records import SourceRecord
 from redline.sources.diff import DiffReport, diff_records
 from redline.sources.errors import SourceError
@@ -76,24 +76,6 @@ def _issued(snapshot: Snapshot) -> str:
     return f"{snapshot.issued_at.date().isoformat()} ({snapshot.issued_from.value})"
 
 
-def snapshot_json(snapshot: Snapshot) -> dict[str, object]:
-    return {
-        "id": snapshot.id,
-        "list": snapshot.list_key,
-        "format": snapshot.format.value,
-        "content_hash": snapshot.content_hash,
-        "issued_at": iso(snapshot.issued_at) if snapshot.issued_at else None,
-        "issued_from": snapshot.issued_from.value,
-        "known_from": iso(snapshot.known_from),
-        "retrieved_at": iso(snapshot.retrieved_at),
-        "imported_at": iso(snapshot.imported_at),
-        "origin": snapshot.origin,
-        "files": [{"path": f.path, "role": f.role, "sha256": f.sha256, "size": f.size} for f in snapshot.files],
-        "records": snapshot.record_count,
-        "counts": snapshot.counts,
-    }
-
-
 def summary_line(snapshot: Snapshot, created: bool) -> str:
     schemas = ", ".join(f"{count} {name}" for name, count in sorted(snapshot.counts["schemas"].items()))
     head = f"imported snapshot #{snapshot.id}" if created else f"already stored as snapshot #{snapshot.id}"
@@ -137,7 +119,7 @@ def add(
     for warning in loaded.warnings[:_MAX_PROBLEMS]:
         console.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
     if as_json:
-        print(json.dumps({"created": created, "snapshot": snapshot_json(snapshot), "warnings": loaded.warnings}))
+        print(json.dumps({"created": created, "snapshot": snapshot.to_json(), "warnings": loaded.warnings}))
     else:
         Console(soft_wrap=True).print(summary_line(snapshot, created), highlight=False)
 
@@ -154,7 +136,7 @@ def list_snapshots(
     with _store() as store:
         snapshots = store.snapshots() if moment is None else store.latest_each(moment)
     if as_json:
-        print(json.dumps([snapshot_json(snapshot) for snapshot in snapshots]))
+        print(json.dumps([snapshot.to_json() for snapshot in snapshots]))
         return
     if not snapshots:
         hint = "none issued by then" if moment else "none yet: `redline sources add FILE` or `redline sources update`"
@@ -269,7 +251,7 @@ def update(
     if as_json:
         print(json.dumps([
             {"name": r.name, "created": r.created, "error": r.error,
-             "snapshot": snapshot_json(r.snapshot) if r.snapshot else None}
+             "snapshot": r.snapshot.to_json() if r.snapshot else None}
             for r in results
         ]))  # fmt: skip
     else:

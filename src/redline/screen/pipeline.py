@@ -29,6 +29,7 @@ from redline.screen.rows import RowReader, ScreenRow
 from redline.screen.summary import Summary
 from redline.screen.writers import OutputWriter
 from redline.sources.bundled import data_dir
+from redline.store.clock import actor as current_actor
 from redline.store.clock import stamp
 from redline.store.reference import ReferenceStore, bundled_store
 from redline.store.screening import AlertHit, RunRecord, ScreenStore
@@ -105,6 +106,7 @@ class Screening:
         reference: ReferenceStore | None = None,
         resolver: RowResolver | None = None,
         progress: Callable[[int], None] | None = None,
+        actor: str | None = None,
     ) -> None:
         if options.kind not in KINDS:
             raise ValueError(f"--kind must be one of {', '.join(KINDS)}")
@@ -112,6 +114,7 @@ class Screening:
         self.reference = reference or bundled_store()
         self.resolver = resolver or RowResolver()
         self.progress = progress
+        self.actor = actor or current_actor()
         now = datetime.now(UTC)
         self.on = options.on or now
         self.known_at = options.known_at or now
@@ -195,6 +198,7 @@ class Screening:
                     "alerts": dict(summary.alerts),
                 },
                 output_path=str(output.resolve()),
+                actor=self.actor,
             )
             self.store.record_run(run, hits)
         except BaseException:

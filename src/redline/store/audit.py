@@ -72,6 +72,16 @@ class Verification:
     def ok(self) -> bool:
         return not self.problems
 
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON form (`redline audit verify --json`, `GET /audit/verify`)."""
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+            "problems": list(self.problems),
+        }
+
 
 def verify(connection: Connection) -> Verification:
     """Walk the chain from the genesis and name every edited, deleted or re-linked entry."""

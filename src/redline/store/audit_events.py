@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from redline.store.snapshots import Snapshot
 
 
-def record_import(snapshot: Snapshot, created: bool) -> int:
+def record_import(snapshot: Snapshot, created: bool, who: str | None = None) -> int:
     """One `source.import` entry (or `source.import.unchanged` for a file already stored); its sequence number."""
     details = {
         "snapshot": snapshot.id,
@@ -28,4 +28,4 @@ def record_import(snapshot: Snapshot, created: bool) -> int:
         "records": snapshot.record_count,
     }
     action = "source.import" if created else "source.import.unchanged"
-    return ScreenStore().record_event(action, f"snapshot {snapshot.id} {snapshot.list_key}", details)
+    return ScreenStore().record_event(action, f"snapshot {snapshot.id} {snapshot.list_key}", details, who=who)

@@ -98,3 +98,40 @@ audit_head = Table(
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# API keys (issue 6): only the SHA-256 of a key is kept. Keys are 256-bit random tokens, so a fast hash is not a
+# weakness here (nothing to brute-force), and it lets a request find its key by one indexed lookup.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(16), primary_key=True),  # the key's public prefix, shown in listings and audit entries
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("owner", String(200), nullable=False),
+    Column("role", String(10), nullable=False),  # viewer | analyst | admin
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("revoked_at", String(32)),
+    Column("revoked_by", String(200)),
+)
+
+# Screenings submitted over HTTP: a job row that any worker process can read, updated as the file is screened.
+screening_jobs = Table(
+    "screening_jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("status", String(12), nullable=False),  # queued | running | completed | failed
+    Column("kind", String(20), nullable=False),
+    Column("filename", String(255), nullable=False),  # the uploaded name, sanitised
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("parameters", Text, nullable=False),  # JSON: on, known_at, mapping
+    Column("owner", String(200), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),  # also the heartbeat of a running job
+    Column("rows_total", Integer),  # an estimate from the line count, for the progress bar
+    Column("rows_done", Integer, nullable=False),
+    Column("run_id", String(32)),
+    Column("summary", Text),  # JSON, when completed
+    Column("error", Text),
+)
+Index("ix_screening_jobs_created", screening_jobs.c.created_at)

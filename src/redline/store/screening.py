@@ -97,6 +97,9 @@ class PriorVerdict:
     entity_version: str
     entity_events: tuple[str, ...]
 
+    def to_json(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "comment": self.comment, "by": self.actor, "at": self.decided_at}
+
 
 @dataclass
 class Verdicts:
@@ -131,6 +134,25 @@ class AlertView:
     verdict: PriorVerdict | None
     reopened_from: str | None
     reopen_reason: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON form (`redline alerts list --json`, `GET /alerts`)."""
+        return {
+            "id": self.id,
+            "entity": self.entity_id,
+            "kind": self.kind,
+            "row": self.label,
+            "decision": self.decision,
+            "regimes": list(self.regimes),
+            "status": self.status,
+            "verdict": None if self.verdict is None else self.verdict.to_json(),
+            "explanation": self.explanation,
+            "first_seen_at": self.first_seen_at,
+            "last_seen_at": self.last_seen_at,
+            "last_run": self.last_run_id,
+            "reopened_from": self.reopened_from,
+            "reopen_reason": self.reopen_reason,
+        }
 
 
 def _upsert(
@@ -242,11 +264,19 @@ class ScreenStore:
             )
 
     # -- alerts and decisions ---------------------------------------------------------------------------------
-    def alerts(self, status: str | None = None, run_id: str | None = None, limit: int | None = None) -> list[AlertView]:
+    def alerts(
+        self,
+        status: str | None = None,
+        run_id: str | None = None,
+        limit: int | None = None,
+        alert_id: str | None = None,
+    ) -> list[AlertView]:
         latest = self.verdicts().latest
         query = select(alerts).order_by(alerts.c.last_seen_at.desc(), alerts.c.id)
         if run_id is not None:
             query = query.where(alerts.c.id.in_(select(run_alerts.c.alert_id).where(run_alerts.c.run_id == run_id)))
+        if alert_id is not None:
+            query = query.where(alerts.c.id == alert_id)
         views = []
         with self.engine.connect() as connection:
             for row in connection.execute(query):
@@ -275,6 +305,56 @@ class ScreenStore:
                 if limit is not None and len(views) >= limit:
                     break
         return views
+
+    def alert(self, given: str) -> AlertView:
+        """One alert by id or unique prefix."""
+        with self.engine.connect() as connection:
+            alert_id = self.resolve_alert_id(connection, given)
+        return self.alerts(alert_id=alert_id)[0]
+
+    def history(self, alert_id: str) -> list[PriorVerdict]:
+        """Every decision on an alert, oldest first: who decided what, when and why."""
+        query = (
+            select(decisions, alerts.c.entity_version, alerts.c.entity_events)
+            .join(alerts, alerts.c.id == decisions.c.alert_id)
+            .where(decisions.c.alert_id == alert_id)
+            .order_by(decisions.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [
+                PriorVerdict(
+                    row.alert_id,
+                    row.verdict,
+                    row.comment,
+                    row.actor,
+                    row.decided_at,
+                    row.entity_version,
+                    tuple(json.loads(row.entity_events)),
+                )
+                for row in connection.execute(query)
+            ]
+
+    def sightings(self, alert_id: str) -> list[dict[str, Any]]:
+        """The runs that raised an alert, newest first, with the row and the decision each time."""
+        query = (
+            select(run_alerts, runs.c.finished_at, runs.c.actor, runs.c.kind)
+            .join(runs, runs.c.id == run_alerts.c.run_id)
+            .where(run_alerts.c.alert_id == alert_id)
+            .order_by(runs.c.finished_at.desc(), run_alerts.c.row_number)
+        )
+        with self.engine.connect() as connection:
+            return [
+                {
+                    "run": row.run_id,
+                    "row": row.row_number,
+                    "decision": row.decision,
+                    "suppressed": row.suppressed,
+                    "at": row.finished_at,
+                    "by": row.actor,
+                    "kind": row.kind,
+                }
+                for row in connection.execute(query)
+            ]
 
     def resolve_alert_id(self, connection: Connection, prefix: str) -> str:
         """Alert ids are long hashes; a unique prefix (as `alerts list` prints) is enough."""

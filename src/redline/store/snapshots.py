@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from redline.home import redline_home
+from redline.model import iso
 from redline.model.records import SourceRecord, from_json, to_json
 from redline.sources.loaded import IssuedFrom, LoadedFile, LoadedSource, SourceFormat, SourceList
 
@@ -93,6 +94,24 @@ class Snapshot:
     @property
     def short_hash(self) -> str:
         return self.content_hash[:12]
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON form (`redline sources list --json`, `GET /sources`)."""
+        return {
+            "id": self.id,
+            "list": self.list_key,
+            "format": self.format.value,
+            "content_hash": self.content_hash,
+            "issued_at": iso(self.issued_at) if self.issued_at else None,
+            "issued_from": self.issued_from.value,
+            "known_from": iso(self.known_from),
+            "retrieved_at": iso(self.retrieved_at),
+            "imported_at": iso(self.imported_at),
+            "origin": self.origin,
+            "files": [{"path": f.path, "role": f.role, "sha256": f.sha256, "size": f.size} for f in self.files],
+            "records": self.record_count,
+            "counts": self.counts,
+        }
 
 
 def _utc(moment: datetime) -> str:

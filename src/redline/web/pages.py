@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from redline.api.deps import KEY_COOKIE, Service, Viewer
 from redline.model import NEW_YORK, InstantError, iso, parse_instant
-from redline.status.service import StatusService
+from redline.store.keys import ApiKey, KeyStore
 from redline.web.timeline_chart import render_timeline_svg
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -31,39 +32,80 @@ def _picker(text: str | None) -> str:
         return ""
 
 
-def web_router(service: Any) -> APIRouter:
+def render(
+    request: Request, template: str, context: dict[str, Any], key: ApiKey | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """A page; `key` (the signed-in key) shows who is signed in and which actions the page offers."""
+    return TEMPLATES.TemplateResponse(request, template, {**context, "user": key}, status_code=status_code)
+
+
+def forbidden_page(request: Request, message: str) -> HTMLResponse:
+    return render(request, "forbidden.html", {"message": message}, status_code=403)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an absolute or scheme-relative URL (an open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def web_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
-    def svc() -> StatusService:
-        current: StatusService = service()
-        return current
+    @router.get("/ui/login", response_class=HTMLResponse)
+    def login_page(request: Request, next: str = "/") -> HTMLResponse:
+        return render(request, "login.html", {"next": _safe_next(next), "error": None})
+
+    @router.post("/ui/login", response_model=None)
+    def login(
+        request: Request, key: Annotated[str, Form(max_length=200)], next: Annotated[str, Form()] = "/"
+    ) -> Response:
+        record = KeyStore().authenticate(key.strip())
+        if record is None:
+            context = {"next": _safe_next(next), "error": "That key is unknown or revoked."}
+            return render(request, "login.html", context, status_code=401)
+        response = RedirectResponse(_safe_next(next), status_code=303)
+        # HttpOnly: page scripts cannot read it; SameSite=Strict: other sites cannot make the browser send it.
+        response.set_cookie(
+            KEY_COOKIE, key.strip(), httponly=True, samesite="strict", secure=request.url.scheme == "https"
+        )
+        return response
+
+    @router.post("/ui/logout")
+    def logout() -> RedirectResponse:
+        response = RedirectResponse("/ui/login", status_code=303)
+        response.delete_cookie(KEY_COOKIE)
+        return response
 
     @router.get("/", response_class=HTMLResponse)
-    def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = "") -> HTMLResponse:
+    def search_page(
+        request: Request, key: Viewer, svc: Service, q: Annotated[str, Query(max_length=1000)] = ""
+    ) -> HTMLResponse:
         hits = []
         if q.strip():
-            for c in svc().lookup.resolve(q.strip()):
+            for c in svc.lookup.resolve(q.strip()):
                 hits.append(
                     {
                         "id": c.entity.id,
                         "name": c.entity.name,
-                        "lists": [x.value for x in svc().store.lists_of(c.entity.id)],
+                        "lists": [x.value for x in svc.store.lists_of(c.entity.id)],
                         "explanation": c.explanation,
                     }
                 )
-        return TEMPLATES.TemplateResponse(request, "search.html", {"query": q, "hits": hits})
+        return render(request, "search.html", {"query": q, "hits": hits}, key)
 
     @router.get("/ui/entity/{entity_id}", response_class=HTMLResponse)
-    def entity_page(request: Request, entity_id: str) -> HTMLResponse:
-        store = svc().store
+    def entity_page(request: Request, key: Viewer, svc: Service, entity_id: str) -> HTMLResponse:
+        store = svc.store
         try:
             entity = store.entity(entity_id)
         except KeyError:
             raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}") from None
         now = datetime.now(UTC)
-        entries = svc().timeline(entity)
+        entries = svc.timeline(entity)
         regimes = [regime.value for regime in store.data.regimes]
-        report = svc().status_of(entity, now, now).to_json()
+        report = svc.status_of(entity, now, now).to_json()
         events = [
             {
                 "when": _local(e.at),
@@ -82,11 +124,13 @@ def web_router(service: Any) -> APIRouter:
             "events": events,
             "report": report,
         }
-        return TEMPLATES.TemplateResponse(request, "entity.html", context)
+        return render(request, "entity.html", context, key)
 
     @router.get("/ui/status", response_class=HTMLResponse)
     def status_page(
         request: Request,
+        key: Viewer,
+        svc: Service,
         q: Annotated[str, Query(max_length=1000)] = "",
         on: str | None = None,
         known_at: str | None = None,
@@ -105,10 +149,10 @@ def web_router(service: Any) -> APIRouter:
             except InstantError as exc:
                 context["error"] = str(exc)
             else:
-                context["report"] = svc().status(q.strip(), moment, known).to_json()
+                context["report"] = svc.status(q.strip(), moment, known).to_json()
                 context["on_value"] = moment.astimezone(NEW_YORK).strftime("%Y-%m-%dT%H:%M")
                 context["known_value"] = known.astimezone(NEW_YORK).strftime("%Y-%m-%dT%H:%M")
                 context["now"] = iso(datetime.now(UTC))
-        return TEMPLATES.TemplateResponse(request, "status.html", context)
+        return render(request, "status.html", context, key)
 
     return router

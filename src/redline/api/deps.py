@@ -1,0 +1,93 @@
+"""What every route shares: the key that made the request and its role, the services, and parsed instants."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyCookie, APIKeyHeader
+
+from redline.model import InstantError, parse_instant
+from redline.resolve.live import LiveResolver
+from redline.status.service import StatusService
+from redline.store.keys import ApiKey, KeyStore, Role
+
+KEY_HEADER = "X-API-Key"
+KEY_COOKIE = "redline_key"  # set by the web UI's sign-in form: HttpOnly, SameSite=Strict
+
+_header = APIKeyHeader(name=KEY_HEADER, auto_error=False, description="An API key from `redline keys create`.")
+_cookie = APIKeyCookie(name=KEY_COOKIE, auto_error=False, description="Set by the web UI's sign-in page.")
+
+
+class NotSignedIn(Exception):
+    """No valid key: the API answers 401, the web UI sends the browser to its sign-in page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Forbidden(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def status_service(request: Request) -> StatusService:
+    service: StatusService = request.app.state.service
+    return service
+
+
+def live_resolver(request: Request) -> LiveResolver:
+    resolver: LiveResolver = request.app.state.resolver
+    return resolver
+
+
+def current_key(
+    header: Annotated[str | None, Security(_header)] = None,
+    cookie: Annotated[str | None, Security(_cookie)] = None,
+) -> ApiKey:
+    presented = header or cookie
+    if not presented:
+        raise NotSignedIn(f"an API key is required: send it in the {KEY_HEADER} header (see `redline keys create`)")
+    key = KeyStore().authenticate(presented.strip())
+    if key is None:
+        raise NotSignedIn("the API key is unknown or revoked")
+    return key
+
+
+def require(role: Role) -> Any:
+    def dependency(key: Annotated[ApiKey, Depends(current_key)]) -> ApiKey:
+        if key.role < role:
+            raise Forbidden(f"this needs the {role.label} role; key {key.id} ({key.owner}) is a {key.role.label}")
+        return key
+
+    return Depends(dependency)
+
+
+Viewer = Annotated[ApiKey, require(Role.VIEWER)]
+Analyst = Annotated[ApiKey, require(Role.ANALYST)]
+Admin = Annotated[ApiKey, require(Role.ADMIN)]
+Service = Annotated[StatusService, Depends(status_service)]
+
+
+def instant(text: str | None, name: str) -> datetime:
+    """An ISO 8601 parameter (a bare date is noon New York); now when absent."""
+    if text is None or not text.strip():
+        return datetime.now(UTC)
+    try:
+        return parse_instant(text)
+    except InstantError as exc:
+        raise HTTPException(status_code=400, detail=f"{name}: {exc}") from None
+
+
+def optional_instant(text: str | None, name: str) -> datetime | None:
+    return instant(text, name) if text and text.strip() else None
+
+
+def query_text(text: str, name: str = "q") -> str:
+    query = text.strip()
+    if not query:
+        raise HTTPException(status_code=400, detail=f"{name} is empty: give an ISIN, LEI, ticker or name")
+    return query

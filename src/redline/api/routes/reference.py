@@ -1,0 +1,110 @@
+"""Reading the reference data: status at an instant, entities and their timelines, and name matching."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from redline.api import schemas
+from redline.api.deps import Service, Viewer, instant, live_resolver, query_text
+from redline.model import Entity, iso
+from redline.resolve import QueryError
+from redline.resolve.live import LiveResolver
+from redline.status.service import StatusService
+
+QUERY_LIMIT = 1000
+router = APIRouter()
+
+
+def _entity_or_404(service: StatusService, entity_id: str) -> Entity:
+    try:
+        return service.store.entity(entity_id)
+    except KeyError:
+        raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}") from None
+
+
+@router.get(
+    "/status",
+    response_model=schemas.StatusOut,
+    tags=["status"],
+    responses={400: {"model": schemas.Problem}, 401: {"model": schemas.Problem}},
+)
+def status(
+    _: Viewer,
+    service: Service,
+    q: Annotated[str, Query(max_length=QUERY_LIMIT, description="ISIN, LEI, ticker or name in any script")],
+    on: Annotated[str | None, Query(description="ISO 8601; a bare date is noon New York. Default: now")] = None,
+    known_at: Annotated[str | None, Query(description="Use only facts public by then (ISO 8601)")] = None,
+) -> dict[str, object]:
+    """May a US person buy, sell or hold it at `on`, as known at `known_at`: the CLI's JSON contract."""
+    report = service.status(query_text(q), instant(on, "on"), instant(known_at, "known_at"))
+    return report.to_json()
+
+
+@router.post(
+    "/match",
+    response_model=schemas.MatchOut,
+    tags=["entities"],
+    responses={400: {"model": schemas.Problem}, 401: {"model": schemas.Problem}},
+)
+def match(
+    _: Viewer, body: schemas.MatchIn, resolver: Annotated[LiveResolver, Depends(live_resolver)]
+) -> dict[str, Any]:
+    """Candidates for a name in any script or an identifier, over the bundled lists and imported snapshots,
+    best first, each with the reasons for its score (the `redline match --json` form)."""
+    try:
+        return resolver.current().match(
+            body.query,
+            schema=body.schema_,
+            birth_date=body.birth_date,
+            limit=body.limit,
+            threshold=body.threshold,
+        )
+    except QueryError as exc:
+        raise HTTPException(status_code=400, detail=f"query: {exc}") from None
+
+
+@router.get("/entities", response_model=schemas.SearchOut, tags=["entities"])
+def search(_: Viewer, service: Service, q: Annotated[str, Query(max_length=QUERY_LIMIT)]) -> schemas.SearchOut:
+    """Bundled entities for a name, ticker or identifier, best first."""
+    query = query_text(q)
+    hits = [
+        schemas.SearchHit(
+            id=c.entity.id,
+            name=c.entity.name,
+            lists=[x.value for x in service.store.lists_of(c.entity.id)],
+            score=c.score,
+            decisive=c.decisive,
+            explanation=c.explanation,
+        )
+        for c in service.lookup.resolve(query)
+    ]
+    return schemas.SearchOut(query=query, results=hits)
+
+
+@router.get("/entities/{entity_id}", response_model=schemas.EntityOut, tags=["entities"])
+def entity(_: Viewer, service: Service, entity_id: str) -> schemas.EntityOut:
+    found = _entity_or_404(service, entity_id)
+    return schemas.EntityOut(
+        id=found.id,
+        name=found.name,
+        schema=found.schema,
+        country=found.country,
+        lists=[x.value for x in service.store.lists_of(found.id)],
+        names=[schemas.NameOut(text=n.text, kind=n.kind.value, lang=n.lang, script=n.script) for n in found.names],
+        identifiers=[
+            schemas.IdentifierOut(scheme=i.scheme.value, value=i.value, exchange=i.exchange) for i in found.identifiers
+        ],
+        relations=[schemas.RelationOut(kind=r.kind.value, target_id=r.target_id) for r in found.relations],
+    )
+
+
+@router.get("/entities/{entity_id}/timeline", response_model=schemas.TimelineOut, tags=["entities"])
+def entity_timeline(_: Viewer, service: Service, entity_id: str, known_at: str | None = None) -> schemas.TimelineOut:
+    """Every dated fact about the entity: listings, effective dates, windows, court orders, removals."""
+    found = _entity_or_404(service, entity_id)
+    known = instant(known_at, "known_at") if known_at else None
+    events = [schemas.TimelineEvent(**entry.to_json()) for entry in service.timeline(found, known)]
+    ref = schemas.EntityRef(id=found.id, name=found.name, lists=[x.value for x in service.store.lists_of(found.id)])
+    return schemas.TimelineOut(entity=ref, known_at=iso(known) if known else None, events=events)

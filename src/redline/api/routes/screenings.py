@@ -1,0 +1,136 @@
+"""Screenings over HTTP: upload a file, follow its progress, fetch the screened file and the report."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import FileResponse
+
+from redline.api import schemas
+from redline.api.deps import Analyst, Viewer, optional_instant
+from redline.screen.jobs import (
+    UploadError,
+    input_path,
+    parse_submission,
+    receive,
+    report_path,
+    results_path,
+    run_job,
+)
+from redline.store.jobs import Job, JobStore
+
+router = APIRouter(prefix="/screenings", tags=["screening"])
+MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".txt": "text/plain",
+    ".parquet": "application/vnd.apache.parquet",
+    ".pq": "application/vnd.apache.parquet",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+}
+
+
+def job_json(job: Job) -> dict[str, Any]:
+    links = {"self": f"/screenings/{job.id}"}
+    if job.status == "completed":
+        links |= {"results": f"/screenings/{job.id}/results", "report": f"/screenings/{job.id}/report"}
+        if job.run_id:
+            links["alerts"] = f"/alerts?run={job.run_id}"
+    return job.to_json() | {"links": links}
+
+
+def job_or_404(job_id: str) -> Job:
+    try:
+        return JobStore().get(job_id)
+    except KeyError:
+        raise HTTPException(status_code=404, detail=f"no screening {job_id!r}") from None
+
+
+def submit(
+    request: Request,
+    background: BackgroundTasks,
+    upload: UploadFile,
+    kind: str,
+    on: str | None,
+    known_at: str | None,
+    mapping: list[str],
+    actor: str,
+) -> Job:
+    """Shared by the API and the web form: check, store, queue. Raises UploadError with the client's message."""
+    limit: int = request.app.state.max_upload
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:  # the form's own fields fit in 64 KiB
+        raise UploadError(f"the upload is larger than the limit of {limit:,} bytes", status=413)
+    submission = parse_submission(kind, optional_instant(on, "on"), optional_instant(known_at, "known_at"), mapping)
+    job = receive(upload.file, upload.filename, submission, actor, limit)
+    background.add_task(run_job, job.id, submission, actor)
+    return job
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=schemas.JobOut,
+    responses={400: {"model": schemas.Problem}, 413: {"model": schemas.Problem}, 415: {"model": schemas.Problem}},
+)
+def create_screening(
+    request: Request,
+    background: BackgroundTasks,
+    key: Analyst,
+    file: Annotated[UploadFile, File(description="CSV, TSV, Parquet or XLSX (the same files `redline screen` takes)")],
+    kind: Annotated[str, Form(description="holdings, trades or counterparties")] = "holdings",
+    on: Annotated[str | None, Form(description="Instant judged for holdings; trades use their own")] = None,
+    known_at: Annotated[str | None, Form(description="Use only facts public by then. Default: now")] = None,
+    map: Annotated[list[str] | None, Form(description="FIELD=COLUMN, e.g. isin=Security ID")] = None,
+) -> dict[str, Any]:
+    """Start screening an uploaded file in the background (analyst). Poll `GET /screenings/{id}` for progress."""
+    try:
+        job = submit(request, background, file, kind, on, known_at, map or [], key.actor)
+    except UploadError as exc:
+        raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+    return job_json(job)
+
+
+@router.get("", response_model=schemas.JobList)
+def list_screenings(_: Viewer, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    """The newest screenings first."""
+    return {"screenings": [job_json(job) for job in JobStore().jobs(limit)]}
+
+
+@router.get("/{job_id}", response_model=schemas.JobOut, responses={404: {"model": schemas.Problem}})
+def get_screening(_: Viewer, job_id: str) -> dict[str, Any]:
+    """Status, progress and, when completed, the summary: decisions, exposure by regime, deadlines."""
+    return job_json(job_or_404(job_id))
+
+
+def _finished_file(job_id: str, which: str) -> Job:
+    job = job_or_404(job_id)
+    if job.status != "completed":
+        raise HTTPException(status_code=409, detail=f"screening {job_id} is {job.status}: no {which} yet")
+    return job
+
+
+@router.get("/{job_id}/results", response_class=FileResponse, responses={404: {}, 409: {}})
+def screening_results(_: Viewer, job_id: str) -> FileResponse:
+    """The screened file: the input's columns plus Redline's decision columns, in the input's format."""
+    job = _finished_file(job_id, "results")
+    path = results_path(job)
+    stem = job.filename.rsplit(".", 1)[0]
+    return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix), filename=f"{stem}.screened{path.suffix}")
+
+
+@router.get("/{job_id}/report", response_class=FileResponse, responses={404: {}, 409: {}})
+def screening_report(_: Viewer, job_id: str) -> FileResponse:
+    """The self-contained HTML report of the run."""
+    job = _finished_file(job_id, "report")
+    return FileResponse(report_path(job), media_type="text/html")
+
+
+@router.get("/{job_id}/input", response_class=FileResponse, responses={404: {}})
+def screening_input(_: Viewer, job_id: str) -> FileResponse:
+    """The file as uploaded (what the run's input_sha256 refers to)."""
+    job = job_or_404(job_id)
+    path = input_path(job)
+    return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix), filename=job.filename)

@@ -1,0 +1,180 @@
+"""Screenings submitted over HTTP: store the upload safely, then screen it in the background with progress.
+
+The upload is written under `$REDLINE_HOME/screenings/<job id>/` with a fixed name (`input.<ext>`): the client's
+file name is kept only as a label, so no name can reach outside that folder. One screening runs at a time per
+worker process (they are CPU-bound; more would only share the same core); others wait as `queued`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from redline.home import redline_home
+from redline.model import iso
+from redline.screen.columns import MappingError, parse_mapping
+from redline.screen.pipeline import KINDS, Screening, ScreenOptions
+from redline.screen.readers import FORMATS, InputError
+from redline.store.jobs import Job, JobStore
+from redline.store.screening import ScreenStore
+
+log = logging.getLogger("redline.screen.jobs")
+
+DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
+_CHUNK = 1 << 20
+_one_at_a_time = threading.Semaphore(1)
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+class UploadError(ValueError):
+    """A submission that cannot be accepted; the message says why, for the client."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    kind: str
+    on: datetime | None
+    known_at: datetime | None
+    mapping: dict[str, str]
+
+
+def jobs_root() -> Path:
+    return redline_home() / "screenings"
+
+
+def job_folder(job_id: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{32}", job_id):
+        raise KeyError(job_id)
+    return jobs_root() / job_id
+
+
+def display_name(filename: str | None) -> str:
+    """The client's name reduced to its last part and plain characters: a label, never a path."""
+    base = re.split(r"[\\/]", filename or "")[-1].strip()
+    cleaned = _SAFE_NAME.sub("_", base).strip(". ")[:200]
+    return cleaned or "upload"
+
+
+def suffix_of(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in FORMATS:
+        accepted = ", ".join(sorted(FORMATS))
+        raise UploadError(f"file {name!r}: unknown type {suffix or '(none)'}; accepted: {accepted}", status=415)
+    return suffix
+
+
+def parse_submission(kind: str, on: datetime | None, known_at: datetime | None, mapping: list[str]) -> Submission:
+    if kind not in KINDS:
+        raise UploadError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    try:
+        parsed = parse_mapping(mapping)
+    except MappingError as exc:
+        raise UploadError(f"map: {exc}") from None
+    return Submission(kind, on, known_at, parsed)
+
+
+def _count_lines(path: Path) -> int | None:
+    """Data rows in a text file (lines minus the header), for the progress bar; None for other formats."""
+    if FORMATS[path.suffix.lower()] != "csv":
+        return None
+    with path.open("rb") as handle:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(_CHUNK), b""))
+    return max(lines - 1, 0)
+
+
+def receive(stream: BinaryIO, filename: str | None, submission: Submission, owner: str, limit: int) -> Job:
+    """Copy the upload into a new job folder, at most `limit` bytes, and record the job as queued."""
+    name = display_name(filename)
+    suffix = suffix_of(name)
+    jobs_root().mkdir(parents=True, exist_ok=True)
+    staging = jobs_root() / f".upload-{threading.get_ident()}-{id(stream)}"
+    staging.mkdir(exist_ok=True)
+    target = staging / f"input{suffix}"
+    digest, size = hashlib.sha256(), 0
+    try:
+        with target.open("wb") as out:
+            for chunk in _chunks(stream):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadError(f"file {name!r} is larger than the limit of {limit:,} bytes", status=413)
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise UploadError(f"file {name!r} is empty")
+        parameters = {
+            "on": iso(submission.on) if submission.on else None,
+            "known_at": iso(submission.known_at) if submission.known_at else None,
+            "mapping": submission.mapping,
+        }
+        job_id = uuid.uuid4().hex
+        rows = _count_lines(target)
+        staging.rename(job_folder(job_id))
+        try:
+            return JobStore().create(job_id, submission.kind, name, size, digest.hexdigest(), parameters, owner, rows)
+        except BaseException:
+            shutil.rmtree(job_folder(job_id), ignore_errors=True)
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    while chunk := stream.read(_CHUNK):
+        yield chunk
+
+
+def input_path(job: Job) -> Path:
+    return job_folder(job.id) / f"input{Path(job.filename).suffix.lower()}"
+
+
+def results_path(job: Job) -> Path:
+    return job_folder(job.id) / f"results{Path(job.filename).suffix.lower()}"
+
+
+def report_path(job: Job) -> Path:
+    return job_folder(job.id) / "report.html"
+
+
+def run_job(job_id: str, submission: Submission, actor: str) -> None:
+    """Screen the job's file (in a background thread of the worker that received it). Never raises."""
+    jobs = JobStore()
+    with _one_at_a_time:
+        try:
+            job = jobs.get(job_id)
+            jobs.started(job_id)
+            options = ScreenOptions(
+                kind=submission.kind,
+                on=submission.on,
+                known_at=submission.known_at,
+                output=results_path(job),
+                report=report_path(job),
+                mapping=submission.mapping,
+                batch_size=500,  # small batches: the progress bar moves on small files too
+            )
+            screening = Screening(
+                input_path(job),
+                options,
+                ScreenStore(),
+                progress=lambda done: jobs.progressed(job_id, done),
+                actor=actor,
+            )
+            outcome = screening.run()
+            jobs.completed(job_id, outcome.run_id, outcome.summary.rows, outcome.to_json()["summary"])
+        except InputError as exc:
+            jobs.failed(job_id, str(exc).replace(str(job_folder(job_id)) + "/", ""))
+        except Exception as exc:  # the job must end as failed, whatever went wrong; the log keeps the trace
+            log.exception("screening job %s failed", job_id)
+            jobs.failed(job_id, f"internal error ({type(exc).__name__}); see the server log")

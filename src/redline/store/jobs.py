@@ -1,0 +1,167 @@
+"""Screening jobs submitted over HTTP: queued, running (with progress), completed or failed.
+
+The job row lives in the database, not in a worker's memory, so any worker process answers for any job. A running
+job's `updated_at` is its heartbeat: a job whose worker died stops beating and is reported as interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, Row, insert, select, update
+
+from redline.store import audit
+from redline.store.clock import stamp
+from redline.store.database import engine_for
+from redline.store.schema import screening_jobs
+
+# A running job writes progress at least every batch; one silent for this long has lost its worker.
+STALE_AFTER = timedelta(minutes=10)
+STATUSES = ("queued", "running", "completed", "failed", "interrupted")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: str
+    status: str
+    kind: str
+    filename: str
+    size: int
+    sha256: str
+    parameters: dict[str, Any]
+    owner: str
+    created_at: str
+    updated_at: str
+    rows_total: int | None
+    rows_done: int
+    run_id: str | None
+    summary: dict[str, Any] | None
+    error: str | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("completed", "failed", "interrupted")
+
+    @property
+    def progress(self) -> float | None:
+        """0..1, or None while the size is unknown."""
+        if self.status == "completed":
+            return 1.0
+        if not self.rows_total:
+            return None
+        return min(1.0, self.rows_done / self.rows_total)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "kind": self.kind,
+            "filename": self.filename,
+            "size": self.size,
+            "sha256": self.sha256,
+            "parameters": self.parameters,
+            "owner": self.owner,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "rows_total": self.rows_total,
+            "rows_done": self.rows_done,
+            "progress": self.progress,
+            "run_id": self.run_id,
+            "summary": self.summary,
+            "error": self.error,
+        }
+
+
+def _job_of(row: Row[Any], now: datetime) -> Job:
+    status = row.status
+    if status in ("queued", "running"):
+        beat = datetime.strptime(row.updated_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        if now - beat > STALE_AFTER:
+            status = "interrupted"
+    return Job(
+        id=row.id,
+        status=status,
+        kind=row.kind,
+        filename=row.filename,
+        size=row.size,
+        sha256=row.sha256,
+        parameters=json.loads(row.parameters),
+        owner=row.owner,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        rows_total=row.rows_total,
+        rows_done=row.rows_done,
+        run_id=row.run_id,
+        summary=json.loads(row.summary) if row.summary else None,
+        error=row.error,
+    )
+
+
+class JobStore:
+    def __init__(self, url: str | None = None, engine: Engine | None = None) -> None:
+        self.engine = engine or engine_for(url)
+
+    def create(
+        self,
+        job_id: str,
+        kind: str,
+        filename: str,
+        size: int,
+        sha256: str,
+        parameters: dict[str, Any],
+        owner: str,
+        rows_total: int | None,
+    ) -> Job:
+        now = stamp()
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(screening_jobs).values(
+                    id=job_id,
+                    status="queued",
+                    kind=kind,
+                    filename=filename,
+                    size=size,
+                    sha256=sha256,
+                    parameters=audit.canonical(parameters),
+                    owner=owner,
+                    created_at=now,
+                    updated_at=now,
+                    rows_total=rows_total,
+                    rows_done=0,
+                )
+            )
+        return self.get(job_id)
+
+    def get(self, job_id: str) -> Job:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(screening_jobs).where(screening_jobs.c.id == job_id)).one_or_none()
+        if row is None:
+            raise KeyError(job_id)
+        return _job_of(row, datetime.now(UTC))
+
+    def jobs(self, limit: int = 50) -> list[Job]:
+        now = datetime.now(UTC)
+        query = select(screening_jobs).order_by(screening_jobs.c.created_at.desc()).limit(limit)
+        with self.engine.connect() as connection:
+            return [_job_of(row, now) for row in connection.execute(query)]
+
+    def _set(self, job_id: str, **values: Any) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(screening_jobs).where(screening_jobs.c.id == job_id).values(updated_at=stamp(), **values)
+            )
+
+    def started(self, job_id: str) -> None:
+        self._set(job_id, status="running")
+
+    def progressed(self, job_id: str, rows_done: int) -> None:
+        self._set(job_id, rows_done=rows_done)
+
+    def completed(self, job_id: str, run_id: str, rows_done: int, summary: dict[str, Any]) -> None:
+        self._set(job_id, status="completed", run_id=run_id, rows_done=rows_done, summary=audit.canonical(summary))
+
+    def failed(self, job_id: str, error: str) -> None:
+        self._set(job_id, status="failed", error=error)

@@ -1,0 +1,150 @@
+"""API keys: created, listed and revoked by an admin; a request presents the key, the store keeps its hash.
+
+A key is `rl_` + 8 characters of public id + `_` + 43 characters of secret (256 random bits in all, from
+`secrets`). Only the SHA-256 of the whole key is stored: a stolen database yields no usable key. Creating and
+revoking a key are audited, in the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from sqlalchemy import Engine, Row, insert, select, update
+
+from redline.store import audit
+from redline.store.clock import actor as current_actor
+from redline.store.database import engine_for
+from redline.store.errors import StoreError
+from redline.store.schema import api_keys
+
+KEY_PREFIX = "rl_"
+
+
+class Role(IntEnum):
+    """Each role can do what the roles below it can (issue 6: a viewer reads, an analyst screens and decides,
+    an admin manages sources and keys)."""
+
+    VIEWER = 1
+    ANALYST = 2
+    ADMIN = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(role.label for role in cls)
+            raise StoreError(f"unknown role {text!r}: use one of {names}") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    id: str
+    owner: str
+    role: Role
+    created_at: str
+    created_by: str
+    revoked_at: str | None
+    revoked_by: str | None
+
+    @property
+    def actor(self) -> str:
+        """How the key's owner appears in the audit log."""
+        return f"{self.owner} (key {self.id})"
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "id": self.id,
+            "owner": self.owner,
+            "role": self.role.label,
+            "created_at": self.created_at,
+            "created_by": self.created_by,
+            "revoked_at": self.revoked_at,
+            "revoked_by": self.revoked_by,
+        }
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _key_of(row: Row[Any]) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        owner=row.owner,
+        role=Role.parse(row.role),
+        created_at=row.created_at,
+        created_by=row.created_by,
+        revoked_at=row.revoked_at,
+        revoked_by=row.revoked_by,
+    )
+
+
+class KeyStore:
+    def __init__(self, url: str | None = None, engine: Engine | None = None) -> None:
+        self.engine = engine or engine_for(url)
+
+    def create(self, owner: str, role: Role, who: str | None = None) -> tuple[ApiKey, str]:
+        """A new key for `owner`: its record, and the key itself, which is shown once and never stored."""
+        owner = owner.strip()
+        if not owner or len(owner) > 200:
+            raise StoreError("a key needs an owner: a person's or system's name, at most 200 characters")
+        public = secrets.token_hex(4)
+        key = f"{KEY_PREFIX}{public}_{secrets.token_urlsafe(32)}"
+        record_id = f"{KEY_PREFIX}{public}"
+        who = who or current_actor()
+        with self.engine.begin() as connection:
+            entry = audit.append(connection, "key.create", record_id, {"owner": owner, "role": role.label}, who=who)
+            connection.execute(
+                insert(api_keys).values(
+                    id=record_id,
+                    key_hash=hash_key(key),
+                    owner=owner,
+                    role=role.label,
+                    created_at=entry.at,
+                    created_by=who,
+                )
+            )
+        return ApiKey(record_id, owner, role, entry.at, who, None, None), key
+
+    def authenticate(self, key: str) -> ApiKey | None:
+        """The live key record for a presented key, or None (unknown, malformed or revoked)."""
+        if not key.startswith(KEY_PREFIX) or len(key) > 100:
+            return None
+        with self.engine.connect() as connection:
+            row = connection.execute(select(api_keys).where(api_keys.c.key_hash == hash_key(key))).one_or_none()
+        if row is None or row.revoked_at is not None:
+            return None
+        return _key_of(row)
+
+    def records(self) -> list[ApiKey]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(api_keys).order_by(api_keys.c.created_at)).all()
+        return [_key_of(row) for row in rows]
+
+    def revoke(self, key_id: str, who: str | None = None) -> ApiKey:
+        who = who or current_actor()
+        with self.engine.begin() as connection:
+            row = connection.execute(select(api_keys).where(api_keys.c.id == key_id)).one_or_none()
+            if row is None:
+                raise StoreError(f"no key {key_id!r} (see `redline keys list`)")
+            if row.revoked_at is not None:
+                raise StoreError(f"key {key_id} was already revoked at {row.revoked_at} by {row.revoked_by}")
+            entry = audit.append(connection, "key.revoke", key_id, {"owner": row.owner, "role": row.role}, who=who)
+            connection.execute(
+                update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=entry.at, revoked_by=who)
+            )
+            row = connection.execute(select(api_keys).where(api_keys.c.id == key_id)).one()
+        return _key_of(row)
+
+    def count_live(self) -> int:
+        with self.engine.connect() as connection:
+            return len(connection.execute(select(api_keys.c.id).where(api_keys.c.revoked_at.is_(None))).all())
