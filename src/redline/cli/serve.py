@@ -13,6 +13,6 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the REST API (OpenAPI docs at /docs)."""
-    import uvicorn
+    from redline.api.server import serve as run_server
 
-    uvicorn.run("redline.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    run_server(host, port, workers)

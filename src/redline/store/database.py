@@ -1,8 +1,10 @@
 """The screening database: SQLite under $REDLINE_HOME by default, PostgreSQL via REDLINE_DATABASE_URL.
 
 Migrations ship inside the package and run on first use. Concurrency: every SQLite transaction starts with
-`BEGIN IMMEDIATE` (one writer at a time, others wait on the busy timeout instead of failing half-way); on
-PostgreSQL the migration takes an advisory lock and audit appends lock the chain head row.
+`BEGIN IMMEDIATE` (one writer at a time, others wait on the busy timeout instead of failing half-way), except
+connections opened with `reading()`, which only read and start a deferred transaction: in WAL mode a reader
+neither waits for a writer nor holds one up. On PostgreSQL the migration takes an advisory lock and audit appends
+lock the chain head row.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -27,6 +29,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK_KEY = 0x5EDA11E  # any constant shared by every Redline process
 _engines: dict[str, Engine] = {}
 _guard = threading.Lock()
+_READ_ONLY = "redline_read_only"
 
 
 def database_url() -> str:
@@ -58,9 +61,17 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only transaction need not take the write lock: every API request reads its key, and with
+        # IMMEDIATE those reads queued behind each other and behind a screening's writes.
+        read_only = connection.get_execution_options().get(_READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for reads only (`with reading(engine) as connection:`); nothing written on it is kept."""
+    return engine.connect().execution_options(**{_READ_ONLY: True})
 
 
 def _alembic_config() -> Config:
