@@ -12,11 +12,11 @@ number of requests and stops by itself:
 1. warm-up (not reported), then the RSS of each worker process (VmRSS from /proc) as the "before" figure;
 2. the floor: GET /healthz at saturation (no key, no work: what uvicorn and FastAPI cost on this machine);
 3. /status and /match at saturation: wrk, one thread, 16 keep-alive connections;
-4. /status and /match at a fixed offered rate (200/s by default): locust, constant_throughput;
+4. /status and /match at a fixed offered rate (200/s by default): locust, Poisson arrivals (see locustfile.py);
 5. a mixed run that brings the requests since the "before" RSS to --memory-requests (100,000), then the RSS again.
 
-The load generator runs on the same two cores as the server; the CPU seconds of the server, of the client and
-of everything else on the machine are reported per phase, with the load average.
+The load generator runs on the same two cores as the server; the CPU seconds of each worker and of the client
+are reported per phase, with the machine's load average at its start and end (other jobs share this machine).
 """
 
 from __future__ import annotations
@@ -198,13 +198,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds spent by everything on the machine (all cores), from /proc/stat."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = fields[3] + fields[4]
-    return (sum(fields[:8]) - idle) / CLOCK_TICKS
-
-
 class Server:
     def __init__(self, home: Path, workers: int) -> None:
         home.mkdir(parents=True, exist_ok=True)
@@ -257,26 +250,24 @@ class Server:
 
 @contextmanager
 def accounting(server: Server) -> Iterator[dict[str, Any]]:
-    """CPU seconds of the workers, of the load generator and of everything else on the machine, over a phase."""
+    """CPU seconds of each worker and of the load generator over a phase, and the machine's load average.
+
+    (Machine-wide CPU from /proc/stat was tried too; in this VM it disagreed with the per-process figures.)
+    """
     workers = server.workers_pids()
     before = {pid: cpu_seconds(pid) for pid in workers}
-    machine = machine_busy_seconds()
     started = time.perf_counter()
-    load = os.getloadavg()
+    load = os.getloadavg()[0]
     record: dict[str, Any] = {}
     yield record
     elapsed = time.perf_counter() - started
-    server_cpu = sum(cpu_seconds(pid) - before[pid] for pid in workers)
-    busy = machine_busy_seconds() - machine
-    client = record.pop("client_cpu_seconds")
+    used = {pid: cpu_seconds(pid) - before[pid] for pid in workers}
     record["cpu"] = {
         "wall_seconds": round(elapsed, 2),
-        "worker_cpu_seconds": {str(pid): round(cpu_seconds(pid) - before[pid], 2) for pid in workers},
-        "server_cpu_ms_per_request": round(1000 * server_cpu / record["requests"], 2),
-        "client_cpu_seconds": round(client, 2),
-        "machine_busy_share": round(busy / (elapsed * (os.cpu_count() or 1)), 2),
-        "other_cpu_seconds": round(busy - server_cpu - client, 2),
-        "load_average_at_start": round(load[0], 2),
+        "worker_cpu_seconds": {str(pid): round(seconds, 2) for pid, seconds in used.items()},
+        "server_cpu_ms_per_request": round(1000 * sum(used.values()) / record["requests"], 2),
+        "client_cpu_seconds": round(record.pop("client_cpu_seconds"), 2),
+        "load_average": [round(load, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -317,7 +308,7 @@ def run_wrk(
 def run_locust(
     url: str, lines: list[str], key: str, rate: float, total: int, users: int, work: Path, name: str
 ) -> dict[str, Any]:
-    """Offer `rate` requests per second until `total` answers (Locust, constant_throughput per user)."""
+    """Offer `rate` requests per second, Poisson arrivals, until `total` answers (Locust; see locustfile.py)."""
     requests_file = work / f"{name}.tsv"
     requests_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = work / f"{name}.locust.json"
@@ -332,12 +323,14 @@ def run_locust(
         raise SystemExit(f"locust failed ({status}): {locust.stderr.read().decode() if locust.stderr else ''}")
     raw = json.loads(result.read_text())
     return {
-        "tool": f"locust, {users} users, constant_throughput({rate / users:g}/s each)",
+        "tool": f"locust, {users} users, Poisson arrivals",
         "requests": raw["requests"],
         "seconds": raw["seconds"],
         "offered_rate": rate,
         "requests_per_second": raw["achieved_rate"],
         "latency_ms": {k: round(v, 2) for k, v in raw["latency_ms"].items()},
+        "latency_from_send_ms": {k: round(v, 2) for k, v in raw["latency_from_send_ms"].items()},
+        "sent_late": raw["late_sends"],
         "non2xx": raw["non2xx"],
         "socket_errors": raw["socket_errors"],
         "client_cpu_seconds": usage.ru_utime + usage.ru_stime,
@@ -347,8 +340,8 @@ def run_locust(
 def markdown(result: dict[str, Any]) -> str:
     rows = [
         "| phase | client | requests | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors "
-        "| server CPU ms/req |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| server CPU ms/req | CPU s per worker | load average |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, phase in result["phases"].items():
         latency = phase["latency_ms"]
@@ -358,7 +351,9 @@ def markdown(result: dict[str, Any]) -> str:
         rows.append(
             f"| {name} | {phase['tool']} | {phase['requests']:,} | {rate} | {latency['p50']:.1f} | "
             f"{latency['p95']:.1f} | {latency['p99']:.1f} | {phase['non2xx']} | {phase['socket_errors']} | "
-            f"{phase['cpu']['server_cpu_ms_per_request']} |"
+            f"{phase['cpu']['server_cpu_ms_per_request']} | "
+            f"{' / '.join(f'{v:g}' for v in phase['cpu']['worker_cpu_seconds'].values())} | "
+            f"{phase['cpu']['load_average'][0]:g} → {phase['cpu']['load_average'][1]:g} |"
         )
     memory = result["memory"]
     rows += ["", "| worker | RSS before (MiB) | RSS after (MiB) | growth (MiB) |", "|---|---|---|---|"]
@@ -376,6 +371,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"/status and {result['distinct_match_requests']} distinct /match requests.",
         "",
         *rows,
+        "",
+        "Paced runs count latency from each request's scheduled send time (wrk2's corrected latency); "
+        "saturated runs from the actual send (wrk).",
         "",
         f"{memory['requests_between']:,} requests between the two RSS readings.",
         "",
