@@ -1,4 +1,4 @@
-"""`redline serve`: the REST API (and, later, the analysts' web UI)."""
+"""`redline serve`: the REST API and the analysts' web UI, in one process."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the REST API (OpenAPI docs at /docs)."""
+    """Serve the REST API (OpenAPI docs at /docs) and the analysts' pages (/; sign in with an API key)."""
     import uvicorn
 
     uvicorn.run("redline.api.app:create_app", factory=True, host=host, port=port, workers=workers)
