@@ -16,7 +16,7 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the REST API (OpenAPI docs at /docs) and the web UI (/). Every request needs an API key.
+    """Serve the REST API (OpenAPI docs at /docs) and the analysts' pages (/; sign in with an API key).
 
     The database is REDLINE_DATABASE_URL (PostgreSQL) or the SQLite file under $REDLINE_HOME; uploads are limited
     to REDLINE_MAX_UPLOAD_MB (default 50).

@@ -155,6 +155,10 @@ class AlertView:
         }
 
 
+def _run_dict(row: Mapping[Any, Any]) -> dict[str, Any]:
+    return {**row, **{key: json.loads(row[key]) for key in _JSON_FIELDS}}
+
+
 def _upsert(
     connection: Connection, table: Any, rows: list[dict[str, Any]], keys: Sequence[str], update: Sequence[str]
 ) -> None:
@@ -253,7 +257,13 @@ class ScreenStore:
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
         with reading(self.engine) as connection:
             rows = connection.execute(select(runs).order_by(runs.c.finished_at.desc()).limit(limit)).mappings().all()
-        return [{**row, **{key: json.loads(row[key]) for key in ("parameters", "versions", "counts")}} for row in rows]
+        return [_run_dict(row) for row in rows]
+
+    def run(self, run_id: str) -> dict[str, Any] | None:
+        """One run as `runs()` gives it, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+        return None if row is None else _run_dict(row)
 
     def run_alert_count(self, run_id: str) -> int:
         with reading(self.engine) as connection:
