@@ -19,8 +19,11 @@ def test_entity_page_shows_the_injunction_on_the_timeline_with_source_links(clie
     assert page.status_code == 200
     assert "<svg" in page.text and 'data-kind="preliminary_injunction"' in page.text
     assert 'data-kind="vacatur"' in page.text and "1:21-cv-00280-RC" in page.text
-    # Court marks link to their source anchors; listing marks to theirs.
-    assert 'href="#source-xiaomi-pi"' in page.text and 'id="source-xiaomi-pi"' in page.text
+    # Every mark links to its source: the court's order itself where the source has an address, else its entry
+    # in the history table below the chart.
+    order = "https://law.justia.com/cases/federal/district-courts/district-of-columbia/dcdce/1:2021cv00280/226816/21/"
+    assert f'href="{order}" class="mark" data-kind="preliminary_injunction"' in page.text
+    assert 'id="source-xiaomi-pi"' in page.text
 
 
 def test_status_page_explains_an_answer_as_known_then(client: TestClient) -> None:

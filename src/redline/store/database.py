@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -25,6 +27,7 @@ from redline.store.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK_KEY = 0x5EDA11E  # any constant shared by every Redline process
+_READ_ONLY = "redline_read_only"
 _engines: dict[str, Engine] = {}
 _guard = threading.Lock()
 
@@ -58,7 +61,10 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads take a deferred BEGIN: under WAL they neither wait for nor block the writer, so a request that only
+        # checks its key is not held up by a screening committing its run.
+        read_only = connection.get_execution_options().get(_READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -110,6 +116,13 @@ def engine_for(url: str | None = None) -> Engine:
             raise StoreError(f"cannot open the database {shown}: {str(exc.orig).strip().splitlines()[0]}") from None
         _engines[raw] = engine
         return engine
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads only: on SQLite its transaction starts deferred, not with the write lock."""
+    with engine.connect() as connection:
+        yield connection.execution_options(**{_READ_ONLY: True})
 
 
 def dispose_all() -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, Row, insert, select, update
 
 from redline.store import audit
 from redline.store.clock import stamp
-from redline.store.database import engine_for
+from redline.store.database import engine_for, reading
 from redline.store.schema import screening_jobs
 
 # A running job writes progress at least every batch; one silent for this long has lost its worker.
@@ -136,7 +136,7 @@ class JobStore:
         return self.get(job_id)
 
     def get(self, job_id: str) -> Job:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             row = connection.execute(select(screening_jobs).where(screening_jobs.c.id == job_id)).one_or_none()
         if row is None:
             raise KeyError(job_id)
@@ -144,14 +144,14 @@ class JobStore:
 
     def for_run(self, run_id: str) -> Job | None:
         """The job whose screening recorded this run; None for a run from the command line."""
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             row = connection.execute(select(screening_jobs).where(screening_jobs.c.run_id == run_id)).first()
         return None if row is None else _job_of(row, datetime.now(UTC))
 
     def jobs(self, limit: int = 50) -> list[Job]:
         now = datetime.now(UTC)
         query = select(screening_jobs).order_by(screening_jobs.c.created_at.desc()).limit(limit)
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return [_job_of(row, now) for row in connection.execute(query)]
 
     def _set(self, job_id: str, **values: Any) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, Row, insert, select, update
 
 from redline.store import audit
 from redline.store.clock import actor as current_actor
-from redline.store.database import engine_for
+from redline.store.database import engine_for, reading
 from redline.store.errors import StoreError
 from redline.store.schema import api_keys
 
@@ -119,7 +119,7 @@ class KeyStore:
         """The live key record for a presented key, or None (unknown, malformed or revoked)."""
         if not key.startswith(KEY_PREFIX) or len(key) > 100:
             return None
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             row = connection.execute(select(api_keys).where(api_keys.c.key_hash == hash_key(key))).one_or_none()
         if row is None or row.revoked_at is not None:
             return None
