@@ -144,7 +144,7 @@ class JobStore:
 
     def for_run(self, run_id: str) -> Job | None:
         """The job whose screening recorded this run; None for a run from the command line."""
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             row = connection.execute(select(screening_jobs).where(screening_jobs.c.run_id == run_id)).first()
         return None if row is None else _job_of(row, datetime.now(UTC))
 

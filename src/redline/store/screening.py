@@ -261,7 +261,7 @@ class ScreenStore:
 
     def run(self, run_id: str) -> dict[str, Any] | None:
         """One run as `runs()` gives it, or None."""
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             row = connection.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
         return None if row is None else _run_dict(row)
 
