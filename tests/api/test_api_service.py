@@ -68,6 +68,13 @@ def test_roles_are_enforced(service: Service, role: str, method: str, path: str,
     assert f"is a {role}" in response.json()["detail"]
 
 
+def test_a_post_from_another_sites_page_is_refused(service: Service) -> None:
+    body = {"verdict": "true-match", "comment": "x"}
+    headers = service.as_role("analyst") | {"Origin": "https://evil.example"}
+    response = service.app_client.post("/alerts/abcdef123456/decision", json=body, headers=headers)
+    assert response.status_code == 403 and "https://evil.example" in response.json()["detail"]
+
+
 def test_viewer_cannot_screen_or_import(service: Service) -> None:
     files = {"file": ("p.csv", PORTFOLIO.read_bytes(), "text/csv")}
     assert service.app_client.post("/screenings", files=files, headers=service.as_role("viewer")).status_code == 403
@@ -132,6 +139,7 @@ def test_screening_runs_in_the_background_and_is_audited_under_the_key_owner(ser
     assert 'filename="portfolio.screened.csv"' in results.headers["content-disposition"]
     report = service.app_client.get(done["links"]["report"], headers=viewer)
     assert report.status_code == 200 and "<html" in report.text.lower()
+    assert "portfolio.csv" in report.text and "input.csv" not in report.text
     original = service.app_client.get(f"/screenings/{job['id']}/input", headers=viewer)
     assert original.content == PORTFOLIO.read_bytes()
     run_entries = [e for e in _audit(service) if e["action"] == "screen.run" and e["subject"] == done["run_id"]]

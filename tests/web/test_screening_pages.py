@@ -60,7 +60,7 @@ def test_a_completed_job_shows_its_results_charts_and_downloads(client: TestClie
     assert "Executive Order 13959" in page.text and "CNY 1,500,000, HKD 420,000" in page.text
     # The download links answer with the files (the API's routes, the same key).
     report = client.get(f"/screenings/{job_id}/report")
-    assert report.status_code == 200 and "Screening report: input.csv" in report.text
+    assert report.status_code == 200 and "Screening report: portfolio.csv" in report.text
     assert client.get(f"/screenings/{job_id}/input").content == PORTFOLIO.read_bytes()
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import os
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline import __version__
-from redline.api.deps import Forbidden, NotSignedIn
+from redline.api.deps import Forbidden, NotSignedIn, same_origin
 from redline.api.routes import admin, alerts, reference, screenings, sources
 from redline.resolve.live import LiveResolver
 from redline.screen.jobs import DEFAULT_MAX_UPLOAD
@@ -50,7 +50,8 @@ def max_upload_bytes() -> int:
 
 
 def create_app(service: StatusService | None = None) -> FastAPI:
-    app = FastAPI(title="Redline", version=__version__, description=DESCRIPTION)
+    # A POST from another site's page is refused everywhere: the API accepts the pages' cookie too.
+    app = FastAPI(title="Redline", version=__version__, description=DESCRIPTION, dependencies=[Depends(same_origin)])
     app.state.service = service or StatusService.bundled()
     app.state.resolver = LiveResolver()
     app.state.max_upload = max_upload_bytes()

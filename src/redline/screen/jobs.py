@@ -163,6 +163,7 @@ def run_job(job_id: str, submission: Submission, actor: str) -> None:
                 report=report_path(job),
                 mapping=submission.mapping,
                 batch_size=500,  # small batches: the progress bar moves on small files too
+                label=job.filename,
             )
             screening = Screening(
                 input_path(job),

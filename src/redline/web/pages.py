@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redline.api.deps import KEY_COOKIE, Service, Viewer
 from redline.model import NEW_YORK, InstantError, iso, parse_instant
 from redline.store.keys import KeyStore
 from redline.web import alert_pages, screening_pages, source_pages
-from redline.web.rendering import error_page, forbidden_page, local_time, render, same_origin
+from redline.web.rendering import error_page, forbidden_page, local_time, render
 from redline.web.timeline_chart import render_timeline_svg
 
 __all__ = ["error_page", "forbidden_page", "web_router"]
@@ -37,8 +37,8 @@ def _safe_next(target: str | None) -> str:
 
 
 def web_router() -> APIRouter:
-    # Every page route checks the Origin of a POST (see `same_origin`); GETs pass through it untouched.
-    router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
+    # Every route, pages and API, checks the Origin of a POST (`same_origin`, applied app-wide in create_app).
+    router = APIRouter(include_in_schema=False)
 
     @router.get("/ui/login", response_class=HTMLResponse)
     def login_page(request: Request, next: str = "/") -> HTMLResponse:
