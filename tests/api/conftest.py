@@ -13,6 +13,9 @@ from redline.api.app import create_app
 from redline.api.deps import KEY_HEADER
 from redline.store.database import dispose_all
 from redline.store.keys import KeyStore, Role
+from tests.store.conftest import database_url, postgres_database
+
+__all__ = ["Service", "client", "database_url", "postgres_database", "service"]
 
 
 @dataclass

@@ -31,3 +31,11 @@ def test_bad_dates_raise_a_clear_error(text: str) -> None:
 def test_iso_refuses_naive_datetimes() -> None:
     with pytest.raises(InstantError):
         iso(datetime(2021, 1, 1))
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"])
+def test_instants_outside_the_calendar_in_new_york_or_utc_are_refused(text: str) -> None:
+    # Found by the API contract tests: these parsed, then overflowed inside the status rules (a 500).
+    with pytest.raises(InstantError, match="out of range"):
+        parse_instant(text)
+    assert parse_instant("9999-12-31").year == 9999 and parse_instant("0001-01-01T12:00").year == 1

@@ -15,7 +15,7 @@ from redline.model import parse_instant
 from redline.model.records import to_json
 from redline.sources.formats import load
 from redline.sources.loaded import SourceList
-from redline.store.snapshots import SnapshotStore
+from redline.store.snapshots import SnapshotNotFound, SnapshotStore
 
 FIXTURES = Path(__file__).resolve().parents[1] / "sources" / "fixtures"
 
@@ -136,3 +136,13 @@ def test_killed_import_leaves_the_store_as_it_was(redline_home: Path, tmp_path: 
         # The store still takes imports after the kill.
         _, created = store.add(load([FIXTURES / "un_consolidated.xml"]), "after")
         assert created
+
+
+@pytest.mark.parametrize("ref", ["²", "9" * 30, "______", "%%%%%%", "#-1"])
+def test_references_that_are_neither_a_number_nor_a_hash_prefix_find_nothing(redline_home: Path, ref: str) -> None:
+    # Found by the API contract tests: '²' passed str.isdigit() and int() failed, 30 digits overflowed SQLite,
+    # and '_' or '%' matched any hash as LIKE wildcards.
+    with SnapshotStore() as store:
+        store.add(load([FIXTURES / "sdn_2021-07-07.csv"]), "fixture")
+        with pytest.raises(SnapshotNotFound, match="no snapshot"):
+            store.get(ref)

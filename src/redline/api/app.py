@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline import __version__
+from redline.api import schemas
 from redline.api.deps import Forbidden, NotSignedIn, same_origin
 from redline.api.routes import admin, alerts, reference, screenings, sources
 from redline.resolve.live import LiveResolver
@@ -19,6 +20,7 @@ from redline.screen.jobs import DEFAULT_MAX_UPLOAD
 from redline.status.service import StatusService
 from redline.store.database import engine_for
 from redline.store.errors import StoreError
+from redline.store.keys import KeyStore
 from redline.web.pages import web_router
 
 log = logging.getLogger("redline.api")
@@ -56,6 +58,7 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     app.state.resolver = LiveResolver()
     app.state.max_upload = max_upload_bytes()
     engine_for()  # open and migrate the database now: a bad REDLINE_DATABASE_URL fails at start, not per request
+    app.state.keys = KeyStore()  # one per process: every request authenticates
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -122,6 +125,6 @@ def create_app(service: StatusService | None = None) -> FastAPI:
         return {"status": "ready", "entities": len(store.data.entities), "listing_events": len(store.data.listings)}
 
     for module in (reference, screenings, alerts, sources, admin):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=schemas.SECURED_RESPONSES)
     app.include_router(web_router())
     return app

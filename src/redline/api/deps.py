@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader
 
+from redline.api.schemas import is_blank
 from redline.model import InstantError, parse_instant
 from redline.resolve.live import LiveResolver
 from redline.status.service import StatusService
@@ -35,31 +36,36 @@ class Forbidden(Exception):
         self.message = message
 
 
-def status_service(request: Request) -> StatusService:
+# Dependencies that only read app.state or compare values are `async def`: FastAPI runs a plain `def` dependency
+# in its thread pool, and each such hop cost more than the work it wrapped (bench/service).
+async def status_service(request: Request) -> StatusService:
     service: StatusService = request.app.state.service
     return service
 
 
-def live_resolver(request: Request) -> LiveResolver:
+async def live_resolver(request: Request) -> LiveResolver:
     resolver: LiveResolver = request.app.state.resolver
     return resolver
 
 
 def current_key(
+    request: Request,
     header: Annotated[str | None, Security(_header)] = None,
     cookie: Annotated[str | None, Security(_cookie)] = None,
 ) -> ApiKey:
+    # A plain `def`: the lookup is a database read, which must not block the event loop.
     presented = header or cookie
     if not presented:
         raise NotSignedIn(f"an API key is required: send it in the {KEY_HEADER} header (see `redline keys create`)")
-    key = KeyStore().authenticate(presented.strip())
+    keys: KeyStore = request.app.state.keys
+    key = keys.authenticate(presented.strip())
     if key is None:
         raise NotSignedIn("the API key is unknown or revoked")
     return key
 
 
 def require(role: Role) -> Any:
-    def dependency(key: Annotated[ApiKey, Depends(current_key)]) -> ApiKey:
+    async def dependency(key: Annotated[ApiKey, Depends(current_key)]) -> ApiKey:
         if key.role < role:
             raise Forbidden(f"this needs the {role.label} role; key {key.id} ({key.owner}) is a {key.role.label}")
         return key
@@ -74,8 +80,9 @@ Service = Annotated[StatusService, Depends(status_service)]
 
 
 def instant(text: str | None, name: str) -> datetime:
-    """An ISO 8601 parameter (a bare date is noon New York); now when absent."""
-    if text is None or not text.strip():
+    """An ISO 8601 parameter (a bare date is noon New York); now when absent or empty (white space is an error,
+    as the OpenAPI schema says)."""
+    if not text:
         return datetime.now(UTC)
     try:
         return parse_instant(text)
@@ -88,10 +95,9 @@ def optional_instant(text: str | None, name: str) -> datetime | None:
 
 
 def query_text(text: str, name: str = "q") -> str:
-    query = text.strip()
-    if not query:
+    if is_blank(text):
         raise HTTPException(status_code=400, detail=f"{name} is empty: give an ISIN, LEI, ticker or name")
-    return query
+    return text.strip()
 
 
 def same_origin(request: Request) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic.config import JsonDict
 
 
 class Permissions(BaseModel):
@@ -115,6 +117,41 @@ class Problem(BaseModel):
     detail: str
 
 
+def problem(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description}
+
+
+# Every route behind an API key can answer these; the app's handlers give each a one-line `detail` (never
+# FastAPI's default list of validation errors), so they are documented with that shape.
+SECURED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: problem("No API key, or an unknown or revoked one"),
+    403: problem("The key's role may not do this"),
+    422: problem("A parameter or the body does not fit the schema: which one, and why"),
+}
+# For instants: an ISO 8601 date (noon New York) or date-time (without an offset: New York time); absent or
+# empty means the route's default.
+INSTANT_SCHEMA: JsonDict = {
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "maxLength": 0},
+        {"type": "null"},
+    ]
+}
+# Alert ids are given whole or as a unique prefix of at least 6 characters (shorter ones get a 400 saying so).
+ALERT_ID: JsonDict = {"minLength": 6}
+# Free text must hold more than white space; the route checks it (with its own message) using the very class the
+# schema documents. It is white space as Python's str.isspace() and as JSON Schema's regex dialect (ECMA 262) read
+# it: `\S` alone would differ between them (U+001C-U+001F, U+FEFF), so server and clients could disagree.
+BLANK_CLASS = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+NOT_BLANK: JsonDict = {"pattern": f"[^{BLANK_CLASS}]"}
+_NOT_BLANK = re.compile(f"[^{BLANK_CLASS}]")
+
+
+def is_blank(text: str) -> bool:
+    return _NOT_BLANK.search(text) is None
+
+
 class MatchIn(BaseModel):
     query: str = Field(min_length=1, max_length=1000, description="A name in any script, or an ISIN/LEI/ticker...")
     schema_: Literal["Company", "Person", "Organization", "Vessel"] | None = Field(default=None, alias="schema")
@@ -123,6 +160,14 @@ class MatchIn(BaseModel):
     threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="Default: the resolver's")
 
     model_config = {"populate_by_name": True, "extra": "forbid"}
+
+    @field_validator("limit", "threshold", mode="before")
+    @classmethod
+    def not_a_boolean(cls, value: Any) -> Any:
+        # Pydantic's lax mode reads true as 1; the schema says number, so a boolean is an error.
+        if isinstance(value, bool):
+            raise ValueError("a number, not true or false")
+        return value
 
 
 class MatchExplanation(BaseModel):
@@ -220,7 +265,9 @@ class AlertDetail(AlertOut):
 
 class DecisionIn(BaseModel):
     verdict: Literal["true-match", "false-positive"]
-    comment: str = Field(min_length=1, max_length=4000, description="Why: recorded in the audit log")
+    comment: str = Field(
+        min_length=1, max_length=4000, description="Why: recorded in the audit log", json_schema_extra=NOT_BLANK
+    )
 
     model_config = {"extra": "forbid"}
 

@@ -21,8 +21,7 @@ def serve(
     The database is REDLINE_DATABASE_URL (PostgreSQL) or the SQLite file under $REDLINE_HOME; uploads are limited
     to REDLINE_MAX_UPLOAD_MB (default 50).
     """
-    import uvicorn
-
+    from redline.api.server import serve as run_server
     from redline.store.keys import KeyStore
 
     try:
@@ -35,4 +34,4 @@ def serve(
             '  redline keys create --role admin --owner "Your Name"',
             highlight=False,
         )
-    uvicorn.run("redline.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    run_server(host, port, workers)

@@ -8,7 +8,7 @@ US business day, so a date never slides to the previous or next day in any US zo
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -48,9 +48,15 @@ def parse_instant(text: str) -> datetime:
         raise InstantError(
             f"not an ISO 8601 date or date-time: {text!r} (e.g. 2021-03-15 or 2021-03-15T09:30-04:00)"
         ) from None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=NEW_YORK)
-    return parsed
+    moment = parsed.replace(tzinfo=NEW_YORK) if parsed.tzinfo is None else parsed
+    try:
+        # Every rule reads the instant in New York and in UTC; at the ends of year 1 and year 9999 one of them
+        # falls outside the calendar, so refuse it here rather than fail inside the rules.
+        moment.astimezone(NEW_YORK)
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise InstantError(f"out of range: {text!r} is not a date in years 1 to 9999 in New York and UTC") from None
+    return moment
 
 
 def iso(moment: datetime) -> str:

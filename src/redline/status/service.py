@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from redline.model import Entity, ListId
 from redline.resolve.lookup import EntityLookup, bundled_lookup
@@ -14,11 +16,20 @@ from redline.status.report import StatusReport
 from redline.status.timeline import TimelineEntry, timeline
 from redline.store.reference import ReferenceStore, bundled_store
 
+# Resolutions kept per service. The lookup's data never changes under a service, so an answer stays right; a
+# status service (the API, the pages) sees the same tickers and names again and again, and resolving a name is
+# most of the work of a status request (bench/service). Bounded, so memory stays flat.
+RESOLVED_CACHE = 4096
+
 
 @dataclass
 class StatusService:
     store: ReferenceStore
     lookup: EntityLookup
+    _resolved: Callable[[str], tuple[Entity | None, tuple[str, ...]]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._resolved = lru_cache(maxsize=RESOLVED_CACHE)(self._resolve_uncached)
 
     @classmethod
     def bundled(cls) -> StatusService:
@@ -26,14 +37,18 @@ class StatusService:
 
     def resolve(self, query: str) -> tuple[Entity | None, list[str]]:
         """The best entity for `query`, with warnings when the match is not decisive or is ambiguous."""
+        entity, warnings = self._resolved(query)
+        return entity, list(warnings)
+
+    def _resolve_uncached(self, query: str) -> tuple[Entity | None, tuple[str, ...]]:
         try:
             candidates = self.lookup.resolve(query, limit=5)
         except QueryError as exc:
-            return None, [str(exc)]
+            return None, (str(exc),)
         matched = [c for c in candidates if c.match]
         if not matched:
             leads = ", ".join(f"{c.entity.name} ({c.score:.2f}: {c.explanation})" for c in candidates[:3])
-            return None, [f"possible matches below the threshold, for review: {leads}"] if leads else []
+            return None, (f"possible matches below the threshold, for review: {leads}",) if leads else ()
         best = matched[0]
         warnings = []
         if not best.decisive:
@@ -42,7 +57,7 @@ class StatusService:
             if close:
                 others = ", ".join(f"{c.entity.id} ({c.score:.2f})" for c in close)
                 warnings.append(f"{query!r} is ambiguous; answering for {best.entity.id}; also close: {others}")
-        return best.entity, warnings
+        return best.entity, tuple(warnings)
 
     def status(self, query: str, on: datetime, known_at: datetime) -> StatusReport:
         entity, warnings = self.resolve(query)

@@ -1,8 +1,10 @@
 """The screening database: SQLite under $REDLINE_HOME by default, PostgreSQL via REDLINE_DATABASE_URL.
 
 Migrations ship inside the package and run on first use. Concurrency: every SQLite transaction starts with
-`BEGIN IMMEDIATE` (one writer at a time, others wait on the busy timeout instead of failing half-way); on
-PostgreSQL the migration takes an advisory lock and audit appends lock the chain head row.
+`BEGIN IMMEDIATE` (one writer at a time, others wait on the busy timeout instead of failing half-way), except
+connections opened with `reading()`, which only read and start a deferred transaction: in WAL mode a reader
+neither waits for a writer nor holds one up. On PostgreSQL the migration takes an advisory lock and audit appends
+lock the chain head row.
 """
 
 from __future__ import annotations

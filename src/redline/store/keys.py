@@ -126,7 +126,7 @@ class KeyStore:
         return _key_of(row)
 
     def records(self) -> list[ApiKey]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(select(api_keys).order_by(api_keys.c.created_at)).all()
         return [_key_of(row) for row in rows]
 
@@ -146,5 +146,5 @@ class KeyStore:
         return _key_of(row)
 
     def count_live(self) -> int:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return len(connection.execute(select(api_keys.c.id).where(api_keys.c.revoked_at.is_(None))).all())

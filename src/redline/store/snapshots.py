@@ -11,6 +11,7 @@ was retrieved; `latest(..., known_at)` answers "which version of this list was o
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ from redline.model.records import SourceRecord, from_json, to_json
 from redline.sources.loaded import IssuedFrom, LoadedFile, LoadedSource, SourceFormat, SourceList
 
 DB_NAME = "sources.sqlite3"
+_NUMBER = re.compile(r"[0-9]{1,18}")
+_HASH_PREFIX = re.compile(r"[0-9a-fA-F]{6,64}")
 SCHEMA_VERSION = "1"
 
 _SCHEMA = """
@@ -246,11 +249,13 @@ class SnapshotStore:
     def get(self, ref: str) -> Snapshot:
         """A snapshot by number (`3` or `#3`) or by a prefix of its content hash (at least 6 characters)."""
         text = ref.strip().lstrip("#")
-        if text.isdigit():
+        # ASCII digits only, and few enough for SQLite's 64-bit integers: str.isdigit() also takes '²', and a
+        # longer number overflowed (both were 500s from the API, found by its contract tests).
+        if _NUMBER.fullmatch(text):
             row = self._db.execute(f"SELECT {self._COLUMNS} FROM snapshots WHERE id = ?", (int(text),)).fetchone()
             if row:
                 return self._snapshot(row)
-        if len(text) >= 6:
+        if _HASH_PREFIX.fullmatch(text):  # hex only: '%' or '_' would be LIKE wildcards
             rows = self._db.execute(
                 f"SELECT {self._COLUMNS} FROM snapshots WHERE content_hash LIKE ?", (text.lower() + "%",)
             ).fetchall()

@@ -22,7 +22,9 @@ def list_keys(_: Admin) -> dict[str, Any]:
     return {"keys": [k.to_json() for k in KeyStore().records()]}
 
 
-@router.post("/keys", status_code=201, response_model=schemas.NewKeyOut)
+@router.post(
+    "/keys", status_code=201, response_model=schemas.NewKeyOut, responses={400: schemas.problem("No usable owner")}
+)
 def create_key(key: Admin, body: schemas.KeyIn) -> dict[str, Any]:
     """A new key; the response is the only time it is shown. Audited under the creating admin."""
     try:
@@ -32,7 +34,11 @@ def create_key(key: Admin, body: schemas.KeyIn) -> dict[str, Any]:
     return record.to_json() | {"key": secret}
 
 
-@router.post("/keys/{key_id}/revoke", response_model=schemas.KeyOut, responses={404: {"model": schemas.Problem}})
+@router.post(
+    "/keys/{key_id}/revoke",
+    response_model=schemas.KeyOut,
+    responses={404: schemas.problem("No such key"), 409: schemas.problem("Already revoked")},
+)
 def revoke_key(key: Admin, key_id: str) -> dict[str, Any]:
     """Revoke a key at once. Audited."""
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 
 from redline.api import schemas
 from redline.api.deps import Analyst, Viewer
@@ -12,6 +12,7 @@ from redline.store.errors import StoreError
 from redline.store.screening import ScreenStore
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
+AlertId = Annotated[str, Path(description="An alert id or a unique prefix of it", json_schema_extra=schemas.ALERT_ID)]
 
 
 def alert_detail(store: ScreenStore, given: str) -> dict[str, Any]:
@@ -37,7 +38,7 @@ def list_alerts(
 
 
 @router.get("/{alert_id}", response_model=schemas.AlertDetail, responses={404: {"model": schemas.Problem}})
-def get_alert(_: Viewer, alert_id: str) -> dict[str, Any]:
+def get_alert(_: Viewer, alert_id: AlertId) -> dict[str, Any]:
     """One alert (id or a unique prefix of 6+ characters): explanation, decision history, runs that raised it."""
     return alert_detail(ScreenStore(), alert_id)
 
@@ -45,12 +46,12 @@ def get_alert(_: Viewer, alert_id: str) -> dict[str, Any]:
 @router.post(
     "/{alert_id}/decision",
     response_model=schemas.AlertDetail,
-    responses={403: {"model": schemas.Problem}, 404: {"model": schemas.Problem}},
+    responses={400: schemas.problem("The decision cannot be recorded"), 404: schemas.problem("No such alert")},
 )
-def decide(key: Analyst, alert_id: str, body: schemas.DecisionIn) -> dict[str, Any]:
+def decide(key: Analyst, alert_id: AlertId, body: schemas.DecisionIn) -> dict[str, Any]:
     """Record a verdict (analyst). It lands in the audit log under the key's owner."""
     store = ScreenStore()
-    if not body.comment.strip():
+    if schemas.is_blank(body.comment):
         raise HTTPException(status_code=422, detail="body.comment: a decision needs a comment saying why")
     try:
         decided = store.decide([alert_id], body.verdict, body.comment, who=key.actor)

@@ -28,14 +28,30 @@ def _entity_or_404(service: StatusService, entity_id: str) -> Entity:
     "/status",
     response_model=schemas.StatusOut,
     tags=["status"],
-    responses={400: {"model": schemas.Problem}, 401: {"model": schemas.Problem}},
+    responses={400: schemas.problem("An empty query, or an instant that is not a date")},
 )
 def status(
     _: Viewer,
     service: Service,
-    q: Annotated[str, Query(max_length=QUERY_LIMIT, description="ISIN, LEI, ticker or name in any script")],
-    on: Annotated[str | None, Query(description="ISO 8601; a bare date is noon New York. Default: now")] = None,
-    known_at: Annotated[str | None, Query(description="Use only facts public by then (ISO 8601)")] = None,
+    q: Annotated[
+        str,
+        Query(
+            max_length=QUERY_LIMIT,
+            description="ISIN, LEI, ticker or name in any script",
+            json_schema_extra=schemas.NOT_BLANK,
+        ),
+    ],
+    on: Annotated[
+        str | None,
+        Query(
+            description="ISO 8601; a bare date is noon New York. Default: now",
+            json_schema_extra=schemas.INSTANT_SCHEMA,
+        ),
+    ] = None,
+    known_at: Annotated[
+        str | None,
+        Query(description="Use only facts public by then (ISO 8601)", json_schema_extra=schemas.INSTANT_SCHEMA),
+    ] = None,
 ) -> dict[str, object]:
     """May a US person buy, sell or hold it at `on`, as known at `known_at`: the CLI's JSON contract."""
     report = service.status(query_text(q), instant(on, "on"), instant(known_at, "known_at"))
@@ -46,7 +62,7 @@ def status(
     "/match",
     response_model=schemas.MatchOut,
     tags=["entities"],
-    responses={400: {"model": schemas.Problem}, 401: {"model": schemas.Problem}},
+    responses={400: schemas.problem("A query with nothing to match once normalised")},
 )
 def match(
     _: Viewer, body: schemas.MatchIn, resolver: Annotated[LiveResolver, Depends(live_resolver)]
@@ -65,10 +81,21 @@ def match(
         raise HTTPException(status_code=400, detail=f"query: {exc}") from None
 
 
-@router.get("/entities", response_model=schemas.SearchOut, tags=["entities"])
-def search(_: Viewer, service: Service, q: Annotated[str, Query(max_length=QUERY_LIMIT)]) -> schemas.SearchOut:
+@router.get(
+    "/entities",
+    response_model=schemas.SearchOut,
+    tags=["entities"],
+    responses={400: schemas.problem("A query with nothing to match once normalised")},
+)
+def search(
+    _: Viewer, service: Service, q: Annotated[str, Query(max_length=QUERY_LIMIT, json_schema_extra=schemas.NOT_BLANK)]
+) -> schemas.SearchOut:
     """Bundled entities for a name, ticker or identifier, best first."""
     query = query_text(q)
+    try:
+        found = service.lookup.resolve(query)
+    except QueryError as exc:
+        raise HTTPException(status_code=400, detail=f"q: {exc}") from None
     hits = [
         schemas.SearchHit(
             id=c.entity.id,
@@ -78,12 +105,17 @@ def search(_: Viewer, service: Service, q: Annotated[str, Query(max_length=QUERY
             decisive=c.decisive,
             explanation=c.explanation,
         )
-        for c in service.lookup.resolve(query)
+        for c in found
     ]
     return schemas.SearchOut(query=query, results=hits)
 
 
-@router.get("/entities/{entity_id}", response_model=schemas.EntityOut, tags=["entities"])
+@router.get(
+    "/entities/{entity_id}",
+    response_model=schemas.EntityOut,
+    tags=["entities"],
+    responses={404: schemas.problem("No bundled entity has this id")},
+)
 def entity(_: Viewer, service: Service, entity_id: str) -> schemas.EntityOut:
     found = _entity_or_404(service, entity_id)
     return schemas.EntityOut(
@@ -100,8 +132,23 @@ def entity(_: Viewer, service: Service, entity_id: str) -> schemas.EntityOut:
     )
 
 
-@router.get("/entities/{entity_id}/timeline", response_model=schemas.TimelineOut, tags=["entities"])
-def entity_timeline(_: Viewer, service: Service, entity_id: str, known_at: str | None = None) -> schemas.TimelineOut:
+@router.get(
+    "/entities/{entity_id}/timeline",
+    response_model=schemas.TimelineOut,
+    tags=["entities"],
+    responses={400: schemas.problem("known_at is not a date"), 404: schemas.problem("No bundled entity has this id")},
+)
+def entity_timeline(
+    _: Viewer,
+    service: Service,
+    entity_id: str,
+    known_at: Annotated[
+        str | None,
+        Query(
+            description="Only facts public by then (ISO 8601). Default: all", json_schema_extra=schemas.INSTANT_SCHEMA
+        ),
+    ] = None,
+) -> schemas.TimelineOut:
     """Every dated fact about the entity: listings, effective dates, windows, court orders, removals."""
     found = _entity_or_404(service, entity_id)
     known = instant(known_at, "known_at") if known_at else None

@@ -35,20 +35,14 @@ def snapshot_store() -> Iterator[SnapshotStore]:
         raise HTTPException(status_code=503, detail=f"the snapshot store cannot be used: {exc}") from None
 
 
-@router.get("", response_model=schemas.SnapshotList)
+@router.get("", response_model=schemas.SnapshotList, responses={503: schemas.problem("The snapshot store is unusable")})
 def list_snapshots(
-    _: Viewer, list_key: Annotated[str | None, Query(alias="list", description="Only this list, e.g. ofac-sdn")] = None
+    _: Viewer,
+    list_key: Annotated[SourceList | None, Query(alias="list", description="Only this list, e.g. ofac-sdn")] = None,
 ) -> dict[str, Any]:
     """Every stored snapshot, newest first: list, issue date, when known, file hashes and record counts."""
-    source = None
-    if list_key:
-        try:
-            source = SourceList(list_key)
-        except ValueError:
-            known = ", ".join(item.value for item in SourceList)
-            raise HTTPException(status_code=400, detail=f"list: unknown list {list_key!r} (one of {known})") from None
     with snapshot_store() as store:
-        snapshots = store.snapshots(source)
+        snapshots = store.snapshots(list_key)
     return {"snapshots": [snapshot.to_json() for snapshot in snapshots]}
 
 
@@ -78,7 +72,15 @@ def diff_snapshots(a: str, b: str) -> DiffReport:
         return diff_records(list(store.records(before)), list(store.records(after)), labels)
 
 
-@router.post("", status_code=201, response_model=schemas.ImportOut, responses={400: {"model": schemas.Problem}})
+@router.post(
+    "",
+    status_code=201,
+    response_model=schemas.ImportOut,
+    responses={
+        400: schemas.problem("Not a list file Redline reads, or an unknown kind"),
+        413: schemas.problem("Larger than the limit"),
+    },
+)
 def import_file(
     key: Admin,
     file: Annotated[UploadFile, File(description="An official list file (OFAC, UN, CSL, FtM...)")],
