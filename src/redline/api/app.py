@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import os
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline import __version__
 from redline.api import schemas
-from redline.api.deps import Forbidden, NotSignedIn
+from redline.api.deps import Forbidden, NotSignedIn, same_origin
 from redline.api.routes import admin, alerts, reference, screenings, sources
 from redline.resolve.live import LiveResolver
 from redline.screen.jobs import DEFAULT_MAX_UPLOAD
@@ -50,7 +52,8 @@ def max_upload_bytes() -> int:
 
 
 def create_app(service: StatusService | None = None) -> FastAPI:
-    app = FastAPI(title="Redline", version=__version__, description=DESCRIPTION)
+    # A POST from another site's page is refused everywhere: the API accepts the pages' cookie too.
+    app = FastAPI(title="Redline", version=__version__, description=DESCRIPTION, dependencies=[Depends(same_origin)])
     app.state.service = service or StatusService.bundled()
     app.state.resolver = LiveResolver()
     app.state.max_upload = max_upload_bytes()
@@ -58,10 +61,15 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     app.state.keys = KeyStore()  # one per process: every request authenticates
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
-        return JSONResponse(status_code=422, content={"detail": f"{where}: {first.get('msg', 'invalid input')}"})
+        detail = f"{where}: {first.get('msg', 'invalid input')}"
+        if _is_page(request):
+            from redline.web.pages import error_page
+
+            return error_page(request, 422, detail)
+        return JSONResponse(status_code=422, content={"detail": detail})
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
@@ -77,6 +85,15 @@ def create_app(service: StatusService | None = None) -> FastAPI:
 
             return forbidden_page(request, exc.message)
         return JSONResponse(status_code=403, content={"detail": exc.message})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # A page's 404 or 400 is a page a person can read; the API keeps FastAPI's {"detail": ...} JSON.
+        if _is_page(request) and 400 <= exc.status_code < 500:
+            from redline.web.pages import error_page
+
+            return error_page(request, exc.status_code, str(exc.detail))
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader
@@ -97,3 +98,22 @@ def query_text(text: str, name: str = "q") -> str:
     if is_blank(text):
         raise HTTPException(status_code=400, detail=f"{name} is empty: give an ISIN, LEI, ticker or name")
     return text.strip()
+
+
+def same_origin(request: Request) -> None:
+    """Refuse a POST made from another site's page (page forms and API calls alike).
+
+    The sign-in cookie is SameSite=Strict, so a browser does not send it with another site's request; this check
+    is a second lock for browsers that ignore SameSite: a POST whose Origin header is present and names another
+    host than the one the request was addressed to is refused (403). A request without Origin (curl, old
+    browsers) is let through: it carries no cookie set by us unless the client holds the key itself. Behind a
+    reverse proxy, pass the original Host header through (nginx: `proxy_set_header Host $host`).
+    """
+    if request.method != "POST":
+        return
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    host = request.headers.get("host", "").lower()
+    if urlsplit(origin).netloc.lower() != host or not host:
+        raise Forbidden(f"a form posted from {origin} is refused: this site's forms are posted from {host}")

@@ -1,18 +1,37 @@
-"""`redline serve`: the REST API (and, later, the analysts' web UI)."""
+"""`redline serve`: the REST API and the analysts' web UI, in one app (uvicorn; several worker processes)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
+from rich.console import Console
+
+from redline.cli.errors import UserError
+from redline.store.errors import StoreError
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the REST API (OpenAPI docs at /docs)."""
-    from redline.api.server import serve as run_server
+    """Serve the REST API (OpenAPI docs at /docs) and the analysts' pages (/; sign in with an API key).
 
+    The database is REDLINE_DATABASE_URL (PostgreSQL) or the SQLite file under $REDLINE_HOME; uploads are limited
+    to REDLINE_MAX_UPLOAD_MB (default 50).
+    """
+    from redline.api.server import serve as run_server
+    from redline.store.keys import KeyStore
+
+    try:
+        live = KeyStore().count_live()  # also opens and migrates the database before the workers start
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    if live == 0:
+        Console(stderr=True).print(
+            "no API keys yet: every request will be refused. Create one with\n"
+            '  redline keys create --role admin --owner "Your Name"',
+            highlight=False,
+        )
     run_server(host, port, workers)

@@ -151,9 +151,9 @@ def report_path(job: Job) -> Path:
 def run_job(job_id: str, submission: Submission, actor: str) -> None:
     """Screen the job's file (in a background thread of the worker that received it). Never raises."""
     jobs = JobStore()
+    job = jobs.get(job_id)
     with _one_at_a_time:
         try:
-            job = jobs.get(job_id)
             jobs.started(job_id)
             options = ScreenOptions(
                 kind=submission.kind,
@@ -163,6 +163,7 @@ def run_job(job_id: str, submission: Submission, actor: str) -> None:
                 report=report_path(job),
                 mapping=submission.mapping,
                 batch_size=500,  # small batches: the progress bar moves on small files too
+                label=job.filename,
             )
             screening = Screening(
                 input_path(job),
@@ -174,7 +175,8 @@ def run_job(job_id: str, submission: Submission, actor: str) -> None:
             outcome = screening.run()
             jobs.completed(job_id, outcome.run_id, outcome.summary.rows, outcome.to_json()["summary"])
         except InputError as exc:
-            jobs.failed(job_id, str(exc).replace(str(job_folder(job_id)) + "/", ""))
+            # The message names the file as the client called it, not the server's copy.
+            jobs.failed(job_id, str(exc).replace(str(input_path(job)), job.filename))
         except Exception as exc:  # the job must end as failed, whatever went wrong; the log keeps the trace
             log.exception("screening job %s failed", job_id)
             jobs.failed(job_id, f"internal error ({type(exc).__name__}); see the server log")

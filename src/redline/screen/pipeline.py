@@ -49,6 +49,7 @@ class ScreenOptions:
     constituents: Path | None = None
     deadline_days: int = 90
     batch_size: int = 5000
+    label: str | None = None  # the input's name as its owner knows it (an upload is stored under another name)
 
 
 @dataclass
@@ -179,7 +180,7 @@ class Screening:
                 from redline.screen.report import ReportWriter
 
                 report_writer = ReportWriter(options.report)
-                report_writer.write(outcome, self.path)
+                report_writer.write(outcome, Path(options.label) if options.label else self.path)
             run = RunRecord(
                 id=self.run_id,
                 started_at=self.started,

@@ -40,7 +40,14 @@ def bars(values: dict[str, float], colours: dict[str, str] | None = None, width:
     return {"rows": rows, "height": max(26, 26 * len(rows)), "width": width}
 
 
-def _money(amounts: dict[str, float]) -> str:
+def summary_charts(summary: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The report's two charts from a run's summary JSON (the web page of a screening draws the same)."""
+    # Rows, not money: market values stay per currency and are never added across currencies.
+    regime_values = {regime: data["rows"] for regime, data in summary["exposure_by_regime"].items()}
+    return {"decision_chart": bars(dict(summary["decisions"]), COLOURS), "regime_chart": bars(regime_values)}
+
+
+def money(amounts: dict[str, float]) -> str:
     return ", ".join(f"{currency} {value:,.0f}" for currency, value in sorted(amounts.items())) or "—"
 
 
@@ -51,17 +58,10 @@ class ReportWriter:
 
     def write(self, outcome: ScreenOutcome, source: Path) -> None:
         environment = Environment(loader=PackageLoader("redline.screen", "templates"), autoescape=select_autoescape())
-        environment.filters["money"] = _money
+        environment.filters["money"] = money
         summary = outcome.summary.to_json()
-        # Rows, not money: market values stay per currency and are never added across currencies.
-        regime_values = {regime: data["rows"] for regime, data in summary["exposure_by_regime"].items()}
         html = environment.get_template("report.html.j2").render(
-            outcome=outcome.to_json(),
-            summary=summary,
-            source=source.name,
-            decision_chart=bars({k: v for k, v in summary["decisions"].items()}, COLOURS),
-            regime_chart=bars(regime_values),
-            colours=COLOURS,
+            outcome=outcome.to_json(), summary=summary, source=source.name, colours=COLOURS, **summary_charts(summary)
         )
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.temporary.write_text(html, encoding="utf-8")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +29,9 @@ from redline.store.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK_KEY = 0x5EDA11E  # any constant shared by every Redline process
+_READ_ONLY = "redline_read_only"
 _engines: dict[str, Engine] = {}
 _guard = threading.Lock()
-_READ_ONLY = "redline_read_only"
 
 
 def database_url() -> str:
@@ -61,17 +63,12 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # A read-only transaction need not take the write lock: every API request reads its key, and with
-        # IMMEDIATE those reads queued behind each other and behind a screening's writes.
+        # Reads take a deferred BEGIN: under WAL they neither wait for nor block the writer, so a request that only
+        # checks its key is not held up by a screening committing its run.
         read_only = connection.get_execution_options().get(_READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
-
-
-def reading(engine: Engine) -> Connection:
-    """A connection for reads only (`with reading(engine) as connection:`); nothing written on it is kept."""
-    return engine.connect().execution_options(**{_READ_ONLY: True})
 
 
 def _alembic_config() -> Config:
@@ -121,6 +118,13 @@ def engine_for(url: str | None = None) -> Engine:
             raise StoreError(f"cannot open the database {shown}: {str(exc.orig).strip().splitlines()[0]}") from None
         _engines[raw] = engine
         return engine
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads only: on SQLite its transaction starts deferred, not with the write lock."""
+    with engine.connect() as connection:
+        yield connection.execution_options(**{_READ_ONLY: True})
 
 
 def dispose_all() -> None:

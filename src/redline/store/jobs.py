@@ -142,6 +142,12 @@ class JobStore:
             raise KeyError(job_id)
         return _job_of(row, datetime.now(UTC))
 
+    def for_run(self, run_id: str) -> Job | None:
+        """The job whose screening recorded this run; None for a run from the command line."""
+        with reading(self.engine) as connection:
+            row = connection.execute(select(screening_jobs).where(screening_jobs.c.run_id == run_id)).first()
+        return None if row is None else _job_of(row, datetime.now(UTC))
+
     def jobs(self, limit: int = 50) -> list[Job]:
         now = datetime.now(UTC)
         query = select(screening_jobs).order_by(screening_jobs.c.created_at.desc()).limit(limit)

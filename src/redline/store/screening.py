@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from redline.store import audit
 from redline.store.clock import actor as current_actor
-from redline.store.database import engine_for
+from redline.store.database import engine_for, reading
 from redline.store.errors import StoreError
 from redline.store.schema import alerts, audit_log, decisions, run_alerts, runs
 
@@ -155,6 +155,10 @@ class AlertView:
         }
 
 
+def _run_dict(row: Mapping[Any, Any]) -> dict[str, Any]:
+    return {**row, **{key: json.loads(row[key]) for key in _JSON_FIELDS}}
+
+
 def _upsert(
     connection: Connection, table: Any, rows: list[dict[str, Any]], keys: Sequence[str], update: Sequence[str]
 ) -> None:
@@ -183,7 +187,7 @@ class ScreenStore:
             .join(newest, newest.c.id == decisions.c.id)
             .join(alerts, alerts.c.id == decisions.c.alert_id)
         )
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             for row in connection.execute(query):
                 verdict = PriorVerdict(
                     row.alert_id,
@@ -251,12 +255,18 @@ class ScreenStore:
         }
 
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(select(runs).order_by(runs.c.finished_at.desc()).limit(limit)).mappings().all()
-        return [{**row, **{key: json.loads(row[key]) for key in ("parameters", "versions", "counts")}} for row in rows]
+        return [_run_dict(row) for row in rows]
+
+    def run(self, run_id: str) -> dict[str, Any] | None:
+        """One run as `runs()` gives it, or None."""
+        with reading(self.engine) as connection:
+            row = connection.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+        return None if row is None else _run_dict(row)
 
     def run_alert_count(self, run_id: str) -> int:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return int(
                 connection.execute(
                     select(func.count()).select_from(run_alerts).where(run_alerts.c.run_id == run_id)
@@ -278,7 +288,7 @@ class ScreenStore:
         if alert_id is not None:
             query = query.where(alerts.c.id == alert_id)
         views = []
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             for row in connection.execute(query):
                 verdict = latest.get(row.id)
                 state = verdict.verdict if verdict else "open"
@@ -308,7 +318,7 @@ class ScreenStore:
 
     def alert(self, given: str) -> AlertView:
         """One alert by id or unique prefix."""
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             alert_id = self.resolve_alert_id(connection, given)
         return self.alerts(alert_id=alert_id)[0]
 
@@ -320,7 +330,7 @@ class ScreenStore:
             .where(decisions.c.alert_id == alert_id)
             .order_by(decisions.c.id)
         )
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return [
                 PriorVerdict(
                     row.alert_id,
@@ -342,7 +352,7 @@ class ScreenStore:
             .where(run_alerts.c.alert_id == alert_id)
             .order_by(runs.c.finished_at.desc(), run_alerts.c.row_number)
         )
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return [
                 {
                     "run": row.run_id,
@@ -401,7 +411,7 @@ class ScreenStore:
 
     def verify(self) -> audit.Verification:
         """The chain, plus every run and decision checked against the audit entry that recorded it."""
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             chain = audit.verify(connection)
             logged = {
                 row.seq: row

@@ -1,25 +1,22 @@
-"""The analysts' pages: search, entity (with its status timeline), status at a moment."""
+"""The analysts' pages: search, entity (with its status timeline), status at a moment, sign-in; `web_router()`
+gathers them with the screening, alert and source pages."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from redline.api.deps import KEY_COOKIE, Service, Viewer
 from redline.model import NEW_YORK, InstantError, iso, parse_instant
-from redline.store.keys import ApiKey, KeyStore
+from redline.store.keys import KeyStore
+from redline.web import alert_pages, screening_pages, source_pages
+from redline.web.rendering import error_page, forbidden_page, local_time, render
 from redline.web.timeline_chart import render_timeline_svg
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-
-
-def _local(moment: datetime) -> str:
-    return moment.astimezone(NEW_YORK).strftime("%Y-%m-%d %H:%M %Z")
+__all__ = ["error_page", "forbidden_page", "web_router"]
 
 
 def _picker(text: str | None) -> str:
@@ -32,17 +29,6 @@ def _picker(text: str | None) -> str:
         return ""
 
 
-def render(
-    request: Request, template: str, context: dict[str, Any], key: ApiKey | None = None, status_code: int = 200
-) -> HTMLResponse:
-    """A page; `key` (the signed-in key) shows who is signed in and which actions the page offers."""
-    return TEMPLATES.TemplateResponse(request, template, {**context, "user": key}, status_code=status_code)
-
-
-def forbidden_page(request: Request, message: str) -> HTMLResponse:
-    return render(request, "forbidden.html", {"message": message}, status_code=403)
-
-
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never an absolute or scheme-relative URL (an open redirect)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -51,6 +37,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def web_router() -> APIRouter:
+    # Every route, pages and API, checks the Origin of a POST (`same_origin`, applied app-wide in create_app).
     router = APIRouter(include_in_schema=False)
 
     @router.get("/ui/login", response_class=HTMLResponse)
@@ -108,7 +95,7 @@ def web_router() -> APIRouter:
         report = svc.status_of(entity, now, now).to_json()
         events = [
             {
-                "when": _local(e.at),
+                "when": local_time(e.at),
                 "regime": e.regime,
                 "kind": e.kind,
                 "text": e.text,
@@ -155,4 +142,6 @@ def web_router() -> APIRouter:
                 context["now"] = iso(datetime.now(UTC))
         return render(request, "status.html", context, key)
 
+    for module in (screening_pages, alert_pages, source_pages):
+        router.include_router(module.router)
     return router

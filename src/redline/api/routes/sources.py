@@ -15,7 +15,7 @@ from redline.api import schemas
 from redline.api.deps import Admin, Viewer
 from redline.home import redline_home
 from redline.screen.jobs import display_name
-from redline.sources.diff import diff_records
+from redline.sources.diff import DiffReport, diff_records
 from redline.sources.errors import SourceError
 from redline.sources.formats import KINDS, load
 from redline.sources.loaded import SourceList
@@ -53,6 +53,11 @@ def diff(
     b: Annotated[str, Query(max_length=64, description="Snapshot number or hash prefix (after)")],
 ) -> dict[str, Any]:
     """Entries added, removed and changed between two snapshots of one list (the `sources diff --json` form)."""
+    return diff_snapshots(a, b).to_json()
+
+
+def diff_snapshots(a: str, b: str) -> DiffReport:
+    """Shared by the API and the sources page. Raises HTTPException 404 (unknown) or 400 (two different lists)."""
     with snapshot_store() as store:
         try:
             before, after = store.get(a), store.get(b)
@@ -64,8 +69,7 @@ def diff(
                 detail=f"{a} is {before.list_key} and {b} is {after.list_key}: diff compares two versions of one list",
             )
         labels = (f"#{before.id} {before.list_key}", f"#{after.id} {after.list_key}")
-        report = diff_records(list(store.records(before)), list(store.records(after)), labels)
-    return report.to_json()
+        return diff_records(list(store.records(before)), list(store.records(after)), labels)
 
 
 @router.post(

@@ -1,0 +1,56 @@
+"""Sources: the stored snapshots of official lists, and what changed between two of them."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from redline.api.deps import Viewer
+from redline.api.routes.sources import diff_snapshots, snapshot_store
+from redline.store.snapshots import Snapshot
+from redline.web.rendering import render
+
+router = APIRouter()
+SHOWN = 1000  # entries listed per section of a diff; the counts are always complete
+
+
+def _defaults(snapshots: list[Snapshot]) -> tuple[str, str]:
+    """The latest snapshot that has a predecessor of its own list, and that predecessor: the diff most wanted."""
+    # The store lists snapshots by list, then by when their facts became known: neighbours of one list are versions.
+    pairs = [(old, new) for old, new in pairwise(snapshots) if old.list_key == new.list_key]
+    if not pairs:
+        return "", ""
+    before, after = max(pairs, key=lambda pair: (pair[1].known_from, pair[1].id))
+    return str(before.id), str(after.id)
+
+
+@router.get("/ui/sources", response_class=HTMLResponse)
+def sources_page(
+    request: Request,
+    key: Viewer,
+    a: Annotated[str, Query(max_length=64)] = "",
+    b: Annotated[str, Query(max_length=64)] = "",
+) -> HTMLResponse:
+    with snapshot_store() as store:
+        snapshots = store.snapshots(None)
+    before, after = _defaults(snapshots)
+    context: dict[str, Any] = {
+        "snapshots": snapshots,
+        "a": a.strip() or before,
+        "b": b.strip() or after,
+        "diff": None,
+        "error": None,
+        "shown": SHOWN,
+    }
+    status = 200
+    if a.strip() and b.strip():
+        try:
+            context["diff"] = diff_snapshots(a.strip(), b.strip())
+        except HTTPException as exc:
+            context["error"], status = str(exc.detail), exc.status_code
+    elif a.strip() or b.strip():
+        context["error"], status = "pick two snapshots to compare", 400
+    return render(request, "sources.html", context, key, status)
