@@ -100,8 +100,11 @@ def query_text(text: str, name: str = "q") -> str:
     return text.strip()
 
 
-def same_origin(request: Request) -> None:
+async def same_origin(request: Request) -> None:
     """Refuse a POST made from another site's page (page forms and API calls alike).
+
+    `async`: it runs before every request and only reads headers; as a plain `def` FastAPI would run it in the
+    thread pool, one more hop per request (see the note above `status_service`).
 
     The sign-in cookie is SameSite=Strict, so a browser does not send it with another site's request; this check
     is a second lock for browsers that ignore SameSite: a POST whose Origin header is present and names another
