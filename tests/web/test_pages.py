@@ -85,3 +85,8 @@ def test_a_page_form_posted_from_another_site_is_refused(
             assert f"a form posted from {origin} is refused" in response.text
         assert "set-cookie" not in signed_in.headers
     client.cookies.clear()
+
+
+def test_a_query_of_only_symbols_is_explained_not_a_server_error(client: TestClient) -> None:
+    page = client.get("/", params={"q": "!!! ???"})
+    assert page.status_code == 200 and 'role="alert"' in page.text

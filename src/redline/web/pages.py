@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redline.api.deps import KEY_COOKIE, Service, Viewer
 from redline.model import NEW_YORK, InstantError, iso, parse_instant
+from redline.resolve import QueryError
 from redline.store.keys import KeyStore
 from redline.web import alert_pages, screening_pages, source_pages
 from redline.web.rendering import error_page, forbidden_page, local_time, render
@@ -69,18 +70,21 @@ def web_router() -> APIRouter:
     def search_page(
         request: Request, key: Viewer, svc: Service, q: Annotated[str, Query(max_length=1000)] = ""
     ) -> HTMLResponse:
-        hits = []
-        if q.strip():
-            for c in svc.lookup.resolve(q.strip()):
-                hits.append(
-                    {
-                        "id": c.entity.id,
-                        "name": c.entity.name,
-                        "lists": [x.value for x in svc.store.lists_of(c.entity.id)],
-                        "explanation": c.explanation,
-                    }
-                )
-        return render(request, "search.html", {"query": q, "hits": hits}, key)
+        problem = None
+        try:
+            matches = svc.lookup.resolve(q.strip()) if q.strip() else []
+        except QueryError as exc:  # a query of nothing but symbols: say so on the page
+            matches, problem = [], str(exc)
+        hits = [
+            {
+                "id": c.entity.id,
+                "name": c.entity.name,
+                "lists": [x.value for x in svc.store.lists_of(c.entity.id)],
+                "explanation": c.explanation,
+            }
+            for c in matches
+        ]
+        return render(request, "search.html", {"query": q, "hits": hits, "problem": problem}, key)
 
     @router.get("/ui/entity/{entity_id}", response_class=HTMLResponse)
     def entity_page(request: Request, key: Viewer, svc: Service, entity_id: str) -> HTMLResponse:
