@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,18 @@ def redline_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "redline-home"
     monkeypatch.setenv("REDLINE_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | None]:
+    """Tests that set no $REDLINE_HOME of their own still write (saved catalogs, databases) under a temporary one,
+    never into the user's real home."""
+    import os
+
+    if os.environ.get("REDLINE_HOME"):
+        yield None
+        return
+    home = tmp_path_factory.mktemp("session-home")
+    os.environ["REDLINE_HOME"] = str(home)
+    yield home
+    os.environ.pop("REDLINE_HOME", None)

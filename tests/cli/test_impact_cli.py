@@ -123,7 +123,7 @@ def test_entity_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], monke
 def test_entity_errors(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     args = ["impact", "entity", "Nobody Corp", "--prices", str(FIXTURES / "xiaomi_1810_yf.csv")]
     code, _, err = run([*args, "--market", str(FIXTURES / "hsi_yahoo.csv")], capsys, monkeypatch)
-    assert code == 2 and "no entity matches 'Nobody Corp'" in err
+    assert code == 2 and "'Nobody Corp' does not name one entity" in err
 
 
 def test_list_tranche(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

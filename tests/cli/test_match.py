@@ -74,5 +74,5 @@ def test_match_searches_imported_snapshots(redline_home: Path) -> None:
     )
     assert found.returncode == 0, found.stderr
     top = json.loads(found.stdout)["candidates"][0]
-    assert top["entity_id"] == "un-sc:6907993"
+    assert top["entity_id"] == "un-6907993"  # the catalog's id for the UN entry
     assert top["match"] and "un-sc" in top["lists"]

@@ -153,6 +153,7 @@ def test_list_known_at_and_show(redline: Run, redline_home: Path) -> None:
 
 def test_a_damaged_store_is_one_error_line(redline: Run, redline_home: Path) -> None:
     redline_home.mkdir(parents=True, exist_ok=True)
-    (redline_home / "sources.sqlite3").write_bytes(b"this is not a database" * 100)
+    (redline_home / "redline.db").write_bytes(b"this is not a database" * 100)
     result = redline("sources", "list")
-    assert result.code == 2 and "the snapshot store cannot be used" in result.err and "Traceback" not in result.err
+    assert result.code == 2 and "cannot" in result.err and "Traceback" not in result.err, result.err
+    assert len(result.err.strip().splitlines()) == 1

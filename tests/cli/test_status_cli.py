@@ -22,7 +22,9 @@ def test_status_json_follows_the_contract() -> None:
     result = run("status", "1810.HK", "--on", "2021-03-16", "--known-at", "2021-03-11", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "on", "known_at", "entity", "us_person", "regimes", "warnings"}
+    assert set(data) == {"query", "on", "known_at", "entity", "us_person", "regimes", "identification", "warnings"}
+    assert [r["regime"] for r in data["regimes"]] == ["EO13959", "EO14032", "NDAA1260H", "SDN", "CSL", "UNSC"]
+    assert data["identification"]["outcome"] == "matched"
     assert data["entity"]["id"] == "xiaomi" and "CCMC_1237" in data["entity"]["lists"]
     assert data["us_person"] == {"may_buy": False, "may_sell": True, "may_hold": True}
     eo13959 = next(r for r in data["regimes"] if r["regime"] == "EO13959")
@@ -36,7 +38,18 @@ def test_status_json_follows_the_contract() -> None:
 def test_unknown_entity_gives_null_and_a_warning() -> None:
     result = run("status", "Apple Inc", "--json")
     data = json.loads(result.stdout)
-    assert data["entity"] is None and data["regimes"] == []
+    # Every regime is answered, with what was consulted; the lists known only from imports were not checked.
+    assert data["entity"] is None and data["identification"]["outcome"] == "no_match"
+    states = {r["regime"]: r["state"] for r in data["regimes"]}
+    assert states == {
+        "EO13959": "not_listed",
+        "EO14032": "not_listed",
+        "NDAA1260H": "not_listed",
+        "SDN": "not_checked",
+        "CSL": "not_checked",
+        "UNSC": "not_checked",
+    }
+    assert all(r["sources"] for r in data["regimes"] if r["state"] == "not_listed")
     assert data["us_person"] == {"may_buy": True, "may_sell": True, "may_hold": True}
     assert any("no listed entity" in w for w in data["warnings"])
 

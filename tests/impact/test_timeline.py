@@ -19,6 +19,7 @@ from redline.impact.timeline import (
     security_label,
     traded_tickers,
 )
+from redline.status.service import StatusService
 from redline.store.reference import bundled_store
 
 HK, US = EXCHANGES["HK"], EXCHANGES["US"]
@@ -49,13 +50,14 @@ def test_first_session_rule(instant: str, hk: str, us: str) -> None:
 
 
 def test_find_entity() -> None:
-    store = bundled_store()
-    assert find_entity(store, "xiaomi").id == "xiaomi"
-    assert find_entity(store, "XIAOMI CORP").id == "xiaomi"
-    assert find_entity(store, "1810").id == "xiaomi"
-    assert find_entity(store, "小米集团").id == "xiaomi"
-    with pytest.raises(ImpactInputError, match="no entity matches 'Apple'"):
-        find_entity(store, "Apple")
+    catalog = StatusService.bundled().catalog
+    assert find_entity(catalog, "xiaomi").id == "xiaomi"
+    assert find_entity(catalog, "XIAOMI CORP").id == "xiaomi"
+    assert find_entity(catalog, "1810 HK").id == "xiaomi"
+    assert find_entity(catalog, "1810.HK").id == "xiaomi"
+    assert find_entity(catalog, "小米集团").id == "xiaomi"
+    with pytest.raises(ImpactInputError, match="'Apple' does not name one entity"):
+        find_entity(catalog, "Apple")
 
 
 def test_entity_events_skip_an_effective_date_that_never_bit() -> None:
@@ -77,8 +79,8 @@ def test_columns_match_tickers_and_subsidiaries() -> None:
     assert match_column(["0883.HK", "HSI"], "cnooc", tickers) == ("0883.HK", "HK")
     assert match_column(["0883.SS"], "cnooc", tickers) == ("", "")
     assert match_column(["CEO"], "cnooc", tickers) == ("CEO", "US")
-    assert security_label(find_entity(store, "xiaomi"), HK) == "1810.HK"
-    assert security_label(find_entity(store, "luokung"), US) == "LKCO"
+    assert security_label(find_entity(StatusService.bundled().catalog, "xiaomi"), HK) == "1810.HK"
+    assert security_label(find_entity(StatusService.bundled().catalog, "luokung"), US) == "LKCO"
 
 
 def test_mean_pairwise_correlation_equals_the_explicit_matrix() -> None:

@@ -10,6 +10,14 @@ from hypothesis import strategies as st
 
 from redline.model import Identifier, IdScheme
 from redline.resolve import QueryError, Record, Resolver, score_pair
+from redline.store.reference import bundled_store
+
+
+def _over_bundled(extra: list[Record]) -> Resolver:
+    """A resolver over the bundled entities plus `extra` (the catalog builds the real one the same way)."""
+    store = bundled_store()
+    records = [Record.from_entity(e, [x.value for x in store.lists_of(e.id)]) for e in store.entities()]
+    return Resolver.from_records([*records, *extra])
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +27,7 @@ def resolver() -> Resolver:
         Record("un-luckson", "LUCKSON ELAN", "Person", ("LUCKSON ELAN",), ("UN",), (), ("1988-01-06",)),
         Record("xi", "Xi Jinping", "Person", ("Xi Jinping",), (), (), ()),
     ]
-    return Resolver.from_store(extra=people)
+    return _over_bundled(people)
 
 
 def _top(resolver: Resolver, query: str, **options: object) -> tuple[str, float, bool]:
@@ -148,7 +156,7 @@ def _shared() -> Resolver:
             (),
             (Identifier(IdScheme.TICKER, "7203", "T"),),
         )
-        _CACHE.append(Resolver.from_store(extra=[extra]))
+        _CACHE.append(_over_bundled([extra]))
     return _CACHE[0]
 
 

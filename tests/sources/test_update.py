@@ -53,14 +53,15 @@ def test_update_downloads_the_quartet_and_imports_it(
     config = _config(tmp_path, {"ofac-sdn-csv": {"kind": "ofac-sdn-csv", "files": urls, "min_bytes": 100}})
     result = redline("sources", "update", "--config", str(config), "--json")
     assert result.code == 0, result.err
-    (outcome,) = json.loads(result.out)
+    (outcome,) = json.loads(result.out)["sources"]
     snapshot = outcome["snapshot"]
     assert outcome["created"] and snapshot["list"] == "ofac-sdn" and snapshot["records"] == 5
     # The CSV has no date inside; the server's Last-Modified is the issue date.
     assert snapshot["issued_at"] == "2021-07-07T20:15:00+00:00" and snapshot["issued_from"] == "http"
     assert sorted(f["role"] for f in snapshot["files"]) == ["add", "alt", "comments", "main"]
     again = json.loads(redline("sources", "update", "--config", str(config), "--json").out)
-    assert not again[0]["created"] and again[0]["snapshot"]["id"] == snapshot["id"]
+    assert not again["sources"][0]["created"] and again["sources"][0]["snapshot"]["id"] == snapshot["id"]
+    assert again["changes"] == []
     kept = list((redline_home / "downloads" / "ofac-sdn-csv").iterdir())
     assert len(kept) == 1  # the unchanged second download was not kept
 

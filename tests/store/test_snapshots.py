@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -10,11 +11,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
 
 from redline.model import parse_instant
 from redline.model.records import to_json
 from redline.sources.formats import load
 from redline.sources.loaded import SourceList
+from redline.store import audit
+from redline.store.database import engine_for, reading
+from redline.store.screening import ScreenStore
 from redline.store.snapshots import SnapshotNotFound, SnapshotStore
 
 FIXTURES = Path(__file__).resolve().parents[1] / "sources" / "fixtures"
@@ -35,16 +41,71 @@ def test_snapshot_round_trip_and_dedup(redline_home: Path) -> None:
         assert not created and again.id == snapshot.id
         assert store.get(snapshot.content_hash[:8]).id == snapshot.id
         assert store.row_counts() == (1, 5)
-    assert (redline_home / "sources.sqlite3").is_file()
+    # One database for everything: the import and its audit entry went into redline.db together.
+    assert (redline_home / "redline.db").is_file() and not (redline_home / "sources.sqlite3").exists()
+    with reading(engine_for()) as connection:
+        entries = [e for e in audit.entries(connection) if e.action.startswith("source.import")]
+    assert [e.action for e in entries] == ["source.import", "source.import.unchanged"]
+    assert entries[0].details["records_sha256"] == snapshot.records_sha256
+    assert ScreenStore().verify().ok
 
 
-def test_snapshots_are_immutable(redline_home: Path) -> None:
+def test_snapshots_are_immutable_and_audited(database_url: str) -> None:
+    store = SnapshotStore(engine_for(database_url))
+    store.add(load([FIXTURES / "un_consolidated.xml"]), "fixture")
+    statements = ("UPDATE snapshot_records SET name = 'x'", "DELETE FROM snapshot_records", "DELETE FROM snapshots")
+    for statement in statements:
+        with pytest.raises(DatabaseError, match="immutable"), store.engine.begin() as connection:
+            connection.execute(text(statement))
+    assert store.row_counts() == (1, 3)
+    screen = ScreenStore(engine=store.engine)
+    assert screen.verify().ok
+    # Someone with the database password drops the guard and edits a record: `audit verify` sees it.
+    with store.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.execute(text("DROP TRIGGER snapshot_records_no_update"))
+        else:
+            connection.execute(text("DROP TRIGGER snapshot_records_immutable ON snapshot_records"))
+        connection.execute(text("UPDATE snapshot_records SET payload = replace(payload, 'BARADAR', 'BARADA')"))
+    problems = screen.verify().problems
+    assert any("snapshot 1: its records differ from those audited" in p for p in problems), problems
+
+
+def test_legacy_snapshot_file_is_carried_into_the_database(redline_home: Path) -> None:
+    """A home made before migration 0003 kept snapshots in sources.sqlite3; opening the store copies them in."""
+    loaded = load([FIXTURES / "sdn_2021-07-07.csv"])
+    redline_home.mkdir(parents=True, exist_ok=True)
+    legacy = sqlite3.connect(redline_home / "sources.sqlite3")
+    legacy.executescript(LEGACY_SCHEMA)
+    legacy.execute(
+        "INSERT INTO snapshots VALUES (7, 'ofac-sdn', '', 'ofac-csv', ?, '2021-07-07T16:00:00.000000+00:00', 'file',"
+        " '2021-07-07T16:00:00.000000+00:00', '2026-01-01T00:00:00.000000+00:00', '2026-01-01T00:00:00.000000+00:00',"
+        ' \'sdn.csv\', \'[]\', ?, \'{"schemas": {}, "names": 0, "identifiers": 0, "programs": {}}\')',
+        (loaded.content_hash, len(loaded.records)),
+    )
+    legacy.executemany(
+        "INSERT INTO records VALUES (7, ?, ?, ?, ?)",
+        [(r.source_id, r.schema.value, r.name, json.dumps(to_json(r))) for r in loaded.records],
+    )
+    legacy.commit()
+    legacy.close()
     with SnapshotStore() as store:
-        store.add(load([FIXTURES / "un_consolidated.xml"]), "fixture")
-        for statement in ("UPDATE records SET name = 'x'", "DELETE FROM records", "DELETE FROM snapshots"):
-            with pytest.raises(sqlite3.DatabaseError, match="immutable"):
-                store._db.execute(statement)
-        assert store.row_counts() == (1, 3)
+        [snapshot] = store.snapshots()
+        assert snapshot.id == 7 and snapshot.record_count == len(loaded.records)
+        assert sorted(r.source_id for r in store.records(snapshot)) == sorted(r.source_id for r in loaded.records)
+        # Numbering goes on after the carried-over snapshots.
+        added, created = store.add(load([FIXTURES / "un_consolidated.xml"]), "fixture")
+        assert created and added.id == 8
+
+
+LEGACY_SCHEMA = """
+CREATE TABLE snapshots (id INTEGER PRIMARY KEY, source TEXT NOT NULL, label TEXT NOT NULL DEFAULT '',
+    format TEXT NOT NULL, content_hash TEXT NOT NULL, issued_at TEXT, issued_from TEXT NOT NULL,
+    known_from TEXT NOT NULL, retrieved_at TEXT NOT NULL, imported_at TEXT NOT NULL, origin TEXT NOT NULL,
+    files TEXT NOT NULL, record_count INTEGER NOT NULL, counts TEXT NOT NULL);
+CREATE TABLE records (snapshot_id INTEGER NOT NULL, record_id TEXT NOT NULL, schema TEXT NOT NULL,
+    name TEXT NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (snapshot_id, record_id));
+"""
 
 
 def test_latest_snapshot_known_at(redline_home: Path, tmp_path: Path) -> None:
@@ -109,7 +170,7 @@ def test_killed_import_leaves_the_store_as_it_was(redline_home: Path, tmp_path: 
         before = store.row_counts()
     big = tmp_path / "sdn.csv"
     _big_sdn(big, 60_000)
-    wal = redline_home / "sources.sqlite3-wal"
+    wal = redline_home / "redline.db-wal"
     start_size = wal.stat().st_size if wal.exists() else 0
     env = {**os.environ, "REDLINE_HOME": str(redline_home)}
     process = subprocess.Popen(
@@ -130,7 +191,9 @@ def test_killed_import_leaves_the_store_as_it_was(redline_home: Path, tmp_path: 
     assert process.returncode == -signal.SIGKILL
     with SnapshotStore() as store:
         assert store.row_counts() == before
-        assert store._db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert ScreenStore().verify().ok  # no snapshot without its audit entry, no entry without its snapshot
         latest = store.latest(SourceList.OFAC_SDN, datetime.now(UTC))
         assert latest is not None and latest.id == previous.id
         # The store still takes imports after the kill.

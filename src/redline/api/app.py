@@ -15,7 +15,6 @@ from redline import __version__
 from redline.api import schemas
 from redline.api.deps import Forbidden, NotSignedIn, same_origin
 from redline.api.routes import admin, alerts, reference, screenings, sources
-from redline.resolve.live import LiveResolver
 from redline.screen.jobs import DEFAULT_MAX_UPLOAD
 from redline.status.service import StatusService
 from redline.store.database import engine_for
@@ -54,8 +53,7 @@ def max_upload_bytes() -> int:
 def create_app(service: StatusService | None = None) -> FastAPI:
     # A POST from another site's page is refused everywhere: the API accepts the pages' cookie too.
     app = FastAPI(title="Redline", version=__version__, description=DESCRIPTION, dependencies=[Depends(same_origin)])
-    app.state.service = service or StatusService.bundled()
-    app.state.resolver = LiveResolver()
+    app.state.service = service or StatusService.current()
     app.state.max_upload = max_upload_bytes()
     engine_for()  # open and migrate the database now: a bad REDLINE_DATABASE_URL fails at start, not per request
     app.state.keys = KeyStore()  # one per process: every request authenticates
@@ -121,8 +119,13 @@ def create_app(service: StatusService | None = None) -> FastAPI:
                 connection.execute(text("SELECT 1"))
         except Exception as exc:  # any failure to reach the database means not ready
             raise HTTPException(status_code=503, detail=f"database unreachable: {type(exc).__name__}") from None
-        store = app.state.service.store
-        return {"status": "ready", "entities": len(store.data.entities), "listing_events": len(store.data.listings)}
+        catalog = app.state.service.catalog
+        return {
+            "status": "ready",
+            "entities": len(catalog.data.entities),
+            "listing_events": len(catalog.data.listings),
+            "catalog": catalog.version,
+        }
 
     for module in (reference, screenings, alerts, sources, admin):
         app.include_router(module.router, responses=schemas.SECURED_RESPONSES)

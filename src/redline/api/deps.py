@@ -11,7 +11,6 @@ from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from redline.api.schemas import is_blank
 from redline.model import InstantError, parse_instant
-from redline.resolve.live import LiveResolver
 from redline.status.service import StatusService
 from redline.store.keys import ApiKey, KeyStore, Role
 
@@ -41,11 +40,6 @@ class Forbidden(Exception):
 async def status_service(request: Request) -> StatusService:
     service: StatusService = request.app.state.service
     return service
-
-
-async def live_resolver(request: Request) -> LiveResolver:
-    resolver: LiveResolver = request.app.state.resolver
-    return resolver
 
 
 def current_key(

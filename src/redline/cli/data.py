@@ -15,6 +15,7 @@ from redline.sources.check import (
     check_duplicate_entities,
     check_event_times,
     check_identifiers,
+    check_list_feeds,
     check_listed_entities,
     check_listed_names,
     check_relations,
@@ -47,7 +48,7 @@ def check(
         raise typer.Exit(1) from None
     errors, warnings = check_identifiers(data)
     errors += check_duplicate_entities(data) + check_listed_entities(data) + check_listed_names(data)
-    errors += check_relations(data) + check_event_times(data)
+    errors += check_relations(data) + check_event_times(data) + check_list_feeds(data, directory)
     stated_errors, stated_warnings = check_stated_dates(data)
     errors += stated_errors
     warnings += stated_warnings

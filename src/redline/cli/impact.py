@@ -233,6 +233,7 @@ def entity_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Study one entity's listing, effective-date and court-order events (from Redline's timeline)."""
+    from redline.catalog import current_catalog
     from redline.impact.report import write_entity_report
     from redline.impact.timeline import (
         entity_events,
@@ -242,12 +243,11 @@ def entity_command(
         security_label,
         traded_tickers,
     )
-    from redline.store.reference import bundled_store
 
     with user_errors():
         if model is ModelName.FF3:
             raise ImpactInputError("the entity command supports constant-mean, market-adjusted and market models")
-        store = bundled_store()
+        store = current_catalog()
         entity = find_entity(store, query)
         place = entity_exchange(entity, exchange)
         kind = ReturnKind.LOG if log_returns else ReturnKind.SIMPLE
@@ -312,9 +312,9 @@ def list_command(
     """Cross-section of one listing tranche over the members you supply prices for."""
     from datetime import date
 
+    from redline.catalog import current_catalog
     from redline.impact.timeline import EXCHANGES, list_members, match_column, traded_tickers
     from redline.model import ListId
-    from redline.store.reference import bundled_store
 
     with user_errors():
         try:
@@ -327,7 +327,7 @@ def list_command(
             raise ImpactInputError(f"--on-date: not a date: {on_date!r} (expected YYYY-MM-DD)") from None
         if model is ModelName.FF3:
             raise ImpactInputError("the list command supports constant-mean, market-adjusted and market models")
-        store = bundled_store()
+        store = current_catalog()
         members = list_members(store, wanted, day)
         if not members:
             raise ImpactInputError(f"no entity was added to {wanted.value} on {day}")

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from redline.cli.errors import UserError
-from redline.resolve import DEFAULT_THRESHOLD, QueryError, Resolver, score_pair, snapshot_records
+from redline.resolve import DEFAULT_THRESHOLD, QueryError, score_pair
 
 SCHEMAS = ("Company", "Person", "Organization", "Vessel")
 
@@ -37,12 +37,16 @@ def match(
 ) -> None:
     """Find list entities for a name or identifier, best first, each with the reasons for its score.
 
-    Searches the bundled China lists plus the latest imported snapshot of each list (`redline sources import`).
+    Searches the catalog: the bundled China lists plus every imported list snapshot (`redline sources add`).
     """
     _check_schema(schema)
-    resolver = Resolver.from_store(extra=[] if bundled_only else snapshot_records(), threshold=threshold)
+    from redline.status.service import StatusService
+
+    service = StatusService.bundled() if bundled_only else StatusService.current()
     try:
-        result = resolver.match(query, schema=schema, birth_date=birth_date, limit=limit)
+        result = service.catalog.resolver.match(
+            query, schema=schema, birth_date=birth_date, limit=limit, threshold=threshold
+        )
     except QueryError as exc:
         raise UserError(str(exc)) from None
     if as_json:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from redline.cli.errors import UserError
 from redline.home import redline_home
@@ -22,7 +22,12 @@ from redline.sources.diff import DiffReport, diff_records
 from redline.sources.errors import SourceError
 from redline.sources.formats import KINDS, load
 from redline.sources.loaded import LoadedSource
-from redline.store.snapshots import DB_NAME, Snapshot, SnapshotNotFound, SnapshotStore
+from redline.store.errors import StoreError
+from redline.store.snapshots import Snapshot, SnapshotNotFound, SnapshotStore
+
+if TYPE_CHECKING:
+    from redline.catalog import Catalog
+    from redline.services.list_changes import AnswerChange
 
 sources_app = typer.Typer(help="Official list files: import, list, diff and update snapshots.", no_args_is_help=True)
 
@@ -40,12 +45,12 @@ def source_error(exc: SourceError) -> UserError:
 @contextmanager
 def _store() -> Iterator[SnapshotStore]:
     """The snapshot store; a store that cannot be opened or written is one error line, not a traceback."""
-    path = redline_home() / DB_NAME
     try:
-        with SnapshotStore(path) as store:
+        with SnapshotStore() as store:
             yield store
-    except sqlite3.Error as exc:
-        raise UserError(f"{path}: the snapshot store cannot be used: {exc}") from None
+    except (StoreError, SQLAlchemyError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"the snapshot store cannot be used: {first}") from None
 
 
 def _instant(text: str | None, option: str) -> datetime | None:
@@ -86,17 +91,6 @@ def summary_line(snapshot: Snapshot, created: bool) -> str:
     )
 
 
-def _audit(snapshot: Snapshot, created: bool) -> None:
-    """Imports go into the audit log (docs/screen.md); an audit store that cannot be written is an error."""
-    from redline.store.audit_events import record_import
-    from redline.store.errors import StoreError
-
-    try:
-        record_import(snapshot, created)
-    except StoreError as exc:
-        raise UserError(f"snapshot #{snapshot.id} stored, but its audit entry was not: {exc}") from None
-
-
 @sources_app.command("add")
 def add(
     files: Annotated[
@@ -108,20 +102,65 @@ def add(
     issued: Annotated[str | None, typer.Option(help="The file's issue date, when the file does not print one")] = None,
     label: Annotated[str | None, typer.Option(help="Name of the dataset (FollowTheMoney files)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the snapshot as JSON")] = False,
+    since_days: SinceDays = 30,
 ) -> None:
-    """Detect the format, validate, and import FILE as an immutable snapshot (nothing is stored on error)."""
+    """Detect the format, validate, and import FILE as an immutable snapshot (nothing is stored on error).
+
+    Then report what the new edition changes: open alerts and rows screened in the last SINCE_DAYS days whose
+    decision differs now."""
     loaded = _load(files or [], kind, _instant(issued, "--issued"), label)
     origin = ", ".join(str(path) for path in files) if files else "redline bundled data"
+    before = _catalog()
     with _store() as store:
         snapshot, created = store.add(loaded, origin)
-    _audit(snapshot, created)
+    changes = _changes(before, since_days) if created else []
     console = Console(stderr=True)
     for warning in loaded.warnings[:_MAX_PROBLEMS]:
         console.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
     if as_json:
-        print(json.dumps({"created": created, "snapshot": snapshot.to_json(), "warnings": loaded.warnings}))
+        print(
+            json.dumps(
+                {
+                    "created": created,
+                    "snapshot": snapshot.to_json(),
+                    "warnings": loaded.warnings,
+                    "changes": [change.to_json() for change in changes],
+                }
+            )
+        )
     else:
         Console(soft_wrap=True).print(summary_line(snapshot, created), highlight=False)
+        print_changes(changes)
+
+
+SinceDays = Annotated[
+    int, typer.Option("--since-days", min=0, max=3650, help="Re-check rows screened within this many days")
+]
+
+
+def _catalog() -> Catalog:
+    from redline.catalog import current_catalog
+
+    return current_catalog()
+
+
+def _changes(before: Catalog, since_days: int) -> list[AnswerChange]:
+    """What the import changed for open alerts and recent screenings (redline.services.list_changes)."""
+    from redline.services.list_changes import changes_for_import
+    from redline.store.screening import ScreenStore
+
+    return changes_for_import(before, _catalog(), ScreenStore(), since_days)
+
+
+def print_changes(changes: list[AnswerChange]) -> None:
+    console = Console(soft_wrap=True)
+    if not changes:
+        console.print("no open alert or recently screened row changes answer with this edition", highlight=False)
+        return
+    table = Table("", "subject", "row", "before", "after", "entities", title="Answers this edition changes")
+    for change in changes:
+        table.add_row(change.what, change.subject, change.label, change.before, change.after, " ".join(change.entities))
+    console.print(table)
 
 
 @sources_app.command("list")
@@ -229,8 +268,10 @@ def update(
     retries: Annotated[int, typer.Option(min=0, max=10, help="Retries per file on network faults")] = 3,
     timeout: Annotated[float, typer.Option(min=1, help="Seconds before a stalled download is retried")] = 60.0,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    since_days: SinceDays = 30,
 ) -> None:
-    """Download the official files from their published addresses and import new versions as snapshots."""
+    """Download the official files from their published addresses and import new versions as snapshots, then
+    report which open alerts and recently screened rows change answer."""
     # Imported here: the HTTP stack is only needed by this command, not by every `redline` start.
     from redline.sources.update import Downloader, UpdateError, read_config, update_all
     from redline.sources.update import config_path as find_config
@@ -238,6 +279,7 @@ def update(
     try:
         sources = read_config(find_config(config))
         downloader = Downloader(redline_home() / "downloads", retries=retries, timeout=timeout)
+        before = _catalog()
         try:
             with _store() as store:
                 results = update_all(sources, store, downloader, names)
@@ -245,15 +287,16 @@ def update(
             downloader.close()
     except UpdateError as exc:
         raise UserError(str(exc)) from None
-    for result in results:
-        if result.snapshot is not None:
-            _audit(result.snapshot, result.created)
+    changes = _changes(before, since_days) if any(r.created for r in results) else []
     if as_json:
-        print(json.dumps([
-            {"name": r.name, "created": r.created, "error": r.error,
-             "snapshot": r.snapshot.to_json() if r.snapshot else None}
-            for r in results
-        ]))  # fmt: skip
+        print(json.dumps({
+            "sources": [
+                {"name": r.name, "created": r.created, "error": r.error,
+                 "snapshot": r.snapshot.to_json() if r.snapshot else None}
+                for r in results
+            ],
+            "changes": [change.to_json() for change in changes],
+        }))  # fmt: skip
     else:
         console = Console(soft_wrap=True)
         for result in results:
@@ -261,6 +304,7 @@ def update(
                 console.print(f"{result.name}: [red]failed[/red]: {result.error}", highlight=False)
             elif result.snapshot is not None:
                 console.print(f"{result.name}: {summary_line(result.snapshot, result.created)}", highlight=False)
+        print_changes(changes)
     if any(result.error for result in results):
         raise typer.Exit(1)
 

@@ -85,7 +85,7 @@ def status(
     text = query_argument(query)
     moment = instant_option(on, "--on")
     known = instant_option(known_at, "--known-at")
-    report = StatusService.bundled().status(text, moment, known)
+    report = StatusService.current().status(text, moment, known)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -100,7 +100,7 @@ def timeline(
     """The entity's whole history across regimes and courts, dated and sourced."""
     text = query_argument(query)
     known = instant_option(known_at, "--known-at")
-    service = StatusService.bundled()
+    service = StatusService.current()
     entity, warnings = service.resolve(text)
     if entity is None:
         raise UserError(f"no listed entity matches {text!r}")
@@ -137,7 +137,7 @@ def lists(on: OnOption = None, known_at: KnownAtOption = None, as_json: JsonOpti
     """The lists, their regimes, and how many entities each holds at --on (as known at --known-at)."""
     moment = instant_option(on, "--on")
     known = instant_option(known_at, "--known-at")
-    service = StatusService.bundled()
+    service = StatusService.current()
     counts = service.list_counts(moment, known)
     regimes = service.store.data.regimes
     rows: list[dict[str, str | int | bool]] = [

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from redline.catalog import Catalog, identify
 from redline.impact.errors import ImpactInputError
 from redline.model import CourtOrderKind, Entity, IdScheme, ListId, ListingAction, RelationKind, iso
 from redline.store.reference import ReferenceStore
@@ -72,24 +73,16 @@ class TimelineEvent:
         }
 
 
-def find_entity(store: ReferenceStore, query: str) -> Entity:
-    """Entity by id, or by exact casefolded name, alias or ticker. (A full resolver will replace this.)"""
-    wanted = query.strip().casefold()
-    for entity in store.entities():
-        if entity.id.casefold() == wanted:
-            return entity
-    matches = []
-    for entity in store.entities():
-        texts = {name.casefold() for name in entity.all_names()}
-        texts |= {ident.value.casefold() for ident in entity.identifiers_of(IdScheme.TICKER)}
-        if wanted in texts:
-            matches.append(entity)
-    if not matches:
-        raise ImpactInputError(f"no entity matches {query!r} (give an id, an exact name or a ticker)")
-    if len(matches) > 1:
-        ids = ", ".join(e.id for e in matches)
-        raise ImpactInputError(f"{query!r} matches several entities ({ids}); give the id")
-    return matches[0]
+def find_entity(catalog: Catalog, query: str) -> Entity:
+    """The entity a query names, asked of the catalog like every other door (any ticker form, name or id)."""
+    found = identify(catalog, query)
+    if found.entity is not None:
+        return found.entity
+    leads = ", ".join(f"{c.entity.id} ({c.score:.2f})" for c in found.candidates[:5])
+    detail = "; ".join(found.warnings) or "nothing close"
+    raise ImpactInputError(
+        f"{query!r} does not name one entity ({detail})" + (f"; candidates: {leads}" if leads else "")
+    )
 
 
 def entity_events(store: ReferenceStore, entity_id: str) -> list[TimelineEvent]:

@@ -6,7 +6,7 @@ public, so that a question "as known at K" can exclude what had not yet been pub
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -81,3 +81,34 @@ class CourtOrder:
     def suspends_designation(self) -> bool:
         """Injunctions and vacaturs stop the government from enforcing the designation."""
         return self.kind in (CourtOrderKind.PRELIMINARY_INJUNCTION, CourtOrderKind.VACATUR)
+
+
+@dataclass
+class Designation:
+    """The designation in force on one list (or one regime's lists) at an instant, with the history before it."""
+
+    current: ListingEvent | None = None
+    replaced: list[ListingEvent] = field(default_factory=list)
+    removal: ListingEvent | None = None
+    first_listed: ListingEvent | None = None
+
+
+def designation_at(events: list[ListingEvent], on: datetime) -> Designation:
+    """Walk `events` (valid-time order, removals first at equal instants) up to `on`."""
+    found = Designation()
+    for event in events:
+        if event.valid_from > on:
+            break
+        if event.action in (ListingAction.LISTED, ListingAction.CORRECTED):
+            if found.current is not None and event.action is ListingAction.CORRECTED:
+                found.replaced.append(found.current)
+            if found.current is None:
+                found.first_listed = found.first_listed or event
+            found.current = event
+            found.removal = None
+        elif event.action is ListingAction.REMOVED and (
+            found.current is None or found.current.list_id == event.list_id
+        ):
+            found.current = None
+            found.removal = event
+    return found

@@ -20,6 +20,15 @@ class ListId(StrEnum):
     NS_CMIC = "NS_CMIC"
     # DoD list of "Chinese military companies" under FY2021 NDAA s.1260H.
     DOD_1260H = "DOD_1260H"
+    # Lists Redline reads only from imported official files (issue 11; `src/redline/data/list_feeds.yaml`):
+    OFAC_SDN = "OFAC_SDN"  # OFAC's Specially Designated Nationals and Blocked Persons List
+    UN_SC = "UN_SC"  # UN Security Council Consolidated List
+    BIS_EL = "BIS_EL"  # Commerce/BIS Entity List (15 CFR 744 Supp. 4)
+    BIS_MEU = "BIS_MEU"  # Commerce/BIS Military End-User List (15 CFR 744 Supp. 7)
+    BIS_UVL = "BIS_UVL"  # Commerce/BIS Unverified List (15 CFR 744 Supp. 6)
+    BIS_DPL = "BIS_DPL"  # Commerce/BIS Denied Persons List
+    STATE_ISN = "STATE_ISN"  # State Department nonproliferation sanctions
+    STATE_DTC = "STATE_DTC"  # State Department ITAR debarred parties
 
 
 class RegimeId(StrEnum):
@@ -31,20 +40,12 @@ class RegimeId(StrEnum):
     EO14032 = "EO14032"
     # FY2021 NDAA s.1260H; reads DOD_1260H. No investment ban.
     NDAA1260H = "NDAA1260H"
-
-
-LISTS_OF_REGIME: dict[RegimeId, tuple[ListId, ...]] = {
-    RegimeId.EO13959: (ListId.CCMC_1237, ListId.NSCCMC_OFAC),
-    RegimeId.EO14032: (ListId.NS_CMIC,),
-    RegimeId.NDAA1260H: (ListId.DOD_1260H,),
-}
-
-
-def regime_of_list(list_id: ListId) -> RegimeId:
-    for regime, lists in LISTS_OF_REGIME.items():
-        if list_id in lists:
-            return regime
-    raise KeyError(list_id)
+    # IEEPA blocking sanctions (31 CFR chapter V); reads OFAC_SDN. No dealing at all; property is blocked.
+    SDN = "SDN"
+    # Export-control and nonproliferation lists gathered on the Consolidated Screening List; no investment ban.
+    CSL = "CSL"
+    # UN Security Council sanctions; binding on the US through OFAC's programs, no investment ban by itself.
+    UNSC = "UNSC"
 
 
 class AfterWindow(StrEnum):
@@ -88,6 +89,10 @@ class Regime:
     after_window_before: AfterWindow | None
     citations: dict[str, tuple[Citation, ...]]  # rule name -> its authority
     notes: tuple[str, ...] = ()
+    # Blocking sanctions (SDN): no transaction at all once listed, and property held is blocked, not divested.
+    blocking: bool = False
+    # Lists Redline knows only from imported files: until one is imported, the answer says it was not checked.
+    imported_only: bool = False
 
     def cite(self, rule: str) -> tuple[Citation, ...]:
         return self.citations.get(rule, ())

@@ -9,7 +9,6 @@ from redline.resolve.resolver import (
     Record,
     Resolver,
     score_pair,
-    snapshot_records,
 )
 
 __all__ = [
@@ -21,5 +20,4 @@ __all__ = [
     "Record",
     "Resolver",
     "score_pair",
-    "snapshot_records",
 ]

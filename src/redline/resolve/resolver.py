@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from redline.model import Entity, Identifier
@@ -181,15 +180,6 @@ class Resolver:
         resolver.add(records)
         return resolver
 
-    @classmethod
-    def from_store(cls, extra: Iterable[Record] = (), threshold: float = DEFAULT_THRESHOLD) -> Resolver:
-        """A resolver over the bundled reference data, plus any imported records."""
-        from redline.store.reference import bundled_store
-
-        store = bundled_store()
-        records = [Record.from_entity(e, [lst.value for lst in store.lists_of(e.id)]) for e in store.entities()]
-        return cls.from_records([*records, *extra], threshold)
-
     def add(self, records: Iterable[Record]) -> None:
         for record in records:
             number = len(self.records)
@@ -268,27 +258,6 @@ class Resolver:
     def match(self, query: str, **options: Any) -> dict[str, Any]:
         """The stable JSON form: {"query", "candidates": [...]} (documented in docs/resolve.md)."""
         return {"query": query, "candidates": [c.to_dict() for c in self.resolve(query, **options)]}
-
-
-def snapshot_records(known_at: datetime | None = None) -> list[Record]:
-    """Records of the latest imported snapshot of each list (`redline sources import`), known at `known_at`.
-
-    Empty when nothing was imported; the bundled list (source `bundled`) is skipped, its entities come from
-    the reference store. Entity ids are `<list>:<id in the file>`, e.g. `un-sc:6908555`.
-    """
-    from redline.home import redline_home
-    from redline.sources.loaded import SourceList
-    from redline.store.snapshots import DB_NAME, SnapshotStore
-
-    if not (redline_home() / DB_NAME).exists():
-        return []
-    moment = known_at or datetime.now(UTC)
-    with SnapshotStore() as store:
-        wanted = set(SourceList) - {SourceList.BUNDLED}
-        return [
-            Record.from_source_record(record, snapshot.list_key, f"{snapshot.list_key}:")
-            for snapshot, record in store.records_known_at(moment, wanted)
-        ]
 
 
 @dataclass(frozen=True, slots=True)

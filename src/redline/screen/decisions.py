@@ -32,7 +32,9 @@ SEVERITY = {
     Decision.ERROR: 5,
 }
 FINDINGS = (Decision.BLOCK, Decision.DIVEST, Decision.HOLD_ONLY, Decision.REVIEW)
-RESTRICTIVE = (State.DIVESTMENT_WINDOW, State.HOLDING_ONLY, State.POSSESSION_PROHIBITED)
+RESTRICTIVE = (State.DIVESTMENT_WINDOW, State.HOLDING_ONLY, State.POSSESSION_PROHIBITED, State.BLOCKED)
+# States that say nothing about the entity being on a list: left out of a row's listed regimes.
+UNLISTED = (State.NOT_LISTED, State.NOT_CHECKED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ class Verdict:
 
 
 def _listed(report: StatusReport) -> tuple[RegimeStatus, ...]:
-    return tuple(regime for regime in report.regimes if regime.state is not State.NOT_LISTED)
+    return tuple(regime for regime in report.regimes if regime.state not in UNLISTED)
 
 
 def decide(report: StatusReport, kind: str, side: str | None) -> Verdict:
@@ -57,6 +59,9 @@ def decide(report: StatusReport, kind: str, side: str | None) -> Verdict:
     reasons = tuple(reason for regime in (restrictive or listed) for reason in regime.reasons)
     if not restrictive:
         return Verdict(Decision.OK, listed, None, reasons)
+    if any(regime.state is State.BLOCKED for regime in restrictive):
+        # Blocking sanctions: any dealing, and any holding, of a listed person's property is blocked and reported.
+        return Verdict(Decision.BLOCK, restrictive, None, reasons)
     if kind == "trades":
         if side == "buy":
             decision = Decision.OK if allowed.may_buy else Decision.BLOCK

@@ -13,11 +13,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from redline import __version__
+from redline.catalog import Catalog
 from redline.model import iso
 from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap, detect_columns
 from redline.screen.decisions import Decision
@@ -28,10 +28,10 @@ from redline.screen.resolution import RowResolver
 from redline.screen.rows import RowReader, ScreenRow
 from redline.screen.summary import Summary
 from redline.screen.writers import OutputWriter
-from redline.sources.bundled import data_dir
+from redline.sources.bundled import data_version
 from redline.store.clock import actor as current_actor
 from redline.store.clock import stamp
-from redline.store.reference import ReferenceStore, bundled_store
+from redline.store.reference import ReferenceStore
 from redline.store.screening import AlertHit, RunRecord, ScreenStore
 
 KINDS = ("holdings", "trades", "counterparties")
@@ -81,17 +81,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def data_version() -> str:
-    """A hash of the bundled reference files: which list data a run used."""
-    digest = hashlib.sha256()
-    for path in sorted(data_dir().iterdir()):
-        if path.suffix in (".csv", ".yaml"):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def default_output(path: Path) -> Path:
     return path.with_name(f"{path.stem}.screened{path.suffix}")
 
@@ -112,8 +101,11 @@ class Screening:
         if options.kind not in KINDS:
             raise ValueError(f"--kind must be one of {', '.join(KINDS)}")
         self.path, self.options, self.store = path, options, store
-        self.reference = reference or bundled_store()
-        self.resolver = resolver or RowResolver()
+        # One catalog for the whole run: the entities rows resolve to are the ones their status is judged on.
+        if resolver is None:
+            resolver = RowResolver(reference if isinstance(reference, Catalog) else None)
+        self.resolver = resolver
+        self.reference = reference or resolver.catalog
         self.progress = progress
         self.actor = actor or current_actor()
         now = datetime.now(UTC)
@@ -139,7 +131,8 @@ class Screening:
             raise InputError(f"{self.path}: no such file")
         funds = load_constituents(options.constituents) if options.constituents else FundBook()
         checksum = sha256_of(self.path)
-        versions = {"redline": __version__, "data": data_version()}
+        # Which data the run judged on: the bundled files and the imported editions the catalog holds.
+        versions = {"redline": __version__, "data": data_version(), "catalog": self.resolver.catalog.version}
         version_cell = f"redline {__version__}; data {versions['data']}"
         parameters = self.parameters(funds)
         summary = Summary(self.on, options.deadline_days)

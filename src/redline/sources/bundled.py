@@ -6,10 +6,12 @@ Every fault is collected with its file, line and field, so `redline data check` 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
@@ -465,6 +467,8 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
                 after_window_before=AfterWindow(before) if before else None,
                 citations=citations,
                 notes=tuple(str(n) for n in spec.get("notes", ())),
+                blocking=bool(spec.get("blocking")),
+                imported_only=bool(spec.get("imported_only")),
             )
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             bad(str(key), f"malformed regime: {exc}")
@@ -472,3 +476,14 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
         if regime_id not in regimes:
             bad(regime_id.value, "regime is not defined")
     return regimes
+
+
+@lru_cache(maxsize=1)
+def data_version() -> str:
+    """A hash of the bundled reference files: which list data an answer or a run used."""
+    digest = hashlib.sha256()
+    for path in sorted(data_dir().iterdir()):
+        if path.suffix in (".csv", ".yaml"):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

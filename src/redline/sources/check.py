@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from pathlib import Path
 
 from stdnum import cusip, isin, lei
 from stdnum.cn import uscc
@@ -11,7 +12,7 @@ from stdnum.exceptions import ValidationError
 
 from redline.model import IdScheme, ListingAction, RelationKind
 from redline.sources.bundled import ReferenceData
-from redline.sources.errors import RowProblem
+from redline.sources.errors import RowProblem, SourceError
 
 # The PRC Unified Social Credit Code (GB 32100-2015) carries a mod-31 check character; stdnum.cn.uscc checks it.
 _VALIDATORS = {IdScheme.ISIN: isin, IdScheme.LEI: lei, IdScheme.CUSIP: cusip, IdScheme.USCC: uscc}
@@ -136,3 +137,20 @@ def check_event_times(data: ReferenceData) -> list[RowProblem]:
                 )
             )
     return problems
+
+
+def check_list_feeds(data: ReferenceData, directory: Path | None = None) -> list[RowProblem]:
+    """list_feeds.yaml: known sources, lists and citation keys (redline.sources.list_feeds)."""
+    from importlib import resources
+
+    from redline.sources.list_feeds import FILE, parse_feeds
+
+    path = (directory / FILE) if directory else None
+    if path is not None and not path.is_file():
+        return [RowProblem(FILE, None, None, "file is missing")]
+    text = path.read_text(encoding="utf-8") if path else resources.files("redline.data").joinpath(FILE).read_text()
+    try:
+        parse_feeds(text, set(data.citations))
+    except SourceError as exc:
+        return list(exc.problems)
+    return []

@@ -8,7 +8,6 @@ would have been answered then.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from redline.model import (
@@ -17,13 +16,13 @@ from redline.model import (
     CourtOrder,
     CourtOrderKind,
     Entity,
-    ListingAction,
     ListingBasis,
     ListingEvent,
     Regime,
     RegimeId,
     iso,
 )
+from redline.model.events import Designation, designation_at
 from redline.model.instants import NEW_YORK
 from redline.status.clocks import Clocks, clocks_for
 from redline.status.report import RegimeStatus, State, StatusReport
@@ -36,36 +35,6 @@ def _day(moment: datetime) -> str:
     if (local.hour, local.minute) == (12, 0):
         return local.date().isoformat()
     return f"{local.date().isoformat()} {local.strftime('%H:%M')} {local.tzname()}"
-
-
-@dataclass
-class Designation:
-    """The designation in force under one regime at `on`, with the history that led to it."""
-
-    current: ListingEvent | None = None
-    replaced: list[ListingEvent] = field(default_factory=list)
-    removal: ListingEvent | None = None
-    first_listed: ListingEvent | None = None
-
-
-def designation_at(events: list[ListingEvent], on: datetime) -> Designation:
-    found = Designation()
-    for event in events:
-        if event.valid_from > on:
-            break
-        if event.action in (ListingAction.LISTED, ListingAction.CORRECTED):
-            if found.current is not None and event.action is ListingAction.CORRECTED:
-                found.replaced.append(found.current)
-            if found.current is None:
-                found.first_listed = found.first_listed or event
-            found.current = event
-            found.removal = None
-        elif event.action is ListingAction.REMOVED and (
-            found.current is None or found.current.list_id == event.list_id
-        ):
-            found.current = None
-            found.removal = event
-    return found
 
 
 def _orders_in_force(orders: list[CourtOrder], since: datetime, on: datetime) -> tuple[CourtOrder | None, bool]:
@@ -98,8 +67,9 @@ class StatusEngine:
                 known_at=known_at,
                 entity=None,
                 entity_lists=(),
-                regimes=(),
+                regimes=tuple(self._no_match(regime, query, on, known_at) for regime in self.regimes.values()),
                 warnings=(f"no listed entity matches {query!r}: no US restriction found for it",),
+                outcome="no_match",
             )
         listings = self.store.listings(entity.id, known_at)
         orders = self.store.court_orders(entity.id, known_at)
@@ -117,12 +87,82 @@ class StatusEngine:
             warnings.append(
                 "low-confidence listing facts used: " + ", ".join(sorted({f"{e.id} ({e.note})" for e in low}))
             )
+        warnings.extend(self.store.notes(entity.id, known_at))
         if known_at < on:
             warnings.append(
                 f"answer as known at {iso(known_at)}: facts published after that are ignored, "
                 "including any that change this answer"
             )
         return StatusReport(query or entity.name, on, known_at, entity, lists, tuple(results), tuple(warnings))
+
+    def _no_match(self, regime: Regime, query: str, on: datetime, known_at: datetime) -> RegimeStatus:
+        """Every regime is answered even when nothing matched, citing the list editions that were consulted."""
+        lists = ", ".join(regime.lists)
+        return self._unlisted(
+            regime, f"No entity on {lists} matches {query!r} at {_day(on)} as known at {_day(known_at)}.", known_at
+        )
+
+    def _unlisted(self, regime: Regime, reason: str, known_at: datetime) -> RegimeStatus:
+        """Not on the regime's lists, citing the editions consulted; `not_checked` when a list known only from
+        imported files has no edition imported by `known_at` (never a silent "not listed")."""
+        editions = self.store.editions_of(regime.lists, known_at)
+        state = State.NOT_LISTED
+        if regime.imported_only and not editions:
+            state = State.NOT_CHECKED
+            reason = (
+                f"Not checked: no edition of {', '.join(regime.lists)} known at {_day(known_at)} has been imported "
+                "(`redline sources add FILE` or `redline sources update`)."
+            )
+        return RegimeStatus(
+            regime=regime.id,
+            title=regime.title,
+            listed=False,
+            state=state,
+            effective_from=None,
+            divest_until=None,
+            enjoined=False,
+            reasons=(reason,),
+            sources=(*regime.cite("regime"), *editions) if state is State.NOT_LISTED else (),
+        )
+
+    def undetermined(
+        self,
+        query: str,
+        on: datetime,
+        known_at: datetime,
+        leads: list[Entity],
+        candidates: tuple[dict[str, object], ...],
+        warnings: tuple[str, ...],
+    ) -> StatusReport:
+        """No entity identified with confidence, but listed entities are leads: every regime is `undetermined`, and
+        its reasons say what the answer would be for each lead, so the reviewer sees what is at stake."""
+        per_lead = [self.status(lead, on, known_at, query=query) for lead in leads]
+        results = []
+        for regime in self.regimes.values():
+            reasons = [f"Undetermined: {query!r} was not identified with confidence; a person must review the leads."]
+            sources: list[Citation] = []
+            for lead, report in zip(leads, per_lead, strict=True):
+                for result in report.regimes:
+                    if result.regime is regime.id:
+                        reasons.append(f"If it is {lead.name} ({lead.id}): {result.state.value}.")
+                        sources.extend(result.sources)
+            results.append(
+                RegimeStatus(
+                    regime=regime.id,
+                    title=regime.title,
+                    listed=False,
+                    state=State.UNDETERMINED,
+                    effective_from=None,
+                    divest_until=None,
+                    enjoined=False,
+                    reasons=tuple(reasons),
+                    sources=tuple(sources),
+                    uncertain=True,
+                )
+            )
+        return StatusReport(
+            query, on, known_at, None, (), tuple(results), warnings, outcome="undetermined", candidates=candidates
+        )
 
     def _regime_status(
         self,
@@ -145,6 +185,16 @@ class StatusEngine:
         if current.note:
             reasons.append(f"Note: {current.note}.")
 
+        if regime.blocking:
+            reasons.append(
+                "Blocked: no purchase, sale, transfer or other dealing without an OFAC license; property already held "
+                "is blocked and must be reported to OFAC."
+            )
+            reasons.extend(regime.notes)
+            sources.extend([*regime.cite("blocking"), *regime.cite("fifty_percent")])
+            return self._result(
+                regime, State.BLOCKED, current, Clocks(current.valid_from, None, "listing"), reasons, sources, found
+            )
         if not regime.investment_ban:
             reasons.extend(regime.notes)
             return self._result(
@@ -249,19 +299,9 @@ class StatusEngine:
         known_at: datetime,
     ) -> RegimeStatus:
         if found.removal is None:
-            return RegimeStatus(
-                regime=regime.id,
-                title=regime.title,
-                listed=False,
-                state=State.NOT_LISTED,
-                effective_from=None,
-                divest_until=None,
-                enjoined=False,
-                reasons=(
-                    f"{entity.name} is not on {', '.join(regime.lists)} at {_day(on)} as known at {_day(known_at)}.",
-                ),
-                sources=(),
-                lists=(),
+            lists = ", ".join(regime.lists)
+            return self._unlisted(
+                regime, f"{entity.name} is not on {lists} at {_day(on)} as known at {_day(known_at)}.", known_at
             )
         removal = found.removal
         sources = [*regime.cite("regime"), *removal.citations, *regime.cite("removal")]

@@ -22,6 +22,9 @@ class State(StrEnum):
     ENJOINED = "enjoined"  # a court has enjoined enforcement of the designation
     VACATED = "vacated"  # a court has vacated the designation
     REMOVED = "removed"  # taken off the list
+    BLOCKED = "blocked"  # blocking sanctions (SDN): no dealing at all; property held is blocked and reported
+    NOT_CHECKED = "not_checked"  # a list Redline reads only from imported files, none of which was imported
+    UNDETERMINED = "undetermined"  # the query was not identified with confidence, and a listed entity is a lead
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,12 @@ PERMISSIONS: dict[State, Permissions] = {
     State.ENJOINED: Permissions(),
     State.VACATED: Permissions(),
     State.REMOVED: Permissions(),
+    # IEEPA blocking: property in a US person's possession must be held, blocked, and reported (31 CFR 501.603);
+    # no purchase, sale or other transfer without a license. "may_hold" therefore means: only as blocked property.
+    State.BLOCKED: Permissions(may_buy=False, may_sell=False, may_hold=True),
+    State.NOT_CHECKED: Permissions(),
+    # Never read as an answer: an undetermined report's us_person is null. Closed, should anything combine it.
+    State.UNDETERMINED: Permissions(may_buy=False, may_sell=False, may_hold=False),
 }
 
 
@@ -100,6 +109,14 @@ class StatusReport:
     entity_lists: tuple[ListId, ...]
     regimes: tuple[RegimeStatus, ...]
     warnings: tuple[str, ...] = field(default=())
+    # How the query was identified (redline.catalog.identify): "matched", "undetermined", "no_match", "invalid",
+    # and the candidates considered, each as {id, name, score, match, decisive, lists, explanation}.
+    outcome: str = "matched"
+    candidates: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def undetermined(self) -> bool:
+        return self.outcome == "undetermined"
 
     @property
     def us_person(self) -> Permissions:
@@ -121,8 +138,12 @@ class StatusReport:
                 "name": self.entity.name,
                 "lists": [list_id.value for list_id in self.entity_lists],
             },
-            "us_person": {"may_buy": allowed.may_buy, "may_sell": allowed.may_sell, "may_hold": allowed.may_hold},
+            # Fail closed: an undetermined identification gives no permission at all, not "yes".
+            "us_person": {"may_buy": None, "may_sell": None, "may_hold": None}
+            if self.undetermined
+            else {"may_buy": allowed.may_buy, "may_sell": allowed.may_sell, "may_hold": allowed.may_hold},
             "regimes": [regime.to_json() for regime in self.regimes],
+            "identification": {"outcome": self.outcome, "candidates": list(self.candidates)},
             "warnings": list(self.warnings),
         }
 

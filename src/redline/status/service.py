@@ -1,4 +1,8 @@
-"""What the interfaces call: resolve a query, then answer status, timeline and list questions."""
+"""What the interfaces call: identify a query through the catalog, then answer status, timeline and list questions.
+
+The catalog (bundled data plus imported snapshots) is fetched per call from `catalog_source`, so a long-running
+service follows `sources update`; identifications are cached per catalog version.
+"""
 
 from __future__ import annotations
 
@@ -8,85 +12,109 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+from redline.catalog import Candidate, Catalog, Identification, Outcome, candidates, current_catalog, identify
 from redline.model import Entity, ListId
-from redline.resolve.lookup import EntityLookup, bundled_lookup
-from redline.resolve.resolver import QueryError
-from redline.status.engine import StatusEngine, designation_at
+from redline.model.events import designation_at
+from redline.status.engine import StatusEngine
 from redline.status.report import StatusReport
 from redline.status.timeline import TimelineEntry, timeline
-from redline.store.reference import ReferenceStore, bundled_store
 
-# Resolutions kept per service. The lookup's data never changes under a service, so an answer stays right; a
-# status service (the API, the pages) sees the same tickers and names again and again, and resolving a name is
-# most of the work of a status request (bench/service). Bounded, so memory stays flat.
+# Identifications kept per service. A status service (the API, the pages) sees the same tickers and names again and
+# again, and resolving a name is most of the work of a status request (bench/service). Bounded, so memory stays
+# flat; keyed by the catalog's version, so an import makes every cached answer stale at once.
 RESOLVED_CACHE = 4096
+# Leads whose own answers an undetermined report spells out.
+LEADS_SHOWN = 3
+
+
+def _bundled() -> Catalog:
+    from redline.store.reference import bundled_store
+
+    return Catalog(bundled_store().data)
 
 
 @dataclass
 class StatusService:
-    store: ReferenceStore
-    lookup: EntityLookup
-    _resolved: Callable[[str], tuple[Entity | None, tuple[str, ...]]] = field(init=False, repr=False, compare=False)
+    catalog_source: Callable[[], Catalog] = current_catalog
+    _identified: Callable[[str, str], Identification] = field(init=False, repr=False, compare=False)
+    _catalogs: dict[str, Catalog] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._resolved = lru_cache(maxsize=RESOLVED_CACHE)(self._resolve_uncached)
+        self._identified = lru_cache(maxsize=RESOLVED_CACHE)(self._identify_uncached)
+
+    @classmethod
+    def current(cls) -> StatusService:
+        """The bundled data plus every snapshot imported into the configured database."""
+        return cls(current_catalog)
 
     @classmethod
     def bundled(cls) -> StatusService:
-        return cls(bundled_store(), bundled_lookup())
+        """The bundled reference data alone (tests, and examples that must not depend on imports)."""
+        catalog = _bundled()
+        return cls(lambda: catalog)
+
+    @property
+    def catalog(self) -> Catalog:
+        catalog = self.catalog_source()
+        self._catalogs = {catalog.version: catalog}
+        return catalog
+
+    @property
+    def store(self) -> Catalog:
+        return self.catalog
+
+    def _identify_uncached(self, version: str, query: str) -> Identification:
+        return identify(self._catalogs.get(version) or self.catalog, query)
+
+    def identify(self, query: str) -> Identification:
+        return self._identified(self.catalog.version, query)
+
+    def candidates(self, query: str, limit: int = 10) -> list[Candidate]:
+        """Scored candidates, best first (search pages, /entities); raises QueryError for an empty query."""
+        return candidates(self.catalog, query, limit)
 
     def resolve(self, query: str) -> tuple[Entity | None, list[str]]:
-        """The best entity for `query`, with warnings when the match is not decisive or is ambiguous."""
-        entity, warnings = self._resolved(query)
-        return entity, list(warnings)
-
-    def _resolve_uncached(self, query: str) -> tuple[Entity | None, tuple[str, ...]]:
-        try:
-            candidates = self.lookup.resolve(query, limit=5)
-        except QueryError as exc:
-            return None, (str(exc),)
-        matched = [c for c in candidates if c.match]
-        if not matched:
-            leads = ", ".join(f"{c.entity.name} ({c.score:.2f}: {c.explanation})" for c in candidates[:3])
-            return None, (f"possible matches below the threshold, for review: {leads}",) if leads else ()
-        best = matched[0]
-        warnings = []
-        if not best.decisive:
-            warnings.append(f"matched {best.entity.name!r} by name ({best.score:.2f}: {best.explanation})")
-            close = [c for c in matched[1:] if not c.decisive and best.score - c.score < 0.05]
-            if close:
-                others = ", ".join(f"{c.entity.id} ({c.score:.2f})" for c in close)
-                warnings.append(f"{query!r} is ambiguous; answering for {best.entity.id}; also close: {others}")
-        return best.entity, tuple(warnings)
+        """The entity for `query` (None when not identified), with the identification's warnings."""
+        found = self.identify(query)
+        return found.entity, list(found.warnings)
 
     def status(self, query: str, on: datetime, known_at: datetime) -> StatusReport:
-        entity, warnings = self.resolve(query)
-        report = StatusEngine(self.store).status(entity, on, known_at, query=query)
-        if warnings:
-            report = StatusReport(
-                report.query,
-                report.on,
-                report.known_at,
-                report.entity,
-                report.entity_lists,
-                report.regimes,
-                (*warnings, *report.warnings),
-            )
-        return report
+        catalog = self.catalog
+        found = self._identified(catalog.version, query)
+        engine = StatusEngine(catalog)
+        candidates = tuple(c.to_json() for c in found.candidates)
+        if found.outcome is Outcome.UNDETERMINED:
+            leads = [c.entity for c in found.leads][:LEADS_SHOWN]
+            return engine.undetermined(query, on, known_at, leads, candidates, found.warnings)
+        report = engine.status(found.entity, on, known_at, query=query)
+        return StatusReport(
+            report.query,
+            report.on,
+            report.known_at,
+            report.entity,
+            report.entity_lists,
+            report.regimes,
+            (*found.warnings, *report.warnings),
+            outcome=found.outcome.value,
+            candidates=candidates,
+        )
 
     def status_of(self, entity: Entity, on: datetime, known_at: datetime) -> StatusReport:
         """The answer for an entity already chosen (no query to resolve)."""
-        return StatusEngine(self.store).status(entity, on, known_at, query=entity.id)
+        return StatusEngine(self.catalog).status(entity, on, known_at, query=entity.id)
 
     def timeline(self, entity: Entity, known_at: datetime | None = None) -> list[TimelineEntry]:
-        return timeline(self.store, entity, known_at)
+        return timeline(self.catalog, entity, known_at)
 
     def list_counts(self, on: datetime, known_at: datetime) -> dict[ListId, int]:
         """How many entities each list holds at `on`, as known at `known_at`."""
+        catalog = self.catalog
         counts: Counter[ListId] = Counter()
-        for entity in self.store.entities():
-            events = self.store.listings(entity.id, known_at)
-            for list_id in ListId:
+        for entity in catalog.entities():
+            events = catalog.listings(entity.id, known_at)
+            if not events:
+                continue
+            for list_id in {e.list_id for e in events}:
                 found = designation_at([e for e in events if e.list_id is list_id], on)
                 if found.current is not None:
                     counts[list_id] += 1

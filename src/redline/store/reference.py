@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 
-from redline.model import CourtOrder, Entity, ListId, ListingAction, ListingEvent
+from redline.model import Citation, CourtOrder, Entity, ListId, ListingAction, ListingEvent
 from redline.sources.bundled import ReferenceData, load_reference
 
 
@@ -39,6 +39,14 @@ class ReferenceStore:
     def court_orders(self, entity_id: str, known_at: datetime | None = None) -> list[CourtOrder]:
         orders = self._orders.get(entity_id, [])
         return [o for o in orders if known_at is None or o.known_from <= known_at]
+
+    def notes(self, entity_id: str, known_at: datetime) -> list[str]:
+        """Disagreements between sources about the entity (the catalog's; the bundled data alone has none)."""
+        return []
+
+    def editions_of(self, lists: Iterable[ListId], known_at: datetime) -> list[Citation]:
+        """Imported editions of `lists` known at `known_at` (the catalog's; the bundled data alone has none)."""
+        return []
 
     def lists_of(self, entity_id: str) -> list[ListId]:
         """Every list the entity has ever been on, in first-listing order."""

@@ -6,7 +6,7 @@ read back identically from SQLite and PostgreSQL, which matters because audit en
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 metadata = MetaData()
 
@@ -135,3 +135,38 @@ screening_jobs = Table(
     Column("error", Text),
 )
 Index("ix_screening_jobs_created", screening_jobs.c.created_at)
+
+# Official list snapshots (issue 11): one row per imported file (or OFAC CSV quartet), its records beside it.
+# Rows are never updated or deleted (triggers refuse it, migration 0003); `records_sha256` is a digest of the stored
+# record payloads, written into the import's audit entry, so `audit verify` detects an edited or deleted record.
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(20), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("format", String(30), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("issued_at", String(40)),
+    Column("issued_from", String(10), nullable=False),
+    Column("known_from", String(40), nullable=False),
+    Column("retrieved_at", String(40), nullable=False),
+    Column("imported_at", String(40), nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("files", Text, nullable=False),  # JSON
+    Column("record_count", Integer, nullable=False),
+    Column("counts", Text, nullable=False),  # JSON
+    Column("records_sha256", String(64), nullable=False),
+    UniqueConstraint("source", "label", "content_hash", name="uq_snapshots_content"),
+)
+Index("ix_snapshots_known", snapshots.c.source, snapshots.c.label, snapshots.c.known_from)
+
+snapshot_records = Table(
+    "snapshot_records",
+    metadata,
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id"), primary_key=True),
+    Column("record_id", String(200), primary_key=True),
+    Column("schema", String(20), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # JSON: redline.model.records.to_json
+)

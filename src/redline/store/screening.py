@@ -16,6 +16,7 @@ from redline.store.clock import actor as current_actor
 from redline.store.database import engine_for, reading
 from redline.store.errors import StoreError
 from redline.store.schema import alerts, audit_log, decisions, run_alerts, runs
+from redline.store.snapshots import verify_snapshots
 
 VERDICTS = ("true-match", "false-positive")
 _JSON_FIELDS = ("parameters", "versions", "counts")
@@ -445,4 +446,5 @@ class ScreenStore:
             recorded_decisions = set(connection.execute(select(decisions.c.audit_seq)).scalars())
             for seq in sorted(logged_decisions - recorded_decisions):
                 problems.append(f"decision on alert {logged[seq].subject[:12]} (audit entry {seq}) was deleted")
+            problems.extend(verify_snapshots(connection, logged))
         return audit.Verification(chain.entries, chain.head_seq, chain.head_hash, tuple(problems))

@@ -1,8 +1,10 @@
-"""Immutable, content-hashed snapshots of official list files, in SQLite under `$REDLINE_HOME`.
+"""Immutable, content-hashed snapshots of official list files, in the one Redline database.
 
-One import is one snapshot: a row in `snapshots` and its records in `records`, written in a single transaction,
-so a failed, killed or interrupted import leaves no partial rows and the previous snapshot stays in force.
-Rows are never updated or deleted (triggers refuse it). Why SQLite: docs/sources.md.
+One import is one snapshot: a row in `snapshots`, its records in `snapshot_records` and its `source.import` audit
+entry, written in a single transaction, so a failed, killed or interrupted import leaves nothing behind and the
+previous snapshot stays in force. Rows are never updated or deleted (triggers refuse it, migration 0003), and the
+audit entry carries a digest of the stored records, which `audit verify` recomputes. The database is SQLite under
+`$REDLINE_HOME` by default and PostgreSQL when REDLINE_DATABASE_URL says so (redline.store.database).
 
 A snapshot's facts are known from the publisher's issue date when the file has one, else from the moment it
 was retrieved; `latest(..., known_at)` answers "which version of this list was out at that instant".
@@ -10,63 +12,29 @@ was retrieved; `latest(..., known_at)` answers "which version of this list was o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from redline.home import redline_home
+from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
 from redline.model import iso
 from redline.model.records import SourceRecord, from_json, to_json
 from redline.sources.loaded import IssuedFrom, LoadedFile, LoadedSource, SourceFormat, SourceList
+from redline.store import audit
+from redline.store.database import engine_for, reading
+from redline.store.schema import snapshot_records, snapshots
 
-DB_NAME = "sources.sqlite3"
+# Before migration 0003 snapshots lived in this file under $REDLINE_HOME; the migration copies it in.
+LEGACY_DB_NAME = "sources.sqlite3"
 _NUMBER = re.compile(r"[0-9]{1,18}")
 _HASH_PREFIX = re.compile(r"[0-9a-fA-F]{6,64}")
-SCHEMA_VERSION = "1"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS snapshots (
-    id INTEGER PRIMARY KEY,
-    source TEXT NOT NULL,
-    label TEXT NOT NULL DEFAULT '',
-    format TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    issued_at TEXT,
-    issued_from TEXT NOT NULL,
-    known_from TEXT NOT NULL,
-    retrieved_at TEXT NOT NULL,
-    imported_at TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    files TEXT NOT NULL,
-    record_count INTEGER NOT NULL,
-    counts TEXT NOT NULL,
-    UNIQUE (source, label, content_hash)
-);
-CREATE INDEX IF NOT EXISTS snapshots_known ON snapshots (source, label, known_from);
-CREATE TABLE IF NOT EXISTS records (
-    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),
-    record_id TEXT NOT NULL,
-    schema TEXT NOT NULL,
-    name TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    PRIMARY KEY (snapshot_id, record_id)
-) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS snapshots_no_update BEFORE UPDATE ON snapshots
-    BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS snapshots_no_delete BEFORE DELETE ON snapshots
-    BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records
-    BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records
-    BEGIN SELECT RAISE(ABORT, 'snapshots are immutable'); END;
-"""
 
 
 class SnapshotNotFound(LookupError):
@@ -89,6 +57,7 @@ class Snapshot:
     files: tuple[LoadedFile, ...]
     record_count: int
     counts: dict[str, Any]
+    records_sha256: str = ""  # digest of the stored records (`records_digest`), also in the import's audit entry
 
     @property
     def list_key(self) -> str:
@@ -118,7 +87,7 @@ class Snapshot:
 
 
 def _utc(moment: datetime) -> str:
-    """Stored instants are UTC ISO strings, so text order is time order."""
+    """Stored instants are UTC ISO strings of fixed width, so text order is time order."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
@@ -136,22 +105,37 @@ def _counts(records: list[SourceRecord]) -> dict[str, Any]:
     }
 
 
+def records_digest(rows: Iterable[tuple[str, str]]) -> str:
+    """sha256 over (record id, stored payload) in code-point order of the ids: the same on every backend."""
+    digest = hashlib.sha256()
+    for record_id, payload in sorted(rows):
+        digest.update(record_id.encode("utf-8") + b"\0" + payload.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def import_details(snapshot: Snapshot) -> dict[str, Any]:
+    """What the `source.import` audit entry records of a snapshot (and `audit verify` compares)."""
+    return {
+        "snapshot": snapshot.id,
+        "list": snapshot.list_key,
+        "format": str(snapshot.format),
+        "content_sha256": snapshot.content_hash,
+        "records_sha256": snapshot.records_sha256,
+        "issued_at": iso(snapshot.issued_at) if snapshot.issued_at else None,
+        "known_from": iso(snapshot.known_from),
+        "origin": snapshot.origin,
+        "records": snapshot.record_count,
+    }
+
+
 class SnapshotStore:
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or redline_home() / DB_NAME
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit mode: transactions are opened explicitly, so each import is exactly one.
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA foreign_keys=ON")
-        # Only a new store is written to here, so opening one to read never waits for an import in progress.
-        exists = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'")
-        if exists.fetchone() is None:
-            self._db.execute("PRAGMA journal_mode=WAL")  # persistent: readers go on while an import writes
-            self._db.executescript(_SCHEMA)
-            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+    """Snapshots in the Redline database (`engine_for()` unless an engine is given)."""
+
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine = engine or engine_for()
 
     def close(self) -> None:
-        self._db.close()
+        """Nothing to close: connections come from the engine's pool per call (kept for `with` callers)."""
 
     def __enter__(self) -> SnapshotStore:
         return self
@@ -159,141 +143,171 @@ class SnapshotStore:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def add(self, loaded: LoadedSource, origin: str, retrieved_at: datetime | None = None) -> tuple[Snapshot, bool]:
-        """Store `loaded` as a new snapshot in one transaction; (snapshot, False) when these bytes are stored."""
-        existing = self._db.execute(
-            "SELECT id FROM snapshots WHERE source = ? AND label = ? AND content_hash = ?",
-            (loaded.source.value, loaded.label, loaded.content_hash),
-        ).fetchone()
-        if existing:
-            return self.get(str(existing[0])), False
+    def add(
+        self,
+        loaded: LoadedSource,
+        origin: str,
+        retrieved_at: datetime | None = None,
+        who: str | None = None,
+    ) -> tuple[Snapshot, bool]:
+        """Store `loaded` and its audit entry in one transaction; (snapshot, False) when these bytes are stored.
+
+        A file already stored is not stored again; its re-import is audited as `source.import.unchanged`.
+        """
+        key = (loaded.source.value, loaded.label, loaded.content_hash)
         now = datetime.now(UTC)
         retrieved = retrieved_at or now
         known_from = loaded.issued_at or retrieved
+        payloads = [
+            (r.source_id, r.schema.value, r.name, json.dumps(to_json(r), ensure_ascii=False)) for r in loaded.records
+        ]
         files = [{"path": f.path, "role": f.role, "sha256": f.sha256, "size": f.size} for f in loaded.files]
-        self._db.execute("BEGIN IMMEDIATE")
         try:
-            cursor = self._db.execute(
-                "INSERT INTO snapshots (source, label, format, content_hash, issued_at, issued_from, known_from,"
-                " retrieved_at, imported_at, origin, files, record_count, counts)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    loaded.source.value,
-                    loaded.label,
-                    loaded.format.value,
-                    loaded.content_hash,
-                    _utc(loaded.issued_at) if loaded.issued_at else None,
-                    loaded.issued_from.value,
-                    _utc(known_from),
-                    _utc(retrieved),
-                    _utc(now),
-                    origin,
-                    json.dumps(files),
-                    len(loaded.records),
-                    json.dumps(_counts(loaded.records)),
-                ),
-            )
-            snapshot_id = cursor.lastrowid
-            self._db.executemany(
-                "INSERT INTO records (snapshot_id, record_id, schema, name, payload) VALUES (?, ?, ?, ?, ?)",
-                (
-                    (snapshot_id, r.source_id, r.schema.value, r.name, json.dumps(to_json(r), ensure_ascii=False))
-                    for r in loaded.records
-                ),
-            )
-            self._db.execute("COMMIT")
-        except sqlite3.IntegrityError:
+            with self.engine.begin() as connection:
+                existing = self._find(connection, *key)
+                if existing is not None:
+                    audit.append(
+                        connection,
+                        "source.import.unchanged",
+                        f"snapshot {existing.id} {existing.list_key}",
+                        {**import_details(existing), "origin": origin},
+                        who=who,
+                    )
+                    return existing, False
+                values = {
+                    "source": loaded.source.value,
+                    "label": loaded.label,
+                    "format": loaded.format.value,
+                    "content_hash": loaded.content_hash,
+                    "issued_at": _utc(loaded.issued_at) if loaded.issued_at else None,
+                    "issued_from": loaded.issued_from.value,
+                    "known_from": _utc(known_from),
+                    "retrieved_at": _utc(retrieved),
+                    "imported_at": _utc(now),
+                    "origin": origin,
+                    "files": json.dumps(files),
+                    "record_count": len(payloads),
+                    "counts": json.dumps(_counts(loaded.records)),
+                    "records_sha256": records_digest((p[0], p[3]) for p in payloads),
+                }
+                inserted = connection.execute(insert(snapshots).values(**values)).inserted_primary_key
+                assert inserted is not None
+                snapshot_id = int(inserted[0])
+                for start in range(0, len(payloads), 5000):
+                    connection.execute(
+                        insert(snapshot_records),
+                        [
+                            {"snapshot_id": snapshot_id, "record_id": r, "schema": s, "name": n, "payload": p}
+                            for r, s, n, p in payloads[start : start + 5000]
+                        ],
+                    )
+                # The audit entry names the snapshot and carries the digest of its records: a snapshot with no
+                # entry, or records that no longer match the digest, is what `audit verify` reports.
+                stored = self._snapshot({**values, "id": snapshot_id})
+                audit.append(
+                    connection,
+                    "source.import",
+                    f"snapshot {snapshot_id} {stored.list_key}",
+                    import_details(stored),
+                    who,
+                )
+                return stored, True
+        except IntegrityError:
             # Another process stored the same bytes between our check and our write: that snapshot stands.
-            self._db.execute("ROLLBACK")
-            return self.add(loaded, origin, retrieved_at)
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        return self.get(str(snapshot_id)), True
+            with reading(self.engine) as connection:
+                found = self._find(connection, *key)
+            if found is None:
+                raise
+            return found, False
 
-    def _snapshot(self, row: sqlite3.Row | tuple[Any, ...]) -> Snapshot:
-        (id_, source, label, fmt, content_hash, issued_at, issued_from, known_from, retrieved_at, imported_at,
-         origin, files, record_count, counts) = row  # fmt: skip
+    def _find(self, connection: Connection, source: str, label: str, content_hash: str) -> Snapshot | None:
+        row = connection.execute(
+            select(snapshots).where(
+                snapshots.c.source == source, snapshots.c.label == label, snapshots.c.content_hash == content_hash
+            )
+        ).one_or_none()
+        return self._snapshot(row._mapping) if row else None
+
+    @staticmethod
+    def _snapshot(row: Any) -> Snapshot:
         return Snapshot(
-            id=int(id_),
-            source=SourceList(source),
-            label=label,
-            format=SourceFormat(fmt),
-            content_hash=content_hash,
-            issued_at=_instant(issued_at),
-            issued_from=IssuedFrom(issued_from),
-            known_from=datetime.fromisoformat(known_from),
-            retrieved_at=datetime.fromisoformat(retrieved_at),
-            imported_at=datetime.fromisoformat(imported_at),
-            origin=origin,
-            files=tuple(LoadedFile(f["path"], f["role"], f["sha256"], f["size"]) for f in json.loads(files)),
-            record_count=int(record_count),
-            counts=json.loads(counts),
+            id=int(row["id"]),
+            source=SourceList(row["source"]),
+            label=row["label"],
+            format=SourceFormat(row["format"]),
+            content_hash=row["content_hash"],
+            issued_at=_instant(row["issued_at"]),
+            issued_from=IssuedFrom(row["issued_from"]),
+            known_from=datetime.fromisoformat(row["known_from"]),
+            retrieved_at=datetime.fromisoformat(row["retrieved_at"]),
+            imported_at=datetime.fromisoformat(row["imported_at"]),
+            origin=row["origin"],
+            files=tuple(LoadedFile(f["path"], f["role"], f["sha256"], f["size"]) for f in json.loads(row["files"])),
+            record_count=int(row["record_count"]),
+            counts=json.loads(row["counts"]),
+            records_sha256=row["records_sha256"],
         )
-
-    _COLUMNS = (
-        "id, source, label, format, content_hash, issued_at, issued_from, known_from, retrieved_at, imported_at,"
-        " origin, files, record_count, counts"
-    )
 
     def snapshots(self, source: SourceList | None = None) -> list[Snapshot]:
         """Every snapshot, by list then by the time its facts became known."""
-        query = f"SELECT {self._COLUMNS} FROM snapshots"
-        args: tuple[str, ...] = ()
+        query = select(snapshots)
         if source is not None:
-            query += " WHERE source = ?"
-            args = (source.value,)
-        rows = self._db.execute(query + " ORDER BY source, label, known_from, id", args).fetchall()
-        return [self._snapshot(row) for row in rows]
+            query = query.where(snapshots.c.source == source.value)
+        query = query.order_by(snapshots.c.source, snapshots.c.label, snapshots.c.known_from, snapshots.c.id)
+        with reading(self.engine) as connection:
+            return [self._snapshot(row._mapping) for row in connection.execute(query)]
 
     def get(self, ref: str) -> Snapshot:
         """A snapshot by number (`3` or `#3`) or by a prefix of its content hash (at least 6 characters)."""
         text = ref.strip().lstrip("#")
-        # ASCII digits only, and few enough for SQLite's 64-bit integers: str.isdigit() also takes '²', and a
-        # longer number overflowed (both were 500s from the API, found by its contract tests).
-        if _NUMBER.fullmatch(text):
-            row = self._db.execute(f"SELECT {self._COLUMNS} FROM snapshots WHERE id = ?", (int(text),)).fetchone()
-            if row:
-                return self._snapshot(row)
-        if _HASH_PREFIX.fullmatch(text):  # hex only: '%' or '_' would be LIKE wildcards
-            rows = self._db.execute(
-                f"SELECT {self._COLUMNS} FROM snapshots WHERE content_hash LIKE ?", (text.lower() + "%",)
-            ).fetchall()
-            if len(rows) == 1:
-                return self._snapshot(rows[0])
-            if len(rows) > 1:
-                raise SnapshotNotFound(f"{ref!r} matches {len(rows)} snapshots; give more of the hash")
+        with reading(self.engine) as connection:
+            # ASCII digits only, and few enough for a 64-bit integer: str.isdigit() also takes '²', and a longer
+            # number overflowed (both were 500s from the API, found by its contract tests).
+            if _NUMBER.fullmatch(text) and int(text) < 2**31:
+                row = connection.execute(select(snapshots).where(snapshots.c.id == int(text))).one_or_none()
+                if row:
+                    return self._snapshot(row._mapping)
+            if _HASH_PREFIX.fullmatch(text):  # hex only: '%' or '_' would be LIKE wildcards
+                rows = connection.execute(
+                    select(snapshots).where(snapshots.c.content_hash.startswith(text.lower()))
+                ).fetchall()
+                if len(rows) == 1:
+                    return self._snapshot(rows[0]._mapping)
+                if len(rows) > 1:
+                    raise SnapshotNotFound(f"{ref!r} matches {len(rows)} snapshots; give more of the hash")
         raise SnapshotNotFound(f"no snapshot {ref!r} (see `redline sources list`)")
 
     def records(self, snapshot: Snapshot | int) -> Iterator[SourceRecord]:
         snapshot_id = snapshot.id if isinstance(snapshot, Snapshot) else snapshot
-        cursor = self._db.execute(
-            "SELECT payload FROM records WHERE snapshot_id = ? ORDER BY record_id", (snapshot_id,)
+        query = select(snapshot_records.c.record_id, snapshot_records.c.payload).where(
+            snapshot_records.c.snapshot_id == snapshot_id
         )
-        for (payload,) in cursor:
+        with reading(self.engine) as connection:
+            rows = connection.execute(query).fetchall()
+        # Sorted here, not by the database: PostgreSQL's collation would order the ids differently from SQLite.
+        for _, payload in sorted(rows):
             yield from_json(json.loads(payload))
 
     def latest(self, source: SourceList, known_at: datetime, label: str = "") -> Snapshot | None:
         """The newest version of a list whose facts were known at `known_at`."""
-        row = self._db.execute(
-            f"SELECT {self._COLUMNS} FROM snapshots WHERE source = ? AND label = ? AND known_from <= ?"
-            " ORDER BY known_from DESC, id DESC LIMIT 1",
-            (source.value, label, _utc(known_at)),
-        ).fetchone()
-        return self._snapshot(row) if row else None
+        query = (
+            select(snapshots)
+            .where(snapshots.c.source == source.value, snapshots.c.label == label)
+            .where(snapshots.c.known_from <= _utc(known_at))
+            .order_by(snapshots.c.known_from.desc(), snapshots.c.id.desc())
+            .limit(1)
+        )
+        with reading(self.engine) as connection:
+            row = connection.execute(query).one_or_none()
+        return self._snapshot(row._mapping) if row else None
 
     def latest_each(self, known_at: datetime, sources: set[SourceList] | None = None) -> list[Snapshot]:
         """The newest snapshot known at `known_at` of each list (and each FtM dataset)."""
-        keys = self._db.execute("SELECT DISTINCT source, label FROM snapshots ORDER BY source, label").fetchall()
-        found = []
-        for source, label in keys:
-            kind = SourceList(source)
-            if sources is not None and kind not in sources:
-                continue
-            snapshot = self.latest(kind, known_at, label)
-            if snapshot is not None:
-                found.append(snapshot)
-        return found
+        newest: dict[tuple[SourceList, str], Snapshot] = {}
+        for snapshot in self.snapshots():
+            if snapshot.known_from <= known_at and (sources is None or snapshot.source in sources):
+                newest[(snapshot.source, snapshot.label)] = snapshot  # ordered by known_from, then id
+        return list(newest.values())
 
     def records_known_at(
         self, known_at: datetime, sources: set[SourceList] | None = None
@@ -303,8 +317,53 @@ class SnapshotStore:
             for record in self.records(snapshot):
                 yield snapshot, record
 
+    def version(self) -> tuple[int, int]:
+        """(count, highest id) of the stored snapshots: a cheap key that changes whenever an import lands."""
+        with reading(self.engine) as connection:
+            count, highest = connection.execute(select(func.count(), func.max(snapshots.c.id))).one()
+        return int(count), int(highest or 0)
+
     def row_counts(self) -> tuple[int, int]:
         """(snapshots, records) stored: what a killed import must leave unchanged."""
-        snapshots = self._db.execute("SELECT count(*) FROM snapshots").fetchone()[0]
-        records = self._db.execute("SELECT count(*) FROM records").fetchone()[0]
-        return int(snapshots), int(records)
+        with reading(self.engine) as connection:
+            count = connection.execute(select(func.count()).select_from(snapshots)).scalar_one()
+            records = connection.execute(select(func.count()).select_from(snapshot_records)).scalar_one()
+        return int(count), int(records)
+
+
+def verify_snapshots(connection: Connection, logged: dict[int, Any]) -> list[str]:
+    """Every snapshot against the audit entry that recorded its import: the entry must exist, name the snapshot,
+    and carry the digest of the records as they are stored now. `logged` maps audit seq -> audit_log row."""
+    problems: list[str] = []
+    by_snapshot: dict[int, Any] = {}
+    for seq, row in logged.items():
+        if row.action == "source.import":
+            details = json.loads(row.details)
+            by_snapshot.setdefault(details.get("snapshot"), (seq, details))
+    digests: dict[int, list[tuple[str, str]]] = {}
+    for snapshot_id, record_id, payload in connection.execute(
+        select(snapshot_records.c.snapshot_id, snapshot_records.c.record_id, snapshot_records.c.payload)
+    ):
+        digests.setdefault(int(snapshot_id), []).append((record_id, payload))
+    seen: set[int] = set()
+    for row in connection.execute(select(snapshots)):
+        snapshot = SnapshotStore._snapshot(row._mapping)
+        seen.add(snapshot.id)
+        found = by_snapshot.get(snapshot.id)
+        if found is None:
+            problems.append(f"snapshot {snapshot.id} ({snapshot.list_key}) has no source.import audit entry")
+            continue
+        seq, details = found
+        actual = records_digest(digests.get(snapshot.id, []))
+        if details.get("records_sha256") not in (None, actual):
+            problems.append(f"snapshot {snapshot.id}: its records differ from those audited in entry {seq}")
+        expected = import_details(snapshot)
+        for key in ("list", "content_sha256", "records", "known_from"):
+            if details.get(key) != expected[key]:
+                problems.append(f"snapshot {snapshot.id}: {key} differs from its audit entry {seq}")
+        if details.get("records_sha256") is None and len(digests.get(snapshot.id, [])) != snapshot.record_count:
+            problems.append(f"snapshot {snapshot.id}: {snapshot.record_count} records audited, fewer stored")
+    for snapshot_id, (seq, _) in by_snapshot.items():
+        if isinstance(snapshot_id, int) and snapshot_id not in seen:
+            problems.append(f"snapshot {snapshot_id} (audit entry {seq}) was deleted from the snapshots table")
+    return problems

@@ -72,7 +72,7 @@ def web_router() -> APIRouter:
     ) -> HTMLResponse:
         problem = None
         try:
-            matches = svc.lookup.resolve(q.strip()) if q.strip() else []
+            matches = svc.candidates(q.strip()) if q.strip() else []
         except QueryError as exc:  # a query of nothing but symbols: say so on the page
             matches, problem = [], str(exc)
         hits = [

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from redline.api import schemas
-from redline.api.deps import Service, Viewer, instant, live_resolver, query_text
+from redline.api.deps import Service, Viewer, instant, query_text
 from redline.model import Entity, iso
 from redline.resolve import QueryError
-from redline.resolve.live import LiveResolver
 from redline.status.service import StatusService
 
 QUERY_LIMIT = 1000
@@ -64,13 +63,11 @@ def status(
     tags=["entities"],
     responses={400: schemas.problem("A query with nothing to match once normalised")},
 )
-def match(
-    _: Viewer, body: schemas.MatchIn, resolver: Annotated[LiveResolver, Depends(live_resolver)]
-) -> dict[str, Any]:
+def match(_: Viewer, body: schemas.MatchIn, service: Service) -> dict[str, Any]:
     """Candidates for a name in any script or an identifier, over the bundled lists and imported snapshots,
     best first, each with the reasons for its score (the `redline match --json` form)."""
     try:
-        return resolver.current().match(
+        return service.catalog.resolver.match(
             body.query,
             schema=body.schema_,
             birth_date=body.birth_date,
@@ -90,10 +87,10 @@ def match(
 def search(
     _: Viewer, service: Service, q: Annotated[str, Query(max_length=QUERY_LIMIT, json_schema_extra=schemas.NOT_BLANK)]
 ) -> schemas.SearchOut:
-    """Bundled entities for a name, ticker or identifier, best first."""
+    """Catalog entities (bundled and imported) for a name, ticker or identifier, best first."""
     query = query_text(q)
     try:
-        found = service.lookup.resolve(query)
+        found = service.candidates(query)
     except QueryError as exc:
         raise HTTPException(status_code=400, detail=f"q: {exc}") from None
     hits = [

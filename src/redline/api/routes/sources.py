@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from sqlalchemy.exc import SQLAlchemyError
 
 from redline.api import schemas
 from redline.api.deps import Admin, Viewer
@@ -19,8 +19,8 @@ from redline.sources.diff import DiffReport, diff_records
 from redline.sources.errors import SourceError
 from redline.sources.formats import KINDS, load
 from redline.sources.loaded import SourceList
-from redline.store.audit_events import record_import
-from redline.store.snapshots import DB_NAME, SnapshotNotFound, SnapshotStore
+from redline.store.errors import StoreError
+from redline.store.snapshots import SnapshotNotFound, SnapshotStore
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 MAX_LIST_FILE = 200 * 1024 * 1024  # the SDN advanced XML is ~120 MB
@@ -29,9 +29,9 @@ MAX_LIST_FILE = 200 * 1024 * 1024  # the SDN advanced XML is ~120 MB
 @contextmanager
 def snapshot_store() -> Iterator[SnapshotStore]:
     try:
-        with SnapshotStore(redline_home() / DB_NAME) as store:
+        with SnapshotStore() as store:
             yield store
-    except sqlite3.Error as exc:
+    except (StoreError, SQLAlchemyError) as exc:
         raise HTTPException(status_code=503, detail=f"the snapshot store cannot be used: {exc}") from None
 
 
@@ -107,6 +107,5 @@ def import_file(
             problems = "; ".join(str(p).replace(str(path), name) for p in exc.problems[:5])
             raise HTTPException(status_code=400, detail=f"{problems}; nothing was imported") from None
         with snapshot_store() as store:
-            snapshot, created = store.add(loaded, origin=f"upload {name} by {key.actor}")
-    record_import(snapshot, created, who=key.actor)
+            snapshot, created = store.add(loaded, origin=f"upload {name} by {key.actor}", who=key.actor)
     return {"created": created, "snapshot": snapshot.to_json(), "warnings": list(loaded.warnings)}

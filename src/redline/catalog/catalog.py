@@ -1,0 +1,170 @@
+"""The catalog: every entity Redline knows (bundled reference data plus every imported snapshot) and their
+listing events, queried bitemporally, with the one answer to "which entity is this?" (`identify`).
+
+It is a `ReferenceStore` over merged data, so the status engine and the timeline read it unchanged; events the
+imported editions superseded are hidden from answers known after the superseding edition's issue date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+from redline.catalog.entities import EntityJoiner, publisher_key
+from redline.catalog.events import Edition, Entry, ImportedHistory, annex_days, imported_history, snapshot_citation
+from redline.model import Citation, Entity, ListId, ListingEvent
+from redline.model.records import SourceRecord
+from redline.resolve.identifiers import IdKey, keys_of
+from redline.resolve.resolver import Record, Resolver
+from redline.sources.bundled import ReferenceData
+from redline.sources.list_feeds import ListFeed, list_feeds
+from redline.sources.loaded import SourceList
+from redline.store.reference import ReferenceStore
+from redline.store.snapshots import Snapshot, SnapshotStore
+
+
+class Catalog(ReferenceStore):
+    def __init__(
+        self,
+        data: ReferenceData,
+        history: ImportedHistory | None = None,
+        extra_entities: Iterable[Entity] = (),
+        imported: Iterable[tuple[str, SourceRecord, str]] = (),
+        editions: Iterable[tuple[Snapshot, frozenset[ListId]]] = (),
+        version: str = "bundled",
+    ) -> None:
+        self.history = history or ImportedHistory()
+        extra = {e.id: e for e in extra_entities}
+        super().__init__(
+            replace(data, entities={**data.entities, **extra}, listings=[*data.listings, *self.history.events])
+        )
+        self.bundled = data
+        self.imported_records = list(imported)  # (entity id, newest record, list key) for matching
+        self.editions = list(editions)  # (snapshot, the lists it feeds), in known-time order
+        self.version = version
+        self.cache_path: Path | None = None  # where `current_catalog` keeps this catalog between processes
+        self._ids: dict[IdKey, list[str]] = {}
+        owned = [(e.id, i) for e in self.entities() for i in e.identifiers]
+        owned += [(entity_id, i.as_identifier()) for entity_id, r, _ in self.imported_records for i in r.identifiers]
+        for entity_id, identifier in owned:
+            for key in keys_of(identifier):
+                bucket = self._ids.setdefault(key, [])
+                if entity_id not in bucket:
+                    bucket.append(entity_id)
+
+    # -- bitemporal reads (the ReferenceStore interface, superseded events hidden) --------------------------------
+    def listings(self, entity_id: str, known_at: datetime | None = None) -> list[ListingEvent]:
+        events = super().listings(entity_id, known_at)
+        superseded = self.history.superseded
+        if not superseded:
+            return events
+        return [e for e in events if e.id not in superseded or (known_at is not None and known_at < superseded[e.id])]
+
+    def notes(self, entity_id: str, known_at: datetime) -> list[str]:
+        """Disagreements between sources about this entity, and the source chosen, as known at `known_at`."""
+        return [text for who, since, text in self.history.notes if who == entity_id and since <= known_at]
+
+    def editions_of(self, lists: Iterable[ListId], known_at: datetime) -> list[Citation]:
+        """The newest imported edition of each list feeding `lists`, known at `known_at`: what an answer consulted."""
+        wanted = set(lists)
+        newest: dict[tuple[SourceList, str], Snapshot] = {}
+        for snapshot, fed in self.editions:
+            if fed & wanted and snapshot.known_from <= known_at:
+                newest[(snapshot.source, snapshot.label)] = snapshot
+        return [snapshot_citation(s) for s in newest.values()]
+
+    def ids_for(self, keys: Iterable[IdKey]) -> list[str]:
+        found: dict[str, None] = {}
+        for key in keys:
+            for entity_id in self._ids.get(key, ()):
+                found.setdefault(entity_id, None)
+        return list(found)
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        """The name index over every entity, built on the first name query (identifier queries never need it),
+        then saved with the catalog so the next process loads it instead of building it."""
+        records = [
+            Record.from_entity(e, [x.value for x in self.lists_of(e.id)]) for e in self.bundled.entities.values()
+        ]
+        for entity_id, record, list_key in self.imported_records:
+            records.append(replace(Record.from_source_record(record, list_key), entity_id=entity_id))
+        resolver = Resolver.from_records(records)
+        self.__dict__["resolver"] = resolver
+        if self.cache_path is not None:
+            save_catalog(self, self.cache_path)
+        return resolver
+
+
+def save_catalog(catalog: Catalog, path: Path) -> None:
+    """Pickle the catalog (with its name index once built) atomically: a temp file renamed into place."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-", suffix=".tmp")
+    except OSError:
+        return  # a read-only or full home only costs speed: the catalog is rebuilt next time
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(catalog, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
+
+
+def load_catalog(path: Path) -> Catalog | None:
+    """A catalog saved by `save_catalog`, or None when absent or unreadable (then it is rebuilt)."""
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)  # written by this deployment under $REDLINE_HOME, like its database
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return loaded if isinstance(loaded, Catalog) else None
+
+
+def editions_version(snapshots: Iterable[Snapshot]) -> str:
+    """Names the set of imported editions: equal versions mean equal catalogs (for the same code and data)."""
+    digest = hashlib.sha256()
+    count = 0
+    for snapshot in sorted(snapshots, key=lambda s: (s.known_from, s.id)):
+        if snapshot.source is not SourceList.BUNDLED:
+            digest.update(f"{snapshot.id}:{snapshot.content_hash};".encode())
+            count += 1
+    return digest.hexdigest()[:16] if count else "bundled"
+
+
+def build_catalog(data: ReferenceData, store: SnapshotStore | None) -> Catalog:
+    """The catalog over the bundled data and every snapshot in `store` (None: the bundled data alone)."""
+    if store is None:
+        return Catalog(data)
+    feeds = list_feeds()
+    joiner = EntityJoiner(data.entities.values())
+    editions: list[Edition] = []
+    fed_lists: list[tuple[Snapshot, frozenset[ListId]]] = []
+    list_keys: dict[str, str] = {}
+    snapshots = sorted(store.snapshots(), key=lambda s: (s.known_from, s.id))
+    for snapshot in snapshots:
+        if snapshot.source is SourceList.BUNDLED:
+            continue
+        feed = feeds.get(snapshot.source) or ListFeed(snapshot.source, {}, frozenset(), ())
+        entries: list[Entry] = []
+        for record in store.records(snapshot):
+            key = publisher_key(snapshot.source, snapshot.label, record)
+            entity_id = joiner.assign(key, record)
+            list_keys[key] = snapshot.list_key
+            for code in record.lists or ("",):
+                list_id = feed.list_of(code)
+                if list_id is not None:
+                    entries.append(Entry(entity_id, list_id, record))
+        editions.append(Edition(snapshot, feed, entries))
+        fed_lists.append((snapshot, frozenset(e.list_id for e in entries) | feed.authoritative))
+    history = imported_history(editions, data.listings, annex_days(data.regimes.values()))
+    imported = [(entity_id, record, list_keys[key]) for key, (entity_id, record) in joiner.latest.items()]
+    version = editions_version(snapshots)
+    return Catalog(data, history, joiner.imported_entities(), imported, fed_lists, version)
