@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from redline import __version__
 from redline.api import schemas
 from redline.api.deps import Forbidden, NotSignedIn, same_origin
-from redline.api.routes import admin, alerts, reference, screenings, sources
+from redline.api.routes import admin, alerts, news, reference, screenings, sources
 from redline.resolve.live import LiveResolver
 from redline.screen.jobs import DEFAULT_MAX_UPLOAD
 from redline.status.service import StatusService
@@ -124,7 +124,7 @@ def create_app(service: StatusService | None = None) -> FastAPI:
         store = app.state.service.store
         return {"status": "ready", "entities": len(store.data.entities), "listing_events": len(store.data.listings)}
 
-    for module in (reference, screenings, alerts, sources, admin):
+    for module in (reference, screenings, alerts, sources, admin, news):
         app.include_router(module.router, responses=schemas.SECURED_RESPONSES)
     app.include_router(web_router())
     return app
