@@ -7,7 +7,6 @@ import dataclasses
 import json
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
@@ -38,7 +37,10 @@ def _run(*args: str) -> str:
 def test_cli_review_flow_and_the_timeline(redline_home: Path) -> None:
     data = json.loads(_run("news", "read", str(NEW), "--published", "2027-03-02T08:00-05:00", "--json", "--queue"))
     [article] = data["articles"]
-    assert {(e["kind"], e["date"]) for e in article["events"]} == {("listed", "2027-03-01"), ("price_move", "2027-03-02")}
+    assert {(e["kind"], e["date"]) for e in article["events"]} == {
+        ("listed", "2027-03-01"),
+        ("price_move", "2027-03-02"),
+    }
     # reading the same article again queues nothing new
     _run("news", "read", str(NEW), "--published", "2027-03-02T08:00-05:00", "--queue")
     [pending] = json.loads(_run("news", "review", "list", "--state", "pending", "--json"))["proposals"]
@@ -67,7 +69,9 @@ def test_cli_review_flow_and_the_timeline(redline_home: Path) -> None:
 
 def test_accept_needs_a_date_when_the_article_gave_none(redline_home: Path, tmp_path: Path) -> None:
     article = tmp_path / "undated.txt"
-    article.write_text("Xiaomi filed an appeal against the Pentagon's 1260H designation, a newsletter said.", encoding="utf-8")
+    article.write_text(
+        "Xiaomi filed an appeal against the Pentagon's 1260H designation, a newsletter said.", encoding="utf-8"
+    )
     _run("news", "read", str(article), "--published", "2027-05-01", "--queue")
     [pending] = NewsStore().proposals("pending")
     refused = runner.invoke(app, ["news", "review", "accept", pending.id, "--comment", "ok"])

@@ -17,7 +17,9 @@ from redline.news.queue import poll, queue
 from redline.store.errors import StoreError
 from redline.store.news import STATES, NewsStore
 
-news_app = typer.Typer(help="Read news and adverse media; propose the legal events found for review.", no_args_is_help=True)
+news_app = typer.Typer(
+    help="Read news and adverse media; propose the legal events found for review.", no_args_is_help=True
+)
 review_app = typer.Typer(help="The review queue of events proposed by the news.", no_args_is_help=True)
 news_app.add_typer(review_app, name="review")
 

@@ -42,7 +42,9 @@ class ArticleReport:
             "language": a.language,
             "sha256": a.sha256,
             "entities": [m.to_json() for m in self.entities],
-            "candidates": [{"mention": m.text, "best": m.name or None, "score": round(m.score, 3)} for m in self.candidates],
+            "candidates": [
+                {"mention": m.text, "best": m.name or None, "score": round(m.score, 3)} for m in self.candidates
+            ],
             "events": [e.to_json() for e in self.events],
             "adverse": [x.to_json() for x in self.adverse],
             "flags": list(self.flags),

@@ -112,15 +112,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})\s+{_MONTH}\b", re.I)),
     ("m", re.compile(rf"\b(?:in|since|from|during|of|early|late|mid-?)\s+{_MONTH}(?!\s+\d)\b", re.I)),
     ("weekday", re.compile(rf"\b(?P<last>last\s+)?{_WEEKDAY}\b", re.I)),
-    ("relative", re.compile(r"\b(?P<rel>today|yesterday|this morning|this week|last week|this month|last month|"
-                            r"this year|last year|earlier this year|earlier this month)\b", re.I)),
+    (
+        "relative",
+        re.compile(
+            r"\b(?P<rel>today|yesterday|this morning|this week|last week|this month|last month|"
+            r"this year|last year|earlier this year|earlier this month)\b",
+            re.I,
+        ),
+    ),
     ("y", re.compile(r"\b(?:in|since|during|of)\s+(?P<y>(?:19|20)\d{2})\b", re.I)),
     ("zh_ymd", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")),
     ("zh_md", re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")),
     ("zh_ym", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月")),
     ("zh_m", re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?![\d份]*[日号])")),
     ("zh_weekday", re.compile(r"(?P<last>上)?(?:周|星期|礼拜)(?P<hw>[一二三四五六日天])")),
-    ("zh_relative", re.compile(r"(?P<rel>今天|今日|昨天|昨日|上周|上星期|本周|这周|本月|这个月|上个月|上月|今年|去年)")),
+    (
+        "zh_relative",
+        re.compile(r"(?P<rel>今天|今日|昨天|昨日|上周|上星期|本周|这周|本月|这个月|上个月|上月|今年|去年)"),
+    ),
     ("zh_y", re.compile(r"(?P<y>(?:19|20)\d{2})年(?!\d)")),
 ]
 _RELATIVE = {

@@ -30,18 +30,144 @@ _CONNECTORS = {"of", "and", "&", "de", "for"}
 # Capitalised words that open sentences or name places, agencies, courts, days: never an entity on their own.
 _NOT_NAMES = {
     w.casefold()
-    for w in """The A An In On At After Before As By For From It Its Their This That These Those Several Some Shares
-    US U.S. USA America American United States China Chinese Beijing Hong Kong Shanghai Shenzhen Washington New York
-    Xinjiang Iran Pentagon Treasury Department Defense Defence Commerce Justice Court Judge District Columbia Federal
-    Register Circuit Nasdaq NYSE Section Communist Military Non-SDN Companies Company List Monday Tuesday Wednesday
-    Thursday Friday Saturday Sunday January February March April May June July August September October November
-    December Uyghurs Uyghur Researchers Separately Prosecutors Lidar Battery Chipmaker Drone IPO OTC Inc. Corp.
-    Technology Technologies Group Holdings Security Browser Mi Rights Newsletter""".split()
+    for w in [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "After",
+        "Before",
+        "As",
+        "By",
+        "For",
+        "From",
+        "It",
+        "Its",
+        "Their",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "Several",
+        "Some",
+        "Shares",
+        "US",
+        "U.S.",
+        "USA",
+        "America",
+        "American",
+        "United",
+        "States",
+        "China",
+        "Chinese",
+        "Beijing",
+        "Hong",
+        "Kong",
+        "Shanghai",
+        "Shenzhen",
+        "Washington",
+        "New",
+        "York",
+        "Xinjiang",
+        "Iran",
+        "Pentagon",
+        "Treasury",
+        "Department",
+        "Defense",
+        "Defence",
+        "Commerce",
+        "Justice",
+        "Court",
+        "Judge",
+        "District",
+        "Columbia",
+        "Federal",
+        "Register",
+        "Circuit",
+        "Nasdaq",
+        "NYSE",
+        "Section",
+        "Communist",
+        "Military",
+        "Non-SDN",
+        "Companies",
+        "Company",
+        "List",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Uyghurs",
+        "Uyghur",
+        "Researchers",
+        "Separately",
+        "Prosecutors",
+        "Lidar",
+        "Battery",
+        "Chipmaker",
+        "Drone",
+        "IPO",
+        "OTC",
+        "Inc.",
+        "Corp.",
+        "Technology",
+        "Technologies",
+        "Group",
+        "Holdings",
+        "Security",
+        "Browser",
+        "Mi",
+        "Rights",
+        "Newsletter",
+    ]
 }
 _ORG_WORDS = {
     w.casefold()
-    for w in """Group Technology Technologies Tech Corp Corp. Corporation Co Co. Company Inc Inc. Holdings Holding
-    Limited Ltd Ltd. Semiconductor Industries Industry Bank Electronics Aerospace Aviation Motors Energy""".split()
+    for w in [
+        "Group",
+        "Technology",
+        "Technologies",
+        "Tech",
+        "Corp",
+        "Corp.",
+        "Corporation",
+        "Co",
+        "Co.",
+        "Company",
+        "Inc",
+        "Inc.",
+        "Holdings",
+        "Holding",
+        "Limited",
+        "Ltd",
+        "Ltd.",
+        "Semiconductor",
+        "Industries",
+        "Industry",
+        "Bank",
+        "Electronics",
+        "Aerospace",
+        "Aviation",
+        "Motors",
+        "Energy",
+    ]
 }
 _ORG_STEMS = {w.rstrip(".") for w in _ORG_WORDS}
 _HAN_ORG_SUFFIXES = ("科技", "技术", "集团", "公司", "股份", "控股", "半导体", "电子", "航空", "汽车")
@@ -80,12 +206,10 @@ def _runs(text: str) -> Iterable[list[re.Match[str]]]:
     for m in _TOKEN.finditer(text):
         token = m.group(0)
         gap = text[previous_end : m.start()] if previous_end >= 0 else ""
-        capital = token[0].isupper() or token[0].isdigit() and any(c.isalpha() for c in token)
+        capital = token[0].isupper() or (token[0].isdigit() and any(c.isalpha() for c in token))
         ended = bool(run) and run[-1].group(0).endswith(".") and run[-1].group(0).casefold() not in _ORG_WORDS
         joined = bool(run) and not ended and gap in (" ", "-", "")
-        if capital and (joined or not run):
-            run.append(m)
-        elif token.lower() in _CONNECTORS and joined:
+        if (capital and (joined or not run)) or (token.lower() in _CONNECTORS and joined):
             run.append(m)
         else:
             if run:

@@ -38,8 +38,8 @@ TRIGGERS: dict[str, re.Pattern[str]] = {
 }  # fmt: skip
 LISTING_TRIGGERS: dict[str, re.Pattern[str]] = {
     "removed": re.compile(
-        r"\bremov(?:ed|es|ing)\b|\bdrop(?:ped|s)? (?:\w+ )*?from\b|taken off|\bdelisted from|no longer (?:on|includes?)|"
-        r"移除|移出|除名|删除", _I),
+        r"\bremov(?:ed|es|ing)\b|\bdrop(?:ped|s)? (?:\w+ )*?from\b|taken off|\bdelisted from|"
+        r"no longer (?:on|includes?)|移除|移出|除名|删除", _I),
     "listed": re.compile(
         r"\badd(?:ed|s|ing)?\b|\bdesignat(?:ed|es|ing)\b|\bplac(?:ed|es) (?:\w+ )*?on\b|\bput (?:\w+ )*?on\b|"
         r"\bblacklist(?:ed|s)\b|\bbeen on\b|\bnamed (?:\w+ )*?(?:to|on)\b|列入|纳入|列为|在列", _I),
@@ -47,7 +47,8 @@ LISTING_TRIGGERS: dict[str, re.Pattern[str]] = {
 _LIST_WORD = re.compile(r"\blist\b|blacklist|清单|名单|在列", _I)
 _HEDGE = re.compile(
     r"\b(?:may|might|could|would|will|plans? to|planning to|consider(?:s|ed|ing)?|threaten(?:s|ed)?|seek(?:s|ing)?|"
-    r"sought|ask(?:s|ed|ing)?|request(?:s|ed)?|wants?|agreed to|expected to|likely to|if)\b|要求|寻求|希望|可能|拟|将寻求",
+    r"sought|ask(?:s|ed|ing)?|request(?:s|ed)?|wants?|agreed to|expected to|likely to|if)\b|"
+    r"要求|寻求|希望|可能|拟|将寻求",
     _I,
 )
 _NEGATION = re.compile(r"\b(?:not|never|no)\b|未|没有|并非|不在", _I)
@@ -168,7 +169,9 @@ def _list_of(sentence: str, when: date | None) -> ListId | None:
         return ListId.DOD_1260H
     if re.search(r"Communist Chinese military|1237", sentence, _I):
         return ListId.CCMC_1237
-    if re.search(r"Treasury|OFAC|NS-CMIC|Military-Industrial Complex|investment blacklist|财政部|军工复合体", sentence, _I):
+    if re.search(
+        r"Treasury|OFAC|NS-CMIC|Military-Industrial Complex|investment blacklist|财政部|军工复合体", sentence, _I
+    ):
         return ListId.NSCCMC_OFAC if early else ListId.NS_CMIC
     if re.search(r"Pentagon|Defen[cs]e|DoD|国防部|军方企业|军事企业|military compan", sentence, _I):
         return ListId.CCMC_1237 if early else ListId.DOD_1260H
@@ -198,9 +201,7 @@ class EventReader:
     def __init__(self, published: datetime) -> None:
         self.published = published
 
-    def read(
-        self, sentences: list[tuple[int, str]], mentions: list[Mention]
-    ) -> tuple[list[Event], list[Allegation]]:
+    def read(self, sentences: list[tuple[int, str]], mentions: list[Mention]) -> tuple[list[Event], list[Allegation]]:
         events: list[Event] = []
         allegations: list[Allegation] = []
         last_entity: Mention | None = None
@@ -221,9 +222,7 @@ class EventReader:
                 last_entity = local[-1]
         return _merge(events), _unique(allegations)
 
-    def _sentence(
-        self, evidence: str, sentence: str, mentions: list[Mention], dates: list[DateMention]
-    ) -> list[Event]:
+    def _sentence(self, evidence: str, sentence: str, mentions: list[Mention], dates: list[DateMention]) -> list[Event]:
         if not mentions:
             return []
         out: list[Event] = []
@@ -284,7 +283,9 @@ class EventReader:
         court = ""
         if kind in COURT_KINDS:
             m = re.search(r"District of Columbia|D\.D\.C\.|D\.C\. Circuit|Court of Appeals|哥伦比亚特区", sentence)
-            court = {"D.C. Circuit": "D.C. Cir.", "Court of Appeals": "D.C. Cir."}.get(m.group(0), "D.D.C.") if m else ""
+            court = (
+                {"D.C. Circuit": "D.C. Cir.", "Court of Appeals": "D.C. Cir."}.get(m.group(0), "D.D.C.") if m else ""
+            )
         return Event(kind, who.entity_id or "", who.name, period, evidence, who.text, who.gloss, list_id, court=court)
 
 

@@ -75,7 +75,9 @@ def catalog_events(accepted: Iterable[AcceptedEvent]) -> tuple[list[ListingEvent
         try:
             list_id = ListId(event.list_id)
         except ValueError:
-            raise FactError(f"proposal {event.proposal_id}: no list ({event.list_id!r}): accept it with a list") from None
+            raise FactError(
+                f"proposal {event.proposal_id}: no list ({event.list_id!r}): accept it with a list"
+            ) from None
         when = valid_from(event)
         source = (citation(event),)
         note = f"from the news: {event.evidence}"

@@ -62,9 +62,7 @@ def feed_items(feed: str) -> list[FeedItem]:
     for entry in parsed.entries:
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         when = datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
-        items.append(
-            FeedItem(feed, entry.get("link"), entry.get("title", ""), when, entry.get("summary", "") or "")
-        )
+        items.append(FeedItem(feed, entry.get("link"), entry.get("title", ""), when, entry.get("summary", "") or ""))
     return items
 
 
@@ -76,9 +74,9 @@ def _file(path: str) -> bytes:
         raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
-def poll(feeds: Iterable[str], reader: NewsReader, store: NewsStore, who: str | None = None) -> Iterator[
-    tuple[FeedItem, ArticleReport | None, list[str], str | None]
-]:
+def poll(
+    feeds: Iterable[str], reader: NewsReader, store: NewsStore, who: str | None = None
+) -> Iterator[tuple[FeedItem, ArticleReport | None, list[str], str | None]]:
     """Read each new item of each feed (its page, or its summary when the page cannot be fetched) and queue its
     proposals: (item, report, queued ids, problem). An item already read is skipped."""
     for feed in feeds:

@@ -91,7 +91,7 @@ class Proposal:
     published: str
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Proposal:
+    def from_row(cls, row: Mapping[Any, Any]) -> Proposal:
         return cls(**{name: row[name] for name in cls.__slots__})
 
     def to_json(self) -> dict[str, Any]:
@@ -119,7 +119,7 @@ class Proposal:
         }
 
 
-def _audit_details(row: Mapping[str, Any]) -> dict[str, Any]:
+def _audit_details(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {
         "proposal": row["id"],
         "state": row["state"],
@@ -253,7 +253,9 @@ class NewsStore:
         with self.engine.begin() as connection:
             for given in ids:
                 ident = self._resolve_id(connection, given)
-                row = dict(connection.execute(select(news_proposals).where(news_proposals.c.id == ident)).one()._mapping)
+                row = dict(
+                    connection.execute(select(news_proposals).where(news_proposals.c.id == ident)).one()._mapping
+                )
                 if row["state"] != "pending":
                     raise StoreError(f"proposal {ident} is already {row['state']}")
                 row |= {"state": DECISIONS[decision], "comment": comment}

@@ -75,7 +75,9 @@ def read(key: Viewer, body: ArticleIn) -> dict[str, Any]:
     if body.queue and key.role < Role.ANALYST:
         raise HTTPException(status_code=403, detail="queueing proposals needs the analyst role")
     try:
-        article = read_bytes(body.text.encode("utf-8"), body.url or "request", optional_instant(body.published, "published"), body.url)
+        article = read_bytes(
+            body.text.encode("utf-8"), body.url or "request", optional_instant(body.published, "published"), body.url
+        )
         report = NewsReader().read(article)
     except ArticleError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
