@@ -405,13 +405,22 @@ class MentionFinder:
         offset = 0
         for index, (word, flag) in enumerate(tokens):
             overlaps = any(a < offset + len(word) and offset < b for a, b in covered)
-            if not overlaps and flag in _HAN_TAGS and len(word) >= 2 and _HAN.search(word):
-                following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+            following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+            # an organisation tag, or any noun followed by a company word ("禾赛" + "科技")
+            named = flag in _HAN_TAGS or (flag.startswith("n") and following in _HAN_ORG_SUFFIXES)
+            if not overlaps and named and len(word) >= 2 and _HAN.search(word):
                 joined = word + following if following in _HAN_ORG_SUFFIXES else word
                 spans.append((offset, joined))
             offset += len(word)
         for start, piece in sorted(spans):
             resolved = self._resolve(piece)
+            # the segmenter may glue a verb or a particle to a name ("将禾赛科技"): try without it
+            for cut in (1, 2):
+                if resolved is not None or piece in self._han or len(piece) - cut < 3:
+                    break
+                resolved = self._resolve(piece[cut:])
+                if resolved is not None:
+                    start, piece = start + cut, piece[cut:]
             if resolved is None and piece not in self._han:
                 if piece.endswith(_HAN_ORG_SUFFIXES):
                     found.append(Mention(start, start + len(piece), piece, None, "", 0.0))

@@ -184,13 +184,21 @@ class _Clause:
     end: int
 
 
+_RELATIVE = re.compile(r",\s+(?:which|who)\s[^,]*,", _I)
+
+
 def _clauses(sentence: str) -> list[_Clause]:
+    """Clauses; a relative clause ("Tencent, which was added in January, dropped 3% on Friday") is its own."""
+    cuts: list[tuple[int, int]] = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
+    for m in _RELATIVE.finditer(sentence):
+        cuts += [(m.start(), m.start() + 1), (m.end() - 1, m.end())]
     out, start = [], 0
-    for m in _CLAUSE.finditer(sentence):
-        out.append(_Clause(start, m.start()))
-        start = m.end()
+    for begin, end in sorted(cuts):
+        if begin >= start:
+            out.append(_Clause(start, begin))
+            start = end
     out.append(_Clause(start, len(sentence)))
-    return out
+    return [c for c in out if c.end > c.start]
 
 
 def _within(items: list[Mention] | list[DateMention], start: int, end: int) -> list[Any]:
