@@ -102,7 +102,7 @@ def test_api_roles_and_decisions(service: Service, client: TestClient) -> None:
     assert read.status_code == 200 and len(read.json()["queued"]) == 1
     proposal_id = read.json()["queued"][0]
     listed = client.get("/news/proposals", params={"state": "pending"}).json()["proposals"]
-    assert [p["id"] for p in listed] == [proposal_id]
+    assert [p["id"] for p in listed] == [proposal_id] and listed[0]["list"] == "DOD_1260H"
     decision = {"decision": "reject", "comment": "a rumour"}
     assert client.post(f"/news/proposals/{proposal_id}/decision", json=decision).status_code == 403
     done = client.post(f"/news/proposals/{proposal_id}/decision", json=decision, headers=service.as_role("analyst"))

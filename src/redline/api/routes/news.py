@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
+from redline.api import schemas
 from redline.api.deps import Analyst, Viewer, optional_instant
 from redline.news import ArticleError, NewsReader, read_bytes
 from redline.news.queue import queue
@@ -32,12 +33,101 @@ class ArticleIn(BaseModel):
     queue: bool = Field(default=False, description="Queue the proposed legal events (analyst)")
 
 
+class ArticleRef(BaseModel):
+    title: str
+    source: str
+    sha256: str
+    published: str
+
+
+class Decided(BaseModel):
+    at: str
+    by: str
+    comment: str
+
+
+class ProposalOut(BaseModel):
+    id: str
+    state: Literal["pending", "accepted", "rejected"]
+    kind: str
+    entity: str
+    mention: str
+    date: str | None
+    list_id: str | None = Field(alias="list")
+    court: str | None
+    evidence: str
+    confidence: str
+    article: ArticleRef
+    decided: Decided | None
+
+
+class ProposalList(BaseModel):
+    proposals: list[ProposalOut]
+
+
+class EntityOut(BaseModel):
+    id: str | None
+    name: str
+    mention: str
+    score: float
+
+
+class EventOut(BaseModel):
+    kind: str
+    entity: str
+    date: str | None
+    evidence: str
+    confidence: str
+    corroborates: list[str] | None
+    list_id: str | None = Field(default=None, alias="list")  # not `list`: it would shadow the builtin here
+    direction: str | None = None
+    size: float | None = None
+    market: str | None = None
+    court: str | None = None
+    contradicts: str | None = None
+
+
+class AllegationOut(BaseModel):
+    entity: str
+    topic: str
+    evidence: str
+    by: str
+
+
+class CandidateOut(BaseModel):
+    mention: str
+    best: str | None
+    score: float
+
+
+class ArticleOut(BaseModel):
+    source: str
+    title: str
+    published: str
+    language: str
+    sha256: str
+    entities: list[EntityOut]
+    candidates: list[CandidateOut]
+    events: list[EventOut]
+    adverse: list[AllegationOut]
+    flags: list[str]
+
+
+class ReadOut(BaseModel):
+    articles: list[ArticleOut]
+    queued: list[str]
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: schemas.problem("No such proposal")}
+BAD: dict[int | str, dict[str, Any]] = {400: schemas.problem("The request cannot be carried out: the message says why")}
+
+
 def _not_found(exc: StoreError) -> HTTPException:
     message = str(exc).replace("`redline news review list`", "GET /news/proposals")
     return HTTPException(status_code=404 if message.startswith("no proposal") else 400, detail=message)
 
 
-@router.get("/proposals")
+@router.get("/proposals", response_model=ProposalList)
 def list_proposals(
     _: Viewer,
     state: Annotated[Literal["pending", "accepted", "rejected"] | None, Query()] = None,
@@ -47,7 +137,7 @@ def list_proposals(
     return {"proposals": [p.to_json() for p in NewsStore().proposals(state, limit)]}
 
 
-@router.get("/proposals/{proposal_id}")
+@router.get("/proposals/{proposal_id}", response_model=ProposalOut, responses={**NOT_FOUND, **BAD})
 def get_proposal(_: Viewer, proposal_id: ProposalId) -> dict[str, Any]:
     try:
         return NewsStore().proposal(proposal_id).to_json()
@@ -55,7 +145,7 @@ def get_proposal(_: Viewer, proposal_id: ProposalId) -> dict[str, Any]:
         raise _not_found(exc) from None
 
 
-@router.post("/proposals/{proposal_id}/decision")
+@router.post("/proposals/{proposal_id}/decision", response_model=ProposalOut, responses={**NOT_FOUND, **BAD})
 def decide(key: Analyst, proposal_id: ProposalId, body: DecisionIn) -> dict[str, Any]:
     """Accept (it becomes a low-confidence catalog event known from the article) or reject; audited under the
     key's owner."""
@@ -69,7 +159,7 @@ def decide(key: Analyst, proposal_id: ProposalId, body: DecisionIn) -> dict[str,
     return store.proposal(decided[0]).to_json()
 
 
-@router.post("/read")
+@router.post("/read", response_model=ReadOut, responses=BAD)
 def read(key: Viewer, body: ArticleIn) -> dict[str, Any]:
     """Read one article (the JSON of `redline news read --json`); `queue` (analyst) queues its proposals."""
     if body.queue and key.role < Role.ANALYST:
