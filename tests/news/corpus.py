@@ -24,6 +24,8 @@ class Score:
     events_recalled: int = 0
     contradictions_expected: int = 0
     contradictions_flagged: int = 0
+    adverse_expected: int = 0
+    adverse_found: int = 0
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -33,6 +35,10 @@ class Score:
     @property
     def event_precision(self) -> float:
         return self.events_correct / self.events_predicted if self.events_predicted else 1.0
+
+    @property
+    def adverse_recall(self) -> float:
+        return self.adverse_found / self.adverse_expected if self.adverse_expected else 1.0
 
     @property
     def event_recall(self) -> float:
@@ -65,6 +71,9 @@ def score(part: str, reader: NewsReader) -> Score:
         result.events_recalled += len(predicted & truth)
         result.misses += [f"{item['file']}: wrong event {x}" for x in predicted - truth]
         result.misses += [f"{item['file']}: missed event {x}" for x in truth - predicted]
+        alleged = {(a["entity"], a["topic"]) for a in item.get("adverse") or []}
+        result.adverse_expected += len(alleged)
+        result.adverse_found += len(alleged & {(a.entity_id, a.topic) for a in report.adverse})
         flagged = {e.key() for e in report.events if e.contradicts}
         result.contradictions_expected += len(contradicted)
         result.contradictions_flagged += len(contradicted & flagged)

@@ -29,3 +29,4 @@ def test_entity_recall_and_event_precision(part: str, reader: NewsReader) -> Non
     assert result.entity_recall >= 0.9, result.misses
     assert result.event_precision >= 0.9, result.misses
     assert result.contradictions_flagged == result.contradictions_expected, result.misses
+    assert result.adverse_recall == 1.0  # every labelled allegation, with its topic

@@ -82,6 +82,22 @@ def test_periods_round_trip() -> None:
     assert Period.parse("2021-W20").first == date(2021, 5, 17)
 
 
+def test_a_page_saved_as_mhtml_is_read_with_its_address(tmp_path: Path) -> None:
+    html = (CORPUS / "heldout" / "h11-hesai-relisted.html").read_text(encoding="utf-8")
+    saved = tmp_path / "page.mhtml"
+    saved.write_text(
+        "From: <Saved by Blink>\r\nSnapshot-Content-Location: https://news.example.com/hesai\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: multipart/related; type=\"text/html\"; boundary=\"B\"\r\n\r\n"
+        "--B\r\nContent-Type: text/html; charset=utf-8\r\nContent-Location: https://news.example.com/hesai\r\n\r\n"
+        f"{html}\r\n--B--\r\n",
+        encoding="utf-8",
+    )
+    article = read_source(str(saved))
+    assert article.url == "https://news.example.com/hesai"
+    assert article.title == "Pentagon removes, then re-adds Hesai"
+    assert article.published == parse_instant("2024-10-24T08:15:00-04:00")
+
+
 def test_a_url_is_fetched(httpserver: HTTPServer) -> None:
     page = (CORPUS / "heldout" / "h11-hesai-relisted.html").read_bytes()
     httpserver.expect_request("/story").respond_with_data(page, content_type="text/html")
