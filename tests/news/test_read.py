@@ -87,7 +87,7 @@ def test_a_page_saved_as_mhtml_is_read_with_its_address(tmp_path: Path) -> None:
     saved = tmp_path / "page.mhtml"
     saved.write_text(
         "From: <Saved by Blink>\r\nSnapshot-Content-Location: https://news.example.com/hesai\r\n"
-        "MIME-Version: 1.0\r\nContent-Type: multipart/related; type=\"text/html\"; boundary=\"B\"\r\n\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/related; type="text/html"; boundary="B"\r\n\r\n'
         "--B\r\nContent-Type: text/html; charset=utf-8\r\nContent-Location: https://news.example.com/hesai\r\n\r\n"
         f"{html}\r\n--B--\r\n",
         encoding="utf-8",
