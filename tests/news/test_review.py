@@ -111,3 +111,18 @@ def test_api_roles_and_decisions(service: Service, client: TestClient) -> None:
     assert client.get("/news/proposals/ffffffff").status_code == 404
     page = client.get("/ui/news", params={"state": "rejected"})
     assert page.status_code == 200 and "a rumour" in page.text
+
+
+def test_hostile_input_is_refused_or_escaped(service: Service, client: TestClient) -> None:
+    analyst = service.as_role("analyst")
+    text = "<p>Xiaomi filed an appeal against the Pentagon's 1260H designation <script>alert(1)</script> on Monday.</p>"
+    body = {"text": text, "url": "javascript:alert(1)", "published": "2027-06-02", "queue": True}
+    read = client.post("/news/read", json=body, headers=analyst)
+    assert read.status_code == 200 and read.json()["queued"]
+    page = client.get("/ui/news", params={"state": "pending"})
+    assert 'href="javascript:' not in page.text and "<script>alert(1)" not in page.text
+    huge = {"text": "Xiaomi rose. " * 20_000, "published": "2027-06-02"}
+    refused = client.post("/news/read", json=huge)
+    assert refused.status_code == 400 and "not a news article" in refused.json()["detail"]
+    undated = client.post("/news/read", json={"text": "Xiaomi sued the Pentagon on Friday."})
+    assert undated.status_code == 400 and "publication time" in undated.json()["detail"]

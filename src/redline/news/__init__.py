@@ -8,7 +8,7 @@ Nothing read here changes a legal answer: `report.proposals` go to the review qu
 only an accepted proposal becomes a (low-confidence) catalog event, through `redline.news.facts`.
 """
 
-from redline.news.analysis import ArticleReport, NewsReader
+from redline.news.analysis import ArticleReport, NewsReader, default_reader
 from redline.news.catalog import NewsCatalog, bundled_catalog
 from redline.news.text import Article, ArticleError, read_bytes, read_source
 
@@ -19,6 +19,7 @@ __all__ = [
     "NewsCatalog",
     "NewsReader",
     "bundled_catalog",
+    "default_reader",
     "read_bytes",
     "read_source",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from redline.model import iso
@@ -51,6 +52,9 @@ class ArticleReport:
         }
 
 
+MAX_CHARS = 200_000  # a news article is far shorter; past this the reading would take minutes, so it is refused
+
+
 class NewsReader:
     def __init__(self, catalog: NewsCatalog | None = None) -> None:
         self.catalog = catalog or bundled_catalog()
@@ -62,6 +66,8 @@ class NewsReader:
                 f"{article.source}: no publication time in the page: give it with --published (relative dates "
                 "such as 'on Friday' are read against it)"
             )
+        if len(article.body) > MAX_CHARS:
+            raise ArticleError(f"{article.source}: {len(article.body):,} characters of text: not a news article")
         mentions = self.finder.find(article.body)
         best: dict[tuple[str, str], Mention] = {}  # every distinct way an entity is named
         for m in mentions:
@@ -86,3 +92,9 @@ class NewsReader:
             article, article.published, tuple(best.values()), tuple(candidates.values()), tuple(events),
             tuple(adverse), tuple(flags),
         )  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> NewsReader:
+    """One reader per process: its segmenter loads the catalog's Han names once (a second or two)."""
+    return NewsReader()

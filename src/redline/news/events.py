@@ -9,7 +9,7 @@ events. A designation that is only the object of a court order ("blocked the des
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -109,7 +109,6 @@ class Event:
     court: str = ""
     corroborates: tuple[str, ...] = ()  # ids of catalog events this one agrees with
     contradicts: str = ""  # why the catalog disagrees
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def date(self) -> str | None:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from redline.api import schemas
 from redline.api.deps import Analyst, Viewer, optional_instant
-from redline.news import ArticleError, NewsReader, read_bytes
+from redline.news import ArticleError, default_reader, read_bytes
 from redline.news.queue import queue
 from redline.store.errors import StoreError
 from redline.store.keys import Role
@@ -168,7 +168,7 @@ def read(key: Viewer, body: ArticleIn) -> dict[str, Any]:
         article = read_bytes(
             body.text.encode("utf-8"), body.url or "request", optional_instant(body.published, "published"), body.url
         )
-        report = NewsReader().read(article)
+        report = default_reader().read(article)
     except ArticleError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     queued = queue(report, NewsStore(), key.actor) if body.queue else []
