@@ -65,6 +65,7 @@ def test_cli_review_flow_and_the_timeline(redline_home: Path) -> None:
     assert not any(entry.at.year == 2027 for entry in before)
     news_entry = next(entry for entry in after if entry.kind == "listed" and entry.at.year == 2027)
     assert news_entry.at == parse_instant("2027-03-01") and "news" in news_entry.sources[0].title
+    assert f"sha256:{accepted.article_sha256}" in news_entry.sources[0].label()  # a file: named by its hash
 
 
 def test_accept_needs_a_date_when_the_article_gave_none(redline_home: Path, tmp_path: Path) -> None:
@@ -126,3 +127,18 @@ def test_hostile_input_is_refused_or_escaped(service: Service, client: TestClien
     assert refused.status_code == 400 and "not a news article" in refused.json()["detail"]
     undated = client.post("/news/read", json={"text": "Xiaomi sued the Pentagon on Friday."})
     assert undated.status_code == 400 and "publication time" in undated.json()["detail"]
+
+
+def test_a_local_feed_without_links_is_read_from_its_summaries(redline_home: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Notices</title>
+        <entry><title>DoD adds Xiaomi</title><id>urn:x:1</id><updated>2027-03-02T13:00:00Z</updated>
+        <summary>The Pentagon on Monday added Xiaomi to its 1260H list of Chinese military companies.</summary></entry>
+        </feed>""",
+        encoding="utf-8",
+    )
+    out = _run("news", "watch", str(feed), "--polls", "1")
+    assert "1 queued" in out
+    [pending] = NewsStore().proposals("pending")
+    assert (pending.kind, pending.entity_id, pending.date) == ("listed", "xiaomi", "2027-03-01")

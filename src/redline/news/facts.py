@@ -56,13 +56,13 @@ def valid_from(event: AcceptedEvent) -> datetime:
 
 
 def citation(event: AcceptedEvent) -> Citation:
-    where = event.article_url or f"sha256:{event.article_sha256}"
+    """The article as the source: its title, its URL (or, for a file, its SHA-256 in the title) and its date."""
+    where = "" if event.article_url else f"; file sha256:{event.article_sha256}"
     return Citation(
         key=f"news-{event.proposal_id}",
-        title=f"{event.article_title or 'News article'} (news, accepted by review)",
+        title=f"{event.article_title or 'News article'} (news{where}; accepted by review)",
         published=event.published,
         url=event.article_url,
-        publisher=None if event.article_url else where,
     )
 
 
