@@ -38,6 +38,10 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401",
 [[operations]]
 include-operation-id = ["create_screening_screenings_post", "import_file_sources_post"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "415", "5xx"]
+
+[[operations]]
+include-path-regex = "^/news/"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "5xx"]
 """
 
 

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from redline import __version__
 from redline.api import schemas
 from redline.api.deps import Forbidden, NotSignedIn, same_origin
-from redline.api.routes import admin, alerts, reference, screenings, sources
+from redline.api.routes import admin, alerts, news, reference, screenings, sources
 from redline.screen.jobs import DEFAULT_MAX_UPLOAD
 from redline.status.service import StatusService
 from redline.store.database import engine_for
@@ -127,7 +127,7 @@ def create_app(service: StatusService | None = None) -> FastAPI:
             "catalog": catalog.version,
         }
 
-    for module in (reference, screenings, alerts, sources, admin):
+    for module in (reference, screenings, alerts, sources, admin, news):
         app.include_router(module.router, responses=schemas.SECURED_RESPONSES)
     app.include_router(web_router())
     return app

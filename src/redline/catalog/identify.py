@@ -37,7 +37,8 @@ class Candidate:
     match: bool
     decisive: bool
     explanation: str
-    lists: tuple[ListId, ...]  # every list the entity has been on
+    lists: tuple[ListId, ...] = ()  # every list the entity has been on
+    route: str = ""  # how the resolver met it: "identifier", "id", or the name route ("gloss", "acronym", ...)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -73,14 +74,14 @@ def candidates(catalog: Catalog, query: str, limit: int = 10) -> list[Candidate]
         raise QueryError("the query is empty: give a name or an identifier")
     exact = catalog.data.entities.get(text)
     if exact is not None:
-        return [Candidate(exact, 1.0, True, True, f"entity id {exact.id}", tuple(catalog.lists_of(exact.id)))]
+        return [Candidate(exact, 1.0, True, True, f"entity id {exact.id}", tuple(catalog.lists_of(exact.id)), "id")]
     keys = parse_query(text)
     hits = catalog.ids_for(key for key, _ in keys)
     if hits:
         described = {key: why for key, why in keys}
         why = next(iter(described.values()), "identifier")
         return [
-            Candidate(catalog.entity(i), 1.0, True, True, f"identifier {why}", tuple(catalog.lists_of(i)))
+            Candidate(catalog.entity(i), 1.0, True, True, f"identifier {why}", tuple(catalog.lists_of(i)), "identifier")
             for i in hits[:limit]
         ]
     found: dict[str, Candidate] = {}
@@ -89,7 +90,13 @@ def candidates(catalog: Catalog, query: str, limit: int = 10) -> list[Candidate]
             continue
         entity = catalog.entity(c.entity_id)
         found[c.entity_id] = Candidate(
-            entity, c.score, c.match, c.decisive, c.explanation.text(), tuple(catalog.lists_of(c.entity_id))
+            entity,
+            c.score,
+            c.match,
+            c.decisive,
+            c.explanation.text(),
+            tuple(catalog.lists_of(c.entity_id)),
+            c.explanation.route,
         )
     return list(found.values())[:limit]
 

@@ -14,6 +14,7 @@ from redline.cli.demo import demo
 from redline.cli.errors import UserError
 from redline.cli.impact import impact_app
 from redline.cli.keys import keys_app
+from redline.cli.news import news_app
 from redline.cli.screen import screen
 from redline.cli.serve import serve
 from redline.cli.sources import sources_app
@@ -40,6 +41,7 @@ app.command("screen")(screen)
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
+app.add_typer(news_app, name="news")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from redline.api.deps import KEY_COOKIE, Service, Viewer
 from redline.model import NEW_YORK, InstantError, iso, parse_instant
 from redline.resolve import QueryError
 from redline.store.keys import KeyStore
-from redline.web import alert_pages, screening_pages, source_pages
+from redline.web import alert_pages, news_pages, screening_pages, source_pages
 from redline.web.rendering import error_page, forbidden_page, local_time, render
 from redline.web.timeline_chart import render_timeline_svg
 
@@ -146,6 +146,6 @@ def web_router() -> APIRouter:
                 context["now"] = iso(datetime.now(UTC))
         return render(request, "status.html", context, key)
 
-    for module in (screening_pages, alert_pages, source_pages):
+    for module in (screening_pages, alert_pages, source_pages, news_pages):
         router.include_router(module.router)
     return router
