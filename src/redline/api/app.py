@@ -15,6 +15,7 @@ from redline import __version__
 from redline.api import schemas
 from redline.api.deps import Forbidden, NotSignedIn, same_origin
 from redline.api.routes import admin, alerts, reference, screenings, sources
+from redline.api.security import COMMON_HEADERS, DATA_POLICY, SecurityHeaders
 from redline.resolve.live import LiveResolver
 from redline.screen.jobs import DEFAULT_MAX_UPLOAD
 from redline.status.service import StatusService
@@ -104,7 +105,9 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         # Never a stack trace to a client; the log keeps it.
         log.exception("unhandled error", exc_info=exc)
-        return JSONResponse(status_code=500, content={"detail": "internal error; see the server log"})
+        # Starlette answers this one outside every middleware, so it carries the security headers itself.
+        headers = COMMON_HEADERS | {"content-security-policy": DATA_POLICY}
+        return JSONResponse(status_code=500, content={"detail": "internal error; see the server log"}, headers=headers)
 
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict[str, str]:
@@ -127,4 +130,5 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     for module in (reference, screenings, alerts, sources, admin):
         app.include_router(module.router, responses=schemas.SECURED_RESPONSES)
     app.include_router(web_router())
+    app.add_middleware(SecurityHeaders, docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url))
     return app

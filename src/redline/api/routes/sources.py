@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from redline.sources.errors import SourceError
 from redline.sources.formats import KINDS, load
 from redline.sources.loaded import SourceList
 from redline.store.audit_events import record_import
-from redline.store.snapshots import DB_NAME, SnapshotNotFound, SnapshotStore
+from redline.store.snapshots import DB_NAME, Snapshot, SnapshotNotFound, SnapshotStore
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 MAX_LIST_FILE = 200 * 1024 * 1024  # the SDN advanced XML is ~120 MB
@@ -35,6 +36,26 @@ def snapshot_store() -> Iterator[SnapshotStore]:
         raise HTTPException(status_code=503, detail=f"the snapshot store cannot be used: {exc}") from None
 
 
+def public_origin(origin: str) -> str:
+    """Where a snapshot came from, without the server's folders: each file path reduced to its name (URLs and
+    upload labels are kept as they are)."""
+
+    def shown(part: str) -> str:
+        if "://" in part or part.startswith("upload ") or not re.search(r"[\\/]", part):
+            return part
+        return re.split(r"[\\/]", part.rstrip("\\/"))[-1]
+
+    return ", ".join(shown(part.strip()) for part in origin.split(", "))
+
+
+def public_json(snapshot: Snapshot) -> dict[str, Any]:
+    """A snapshot as clients see it: file names, never where the server keeps (or kept) the files."""
+    shown = snapshot.to_json()
+    shown["files"] = [file | {"path": public_origin(file["path"])} for file in shown["files"]]
+    shown["origin"] = public_origin(shown["origin"])
+    return shown
+
+
 @router.get("", response_model=schemas.SnapshotList, responses={503: schemas.problem("The snapshot store is unusable")})
 def list_snapshots(
     _: Viewer,
@@ -43,7 +64,7 @@ def list_snapshots(
     """Every stored snapshot, newest first: list, issue date, when known, file hashes and record counts."""
     with snapshot_store() as store:
         snapshots = store.snapshots(list_key)
-    return {"snapshots": [snapshot.to_json() for snapshot in snapshots]}
+    return {"snapshots": [public_json(snapshot) for snapshot in snapshots]}
 
 
 @router.get("/diff", responses={400: {"model": schemas.Problem}, 404: {"model": schemas.Problem}})
@@ -109,4 +130,4 @@ def import_file(
         with snapshot_store() as store:
             snapshot, created = store.add(loaded, origin=f"upload {name} by {key.actor}")
     record_import(snapshot, created, who=key.actor)
-    return {"created": created, "snapshot": snapshot.to_json(), "warnings": list(loaded.warnings)}
+    return {"created": created, "snapshot": public_json(snapshot), "warnings": list(loaded.warnings)}
