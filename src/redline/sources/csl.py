@@ -179,6 +179,8 @@ def load_csl_json(path: Path) -> LoadedSource:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise fail(path, exc.lineno, f"not valid JSON (truncated?): {exc.msg}") from None
+    except RecursionError:
+        raise fail(path, 1, "JSON nested too deeply") from None
     results = document.get("results") if isinstance(document, dict) else document
     if not isinstance(results, list) or not all(isinstance(item, dict) for item in results):
         raise fail(path, 1, 'not a CSL JSON file: expected {"results": [ {...}, ... ]}')

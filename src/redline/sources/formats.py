@@ -69,6 +69,8 @@ def detect_format(path: Path, data: bytes) -> SourceFormat:
             first = json.loads(first_line)
         except ValueError:
             return SourceFormat.CSL_JSON  # one JSON document over many lines: the CSL download
+        except RecursionError:
+            raise fail(path, 1, "JSON nested too deeply") from None
         if isinstance(first, dict) and "schema" in first and "properties" in first:
             return SourceFormat.FTM_JSON
         return SourceFormat.CSL_JSON
