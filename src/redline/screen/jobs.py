@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,7 +102,7 @@ def receive(stream: BinaryIO, filename: str | None, submission: Submission, owne
     name = display_name(filename)
     suffix = suffix_of(name)
     jobs_root().mkdir(parents=True, exist_ok=True)
-    staging = jobs_root() / f".upload-{threading.get_ident()}-{id(stream)}"
+    staging = jobs_root() / f"{STAGING_PREFIX}{os.getpid()}-{threading.get_ident()}-{id(stream)}"
     staging.mkdir(exist_ok=True)
     target = staging / f"input{suffix}"
     digest, size = hashlib.sha256(), 0
@@ -129,6 +131,28 @@ def receive(stream: BinaryIO, filename: str | None, submission: Submission, owne
             raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+STAGING_PREFIX = ".upload-"  # screening uploads, under jobs_root()
+IMPORT_PREFIX = ".import-"  # list files uploaded to POST /sources, under $REDLINE_HOME
+STALE_AFTER_S = 3600  # an upload still being received touches its file far more often than this
+
+
+def remove_stale_uploads(now: float | None = None) -> int:
+    """Delete staging folders of uploads whose worker was killed mid-receive (a live upload writes to its file
+    continuously, so anything untouched for an hour is an orphan). Run when the service starts."""
+    moment = time.time() if now is None else now
+    removed = 0
+    folders = [*jobs_root().glob(f"{STAGING_PREFIX}*"), *redline_home().glob(f"{IMPORT_PREFIX}*")]
+    for folder in folders:
+        try:
+            newest = max([folder.stat().st_mtime, *(item.stat().st_mtime for item in folder.iterdir())])
+        except OSError:
+            continue
+        if moment - newest > STALE_AFTER_S:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def _chunks(stream: BinaryIO) -> Iterator[bytes]:

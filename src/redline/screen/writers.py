@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Sequence
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,37 @@ from redline.screen.readers import Batch
 
 
 def temporary_beside(target: Path) -> Path:
-    """A hidden file in the target's folder (same file system, so the final rename is atomic)."""
+    """A hidden file in the target's folder (same file system, so the final rename is atomic). Temporary files
+    that a killed run left for the same target are removed first."""
+    remove_orphans(target)
     return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def remove_orphans(target: Path) -> list[Path]:
+    """Delete `.NAME.PID.tmp` files beside `target` whose process is gone (a run killed with SIGKILL, or a power
+    cut, cannot clean up after itself); the files of live runs are left alone."""
+    removed: list[Path] = []
+    prefix = f".{target.name}."
+    try:
+        candidates = list(target.parent.glob(f".{glob_escape(target.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for path in candidates:
+        pid = path.name[len(prefix) : -len(".tmp")]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def publish(temporary: Path, target: Path) -> None:

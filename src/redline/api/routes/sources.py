@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 from redline.api import schemas
 from redline.api.deps import Admin, Viewer
 from redline.home import redline_home
-from redline.screen.jobs import display_name
+from redline.screen.jobs import IMPORT_PREFIX, display_name
 from redline.sources.diff import DiffReport, diff_records
 from redline.sources.errors import SourceError
 from redline.sources.formats import KINDS, load
@@ -113,7 +113,8 @@ def import_file(
     if kind is not None and kind not in KINDS:
         raise HTTPException(status_code=400, detail=f"as: unknown kind {kind!r} (one of {', '.join(KINDS)})")
     name = display_name(file.filename)
-    with tempfile.TemporaryDirectory(dir=redline_home()) as folder:
+    # Removed on every way out; a worker killed mid-upload leaves it to `remove_stale_uploads` at the next start.
+    with tempfile.TemporaryDirectory(prefix=IMPORT_PREFIX, dir=redline_home()) as folder:
         path = Path(folder) / name
         size = 0
         with path.open("wb") as out:
