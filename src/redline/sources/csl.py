@@ -149,7 +149,10 @@ def load_csl_csv(path: Path) -> LoadedSource:
     data, loaded = read_input(path)
     text = decode_utf8(path, data)
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise fail(path, 1, f"not valid CSV: {exc}") from None
     missing = [column for column in _COLUMNS if column not in header]
     if missing:
         raise fail(path, 1, f"not a CSL CSV: missing column(s) {', '.join(missing)}")
