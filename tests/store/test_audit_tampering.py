@@ -139,3 +139,44 @@ def test_an_edited_snapshot_record(store: ScreenStore) -> None:
         database.execute("UPDATE records SET name = 'Someone Else' WHERE record_id = ?", (first,))
     database.close()
     assert verify_everything().problems == (f"snapshots {snapshot.id}: edited since audit entry 5 wrote it",)
+
+
+def test_upgrading_an_existing_database_covers_its_rows_with_a_baseline_entry(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from redline.store.database import _alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(url)
+    config = _alembic_config()
+    with old.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        # A key created by the code of revision 0002: an entry hashed without rows, and the key row.
+        at = "2026-01-01T00:00:00.000000Z"
+        details = audit.canonical({"owner": "Ops", "role": "viewer"})
+        digest = audit.entry_hash(1, at, "admin", "key.create", "rl_0000aaaa", details, audit.GENESIS)
+        connection.execute(
+            text("INSERT INTO audit_log VALUES (1, :at, 'admin', 'key.create', 'rl_0000aaaa', :d, :g, :h)"),
+            {"at": at, "d": details, "g": audit.GENESIS, "h": digest},
+        )
+        connection.execute(text("UPDATE audit_head SET seq = 1, hash = :h"), {"h": digest})
+        connection.execute(
+            text(
+                "INSERT INTO api_keys (id, key_hash, owner, role, created_at, created_by) VALUES "
+                "('rl_0000aaaa', :k, 'Ops', 'viewer', :at, 'admin')"
+            ),
+            {"k": hash_key("rl_0000aaaa_" + "y" * 43), "at": at},
+        )
+    old.dispose()
+    store = ScreenStore(url)  # migrates to the newest revision
+    result = store.verify()
+    assert result.ok, result.problems
+    with store.engine.connect() as connection:
+        (baseline,) = [entry for entry in audit.entries(connection) if entry.action == "audit.baseline"]
+    assert baseline.seq == 2 and baseline.details["rows"] == 1
+    # From then on, the old row is covered like a new one.
+    assert _tamper(store, "UPDATE api_keys SET role = 'admin'") == (
+        "api_keys rl_0000aaaa: edited since audit entry 2 wrote it",
+    )
