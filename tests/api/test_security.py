@@ -141,3 +141,14 @@ def test_the_sign_in_cookie_is_secure_over_https_behind_a_trusted_proxy(
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
     assert ("; secure" in cookie) is secure
+
+
+def test_the_audit_head_can_be_kept_and_checked_over_http(service: Service) -> None:
+    admin = service.as_role("admin")
+    head = service.app_client.get("/audit/head", headers=admin).json()
+    assert head["head"] == f"{head['seq']}:{head['hash']}"
+    kept = service.app_client.get("/audit/verify", params={"head": head["head"]}, headers=admin).json()
+    assert kept["ok"], kept["problems"]
+    unknown = service.app_client.get("/audit/verify", params={"head": "1:" + "f" * 64}, headers=admin).json()
+    assert not unknown["ok"] and unknown["problems"][0].startswith("the recorded head 1:ffffffffffff... was replaced")
+    assert service.app_client.get("/audit/verify", params={"head": "x"}, headers=admin).status_code == 422

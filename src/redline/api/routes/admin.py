@@ -74,7 +74,8 @@ def audit_log(_: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 100) -> d
 def audit_verify(
     _: Admin,
     head: Annotated[
-        str | None, Query(max_length=100, description="A head kept from `redline audit head` (SEQ:HASH)")
+        str | None,
+        Query(pattern=r"^([0-9]+:)?[0-9a-f]{64}$", description="A head kept from `redline audit head` (SEQ:HASH)"),
     ] = None,
 ) -> dict[str, Any]:
     """Walk the hash chain, check every protected row and every run and decision against it, and (given `head`)
