@@ -137,8 +137,12 @@ def test_stale_temporary_files_are_removed_and_live_ones_kept(service: Service, 
     (live / "input.csv").write_text("isin\n", encoding="utf-8")
     later = time.time() + 2 * 3600
     os.utime(live / "input.csv", (later, later))  # being written: touched "now" from the cleaner's point of view
-    assert remove_stale_uploads(now=time.time() + 3601) == 1
-    assert not stale.exists() and live.exists()
+    job = jobs_root() / ("e" * 32)
+    job.mkdir()
+    half = job / ".results.csv.999999999.tmp"  # a worker killed while writing the results
+    half.write_text("half", encoding="utf-8")
+    assert remove_stale_uploads(now=time.time() + 3601) == 2
+    assert not stale.exists() and live.exists() and not half.exists()
     # A screening killed with SIGKILL leaves `.out.csv.PID.tmp`; the next run for that output removes it.
     target = tmp_path / "out.csv"
     orphan = tmp_path / ".out.csv.999999999.tmp"

@@ -26,6 +26,7 @@ from redline.model import iso
 from redline.screen.columns import MappingError, parse_mapping
 from redline.screen.pipeline import KINDS, Screening, ScreenOptions
 from redline.screen.readers import FORMATS, InputError
+from redline.screen.writers import remove_orphans
 from redline.store.jobs import Job, JobStore
 from redline.store.screening import ScreenStore
 
@@ -133,6 +134,7 @@ def receive(stream: BinaryIO, filename: str | None, submission: Submission, owne
         shutil.rmtree(staging, ignore_errors=True)
 
 
+_OUTPUT_SUFFIXES = (*FORMATS, ".html")
 STAGING_PREFIX = ".upload-"  # screening uploads, under jobs_root()
 IMPORT_PREFIX = ".import-"  # list files uploaded to POST /sources, under $REDLINE_HOME
 STALE_AFTER_S = 3600  # an upload still being received touches its file far more often than this
@@ -152,6 +154,10 @@ def remove_stale_uploads(now: float | None = None) -> int:
         if moment - newest > STALE_AFTER_S:
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
+    # Results and reports half-written by a worker that was killed (their process is gone).
+    for job in jobs_root().glob("[0-9a-f]*"):
+        for output in ("results", "report"):
+            removed += sum(len(remove_orphans(job / f"{output}{suffix}")) for suffix in _OUTPUT_SUFFIXES)
     return removed
 
 
