@@ -152,3 +152,17 @@ def test_the_audit_head_can_be_kept_and_checked_over_http(service: Service) -> N
     unknown = service.app_client.get("/audit/verify", params={"head": "1:" + "f" * 64}, headers=admin).json()
     assert not unknown["ok"] and unknown["problems"][0].startswith("the recorded head 1:ffffffffffff... was replaced")
     assert service.app_client.get("/audit/verify", params={"head": "x"}, headers=admin).status_code == 422
+
+
+def test_malformed_ftm_is_a_400_naming_the_line(service: Service) -> None:
+    response = service.app_client.post(
+        "/sources",
+        headers=service.as_role("admin"),
+        files={"file": ("entities.json", b'{"id": "x1", "schema": "Person", "properties": ["a"]}\n', "text/plain")},
+        data={"as": "ftm"},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "entities.json:1 [properties]: not a FollowTheMoney entity: properties is not an object (a list); "
+        "nothing was imported"
+    )

@@ -187,3 +187,20 @@ def test_an_internal_error_is_one_line_with_its_own_exit_code(
 )  # fmt: skip
 def test_neutralise_follows_the_owasp_rule_and_keeps_numbers(value: object, shown: object) -> None:
     assert neutralise(value) == shown
+
+
+def test_text_after_an_unresolved_xml_entity_is_kept(redline: Run, tmp_path: Path) -> None:
+    from redline.sources.un_xml import load_un_xml
+
+    source = tmp_path / "un.xml"
+    source.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        '<CONSOLIDATED_LIST dateGenerated="2026-02-27T00:00:00Z"><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>'
+        "<VERSIONNUM>1</VERSIONNUM><FIRST_NAME>JOHN &x; SMITH</FIRST_NAME><UN_LIST_TYPE>DPRK</UN_LIST_TYPE>"
+        "<REFERENCE_NUMBER>KPi.001</REFERENCE_NUMBER><LISTED_ON>2020-01-01</LISTED_ON></INDIVIDUAL></INDIVIDUALS>"
+        "<ENTITIES/></CONSOLIDATED_LIST>\n",
+        encoding="utf-8",
+    )
+    (record,) = load_un_xml(source).records
+    assert record.name == "JOHN &x; SMITH"  # never resolved (no XXE), never cut short
+    assert "root:" not in repr(record)
