@@ -68,12 +68,19 @@ def test_xlsx_with_merged_header_cells_is_an_error_naming_the_cells(tmp_path: Pa
     assert outcome.summary.decisions["ERROR"] == 1 and outcome.summary.exit_code() == 2
 
 
-def test_bytes_that_are_not_utf8_are_reported_on_their_row(tmp_path: Path, store: ScreenStore) -> None:
+def test_bytes_that_are_not_utf8_are_read_as_cp1252(tmp_path: Path, store: ScreenStore) -> None:
+    # Excel's "CSV" on Western Windows is cp1252: the header and the cells read as written, in UTF-8 out.
     source = tmp_path / "book.csv"
-    source.write_bytes(b"isin,name\nKYG8020E1199,SMIC\nUS0378331005,Caf\xe9 Inc\n")
+    source.write_bytes("isin,Société\nKYG8020E1199,SMIC\nUS0378331005,Café “Inc”\n".encode("cp1252"))
     output = tmp_path / "out.csv"
+    outcome = run(source, store, output, on="2021-03-01")
+    rows = decisions_by_line(output)
+    assert rows[3]["Société"] == "Café “Inc”" and rows[3]["redline_errors"] == ""
+    assert outcome.summary.exit_code() == 1  # SMIC is a finding; nothing is an error
+    # A UTF-8 file with one stray cp1252 byte keeps both right.
+    source.write_bytes("isin,name\nUS0378331005,Zürich ".encode() + b"\x80\n")
     run(source, store, output, on="2021-03-01")
-    assert "not UTF-8" in decisions_by_line(output)[3]["redline_errors"]
+    assert decisions_by_line(output)[2]["name"] == "Zürich €"
 
 
 def test_xlsx_and_parquet_outputs_keep_their_format_and_rows(tmp_path: Path, store: ScreenStore) -> None:

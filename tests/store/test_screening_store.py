@@ -70,9 +70,13 @@ def test_editing_or_deleting_a_run_or_decision_is_caught_against_its_audit_entry
         connection.execute(text("UPDATE runs SET input_sha256 = 'forged' WHERE id = 'r1'"))
         connection.execute(text("UPDATE decisions SET verdict = 'false-positive'"))
     assert store.verify().problems == (
+        "runs r1: edited since audit entry 1 wrote it",
+        "decisions 1: edited since audit entry 2 wrote it",
         "run r1 differs from its audit entry 1",
         f"decision 1 on alert {'d' * 12} differs from its audit entry 2",
     )
     with store.engine.begin() as connection:
         connection.execute(text("DELETE FROM decisions"))
-    assert store.verify().problems[-1] == f"decision on alert {'d' * 12} (audit entry 2) was deleted"
+    problems = store.verify().problems
+    assert "decisions 1: deleted; audit entry 2 wrote it" in problems
+    assert problems[-1] == f"decision on alert {'d' * 12} (audit entry 2) was deleted"

@@ -274,3 +274,35 @@ def _viewer(browser: Browser, server: Server, shots: Path, alert_path: str) -> N
     expect(rows).to_have_count(2)  # the header and the analyst's one decision: nothing was recorded
     expect(page.locator("#alert-status")).to_have_text("true-match")
     page.close()
+
+
+def test_a_script_in_an_uploaded_name_cell_never_runs(browser: Browser, server: Server, tmp_path: Path) -> None:
+    """Stored script injection: an analyst's CSV carries markup in a name cell; neither the job page nor the report
+    (opened as a page by a browser that ignores the download) runs it, and the page's CSP reports no violation of
+    its own scripts."""
+    hostile = tmp_path / "evil.csv"
+    hostile.write_text(
+        'name,isin\n"Hikvision <script>window.pwned=1</script>",CNE100000PM8\n'
+        '"<img src=x onerror=window.pwned=2>",US0378331005\n',
+        encoding="utf-8",
+    )
+    page = _page(browser)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    _sign_in(page, server, "analyst", "/ui/screenings")
+    page.set_input_files("#file", hostile)
+    page.fill("#on", "2021-03-01")
+    page.click("#upload button")
+    expect(page.locator("#results")).to_be_visible()
+    expect(page.locator("#results")).to_contain_text("<script>window.pwned=1</script>")  # shown as text
+    assert page.evaluate("window.pwned") is None
+    assert not violations, violations  # the app's own scripts and style sheet pass its CSP
+    report = page.locator("#downloads >> text=HTML report").get_attribute("href")
+    page.goto(server.url + "/ui/login")  # a page of the app's origin, then the report's bytes rendered in it
+    html = httpx.get(server.url + str(report), cookies={"redline_key": server.keys["analyst"]}).text
+    page.set_content(html)  # under the app's CSP, which even blocks the report's inline style
+    assert page.evaluate("window.pwned") is None
+    page.close()

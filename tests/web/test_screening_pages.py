@@ -110,7 +110,10 @@ def test_a_running_job_shows_progress_and_polls_the_api(service: Service, client
     assert page.status_code == 200
     assert '<progress id="bar" max="1" value="0.25">' in page.text
     assert "running" in page.text and ">100</span> of <span" in page.text
-    assert 'fetch("/screenings/" + box.dataset.job' in page.text and "location.reload()" in page.text
+    assert '<script src="/ui/assets/progress.js"></script>' in page.text  # no inline script: the CSP forbids it
+    script = client.get("/ui/assets/progress.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert 'fetch("/screenings/" + box.dataset.job' in script.text and "location.reload()" in script.text
     assert '<meta http-equiv="refresh" content="2">' in page.text  # inside <noscript>: browsers without scripts
     JobStore().failed(job.id, "line 3: not a spreadsheet")
     failed = client.get(f"/ui/screenings/{job.id}")

@@ -13,13 +13,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline import __version__
 from redline.api import schemas
-from redline.api.deps import Forbidden, NotSignedIn, same_origin
+from redline.api.deps import KEY_COOKIE, KEY_HEADER, Forbidden, NotSignedIn, same_origin
 from redline.api.routes import admin, alerts, news, reference, screenings, sources
-from redline.screen.jobs import DEFAULT_MAX_UPLOAD
+from redline.api.security import COMMON_HEADERS, DATA_POLICY, SecurityHeaders
+from redline.api.uploads import RequestBodyGuard, UploadRule
+from redline.screen.jobs import DEFAULT_MAX_UPLOAD, remove_stale_uploads
 from redline.status.service import StatusService
 from redline.store.database import engine_for
 from redline.store.errors import StoreError
-from redline.store.keys import KeyStore
+from redline.store.keys import KeyStore, Role
 from redline.web.pages import web_router
 
 log = logging.getLogger("redline.api")
@@ -57,6 +59,9 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     app.state.max_upload = max_upload_bytes()
     engine_for()  # open and migrate the database now: a bad REDLINE_DATABASE_URL fails at start, not per request
     app.state.keys = KeyStore()  # one per process: every request authenticates
+    removed = remove_stale_uploads()  # what workers killed mid-upload left behind
+    if removed:
+        log.info("removed %d stale upload folders", removed)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -102,7 +107,9 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         # Never a stack trace to a client; the log keeps it.
         log.exception("unhandled error", exc_info=exc)
-        return JSONResponse(status_code=500, content={"detail": "internal error; see the server log"})
+        # Starlette answers this one outside every middleware, so it carries the security headers itself.
+        headers = COMMON_HEADERS | {"content-security-policy": DATA_POLICY}
+        return JSONResponse(status_code=500, content={"detail": "internal error; see the server log"}, headers=headers)
 
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict[str, str]:
@@ -130,4 +137,18 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     for module in (reference, screenings, alerts, sources, admin, news):
         app.include_router(module.router, responses=schemas.SECURED_RESPONSES)
     app.include_router(web_router())
+    screening_upload = UploadRule(Role.ANALYST, lambda scope: int(scope["app"].state.max_upload))
+    app.add_middleware(
+        RequestBodyGuard,
+        rules={
+            ("POST", "/screenings"): screening_upload,
+            ("POST", "/ui/screenings"): screening_upload,
+            ("POST", "/sources"): UploadRule(Role.ADMIN, lambda _: sources.MAX_LIST_FILE),
+        },
+        keys=lambda scope: scope["app"].state.keys,
+        key_header=KEY_HEADER,
+        key_cookie=KEY_COOKIE,
+    )
+    # Added last, so outermost: the guard's refusals carry the security headers too.
+    app.add_middleware(SecurityHeaders, docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url))
     return app

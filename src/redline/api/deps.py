@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -92,6 +93,25 @@ def query_text(text: str, name: str = "q") -> str:
     if is_blank(text):
         raise HTTPException(status_code=400, detail=f"{name} is empty: give an ISIN, LEI, ticker or name")
     return text.strip()
+
+
+def trusted_proxies() -> frozenset[str]:
+    """REDLINE_TRUSTED_PROXIES: addresses of reverse proxies whose X-Forwarded-Proto is believed (default: this
+    machine, 127.0.0.1 and ::1); `*` trusts any sender (only when nothing but the proxy can reach the server)."""
+    configured = os.environ.get("REDLINE_TRUSTED_PROXIES", "127.0.0.1,::1")
+    return frozenset(part.strip() for part in configured.split(",") if part.strip())
+
+
+def over_https(request: Request) -> bool:
+    """The browser's connection is TLS: directly, or to a trusted reverse proxy that says so."""
+    if request.url.scheme == "https":
+        return True
+    proxies = trusted_proxies()
+    client = request.client.host if request.client else ""
+    if "*" not in proxies and client not in proxies:
+        return False
+    forwarded = request.headers.get("x-forwarded-proto", "")
+    return forwarded.split(",")[0].strip().lower() == "https"
 
 
 async def same_origin(request: Request) -> None:

@@ -72,10 +72,30 @@ def decide(
         print(f"{alert_id[:12]} {verdict}")
 
 
+@audit_app.command("head")
+def head() -> None:
+    """Print the chain head as SEQ:HASH. Keep it outside the database (a ticket, a signed e-mail, WORM storage):
+    `audit verify --head SEQ:HASH` later proves no entry up to it was deleted or replaced, head rewound or not."""
+    seq, digest = _store().head()
+    print(f"{seq}:{digest}")
+
+
 @audit_app.command("verify")
-def verify(as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form.")] = False) -> None:
-    """Check the hash chain and every run and decision against it. Exit 1 naming each tampered entry."""
-    result = _store().verify()
+def verify(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form.")] = False,
+    head: Annotated[
+        str | None, typer.Option("--head", help="A head printed earlier by `redline audit head` (SEQ:HASH).")
+    ] = None,
+) -> None:
+    """Check the hash chain, every protected row (runs, alerts, run alerts, decisions, keys, snapshots) and every
+    run and decision against it. Exit 1 naming each tampered entry or row."""
+    from redline.store.screening import ScreenStore
+
+    try:
+        recorded = audit.parse_head(head) if head is not None else None
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    result = ScreenStore().verify(head=recorded)
     if as_json:
         print(json.dumps(result.to_json(), indent=2))
     else:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import traceback
+from datetime import UTC, datetime
 
 import click
 import typer
@@ -44,8 +46,28 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(news_app, name="news")
 
 
+INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h): a fault in Redline itself, never 1 ("findings") or 2 ("your input")
+
+
+def _log_internal_error(exc: BaseException) -> str:
+    """The traceback, appended to $REDLINE_HOME/errors.log for a bug report; where it went, or why not."""
+    try:
+        from redline.home import redline_home
+
+        path = redline_home() / "errors.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            log.write(f"--- {stamp} redline {' '.join(sys.argv[1:])[:500]}\n")
+            log.write("".join(traceback.format_exception(exc)))
+        return f"details in {path}"
+    except Exception as failure:  # the log itself failed (read-only home...): the one line still goes out
+        return f"the traceback could not be logged ({type(failure).__name__})"
+
+
 def main() -> None:
-    """Entry point: every error becomes one line on stderr with exit code 2, never a traceback."""
+    """Entry point: every error becomes one line on stderr, never a traceback. Exit codes: 0 done (no findings),
+    1 findings (`screen`), 2 bad input or usage, 70 internal error (logged), 130 interrupted."""
     try:
         result = app(standalone_mode=False)
     except UserError as exc:
@@ -65,4 +87,8 @@ def main() -> None:
     except KeyboardInterrupt:
         print("redline: interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:
+        where = _log_internal_error(exc)
+        print(f"redline: internal error ({type(exc).__name__}); {where}", file=sys.stderr)
+        sys.exit(INTERNAL_ERROR)
     sys.exit(result if isinstance(result, int) else 0)

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from redline.cli.errors import UserError
 from redline.resolve import DEFAULT_THRESHOLD, QueryError, score_pair
+from redline.screen.cells import neutralise
 
 SCHEMAS = ("Company", "Person", "Organization", "Vessel")
 
@@ -100,8 +101,8 @@ def _write_atomically(path: Path, fields: list[str], rows: list[dict[str, str]])
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
+            writer.writerow({field: neutralise(field) for field in fields})
+            writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

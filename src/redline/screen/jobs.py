@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from redline.model import iso
 from redline.screen.columns import MappingError, parse_mapping
 from redline.screen.pipeline import KINDS, Screening, ScreenOptions
 from redline.screen.readers import FORMATS, InputError
+from redline.screen.writers import remove_orphans
 from redline.store.jobs import Job, JobStore
 from redline.store.screening import ScreenStore
 
@@ -100,7 +103,7 @@ def receive(stream: BinaryIO, filename: str | None, submission: Submission, owne
     name = display_name(filename)
     suffix = suffix_of(name)
     jobs_root().mkdir(parents=True, exist_ok=True)
-    staging = jobs_root() / f".upload-{threading.get_ident()}-{id(stream)}"
+    staging = jobs_root() / f"{STAGING_PREFIX}{os.getpid()}-{threading.get_ident()}-{id(stream)}"
     staging.mkdir(exist_ok=True)
     target = staging / f"input{suffix}"
     digest, size = hashlib.sha256(), 0
@@ -129,6 +132,33 @@ def receive(stream: BinaryIO, filename: str | None, submission: Submission, owne
             raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+_OUTPUT_SUFFIXES = (*FORMATS, ".html")
+STAGING_PREFIX = ".upload-"  # screening uploads, under jobs_root()
+IMPORT_PREFIX = ".import-"  # list files uploaded to POST /sources, under $REDLINE_HOME
+STALE_AFTER_S = 3600  # an upload still being received touches its file far more often than this
+
+
+def remove_stale_uploads(now: float | None = None) -> int:
+    """Delete staging folders of uploads whose worker was killed mid-receive (a live upload writes to its file
+    continuously, so anything untouched for an hour is an orphan). Run when the service starts."""
+    moment = time.time() if now is None else now
+    removed = 0
+    folders = [*jobs_root().glob(f"{STAGING_PREFIX}*"), *redline_home().glob(f"{IMPORT_PREFIX}*")]
+    for folder in folders:
+        try:
+            newest = max([folder.stat().st_mtime, *(item.stat().st_mtime for item in folder.iterdir())])
+        except OSError:
+            continue
+        if moment - newest > STALE_AFTER_S:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    # Results and reports half-written by a worker that was killed (their process is gone).
+    for job in jobs_root().glob("[0-9a-f]*"):
+        for output in ("results", "report"):
+            removed += sum(len(remove_orphans(job / f"{output}{suffix}")) for suffix in _OUTPUT_SUFFIXES)
+    return removed
 
 
 def _chunks(stream: BinaryIO) -> Iterator[bytes]:

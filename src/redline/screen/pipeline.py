@@ -140,10 +140,12 @@ class Screening:
         screener = RowScreener(self.reference, options.kind, self.known_at, self.resolver, funds, self.store.verdicts())
         reader = open_table(self.path)
         output = options.output or default_output(self.path)
-        writer = OutputWriter(output, reader.format, reader.header, ADDED_COLUMNS, getattr(reader, "delimiter", ","))
+        writer: OutputWriter | None = None
         report_writer = None
         hits: list[AlertHit] = []
         try:
+            delimiter = getattr(reader, "delimiter", ",")
+            writer = OutputWriter(output, reader.format, reader.header, ADDED_COLUMNS, delimiter)
             columns = detect_columns(reader.header, options.mapping) if reader.header else ColumnMap(())
             file_errors = list(reader.problems)
             if reader.header and not any(name in columns.index for name in (*IDENTIFIER_FIELDS, "name")):
@@ -196,7 +198,8 @@ class Screening:
             )
             self.store.record_run(run, hits)
         except BaseException:
-            writer.abort()
+            if writer is not None:
+                writer.abort()
             if report_writer is not None:
                 report_writer.abort()
             raise

@@ -1,25 +1,50 @@
 """Streaming readers for CSV, Parquet and XLSX: a header, then batches of rows, with bounded memory.
 
-Structural problems (a row with the wrong number of fields, bytes that are not UTF-8, merged header cells, an
-empty file) are reported with the row or the file they belong to; no row is ever dropped.
+Structural problems (a row with the wrong number of fields, merged header cells, an empty file) are reported with
+the row or the file they belong to; no row is ever dropped.
+
+Text files are read as UTF-8; bytes that are not UTF-8 are read as Windows-1252 (the encoding Excel saves "CSV"
+in on Western systems, a superset of Latin-1), byte by byte, so a cp1252 file reads as cp1252 and a UTF-8 file with
+a few cp1252 bytes keeps both right. Fields may be of any length (the file size limit bounds them).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError, iterparse
 
 import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from redline.sources.errors import shorten
+
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
 FORMATS[".xlsm"] = "xlsx"
+CP1252_FALLBACK = "redline-cp1252"
+# The csv module's default (131,072 characters) is a guard for callers without a size limit; uploads and files
+# on disk are bounded by their own size, and a long field must be reported on its row, not end the run.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def _cp1252(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: undecodable bytes read as Windows-1252 (its five unassigned bytes as Latin-1, as
+    the WHATWG Encoding Standard does)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    text = "".join(bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in chunk)
+    return text, error.end
+
+
+codecs.register_error(CP1252_FALLBACK, _cp1252)
 
 
 class InputError(ValueError):
@@ -88,8 +113,7 @@ class CsvReader(_FileReader):
     delimiter: str = ","
 
     def __post_init__(self) -> None:
-        # surrogateescape keeps undecodable bytes visible, so the row holding them can be reported, not the file.
-        self._file = self.path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self._file = self.path.open(encoding="utf-8-sig", errors=CP1252_FALLBACK, newline="")
         sample = self._file.read(65536)
         self._file.seek(0)
         if not sample.strip():
@@ -100,7 +124,11 @@ class CsvReader(_FileReader):
         except csv.Error:
             self.delimiter = "\t" if self.path.suffix.lower() == ".tsv" else ","
         self._reader = csv.reader(self._file, delimiter=self.delimiter)
-        self.header = tuple(next(self._reader, []))
+        try:
+            self.header = tuple(next(self._reader, []))
+        except csv.Error as exc:
+            self._file.close()
+            raise InputError(f"{self.path}: line 1: not readable as CSV ({exc})") from None
         if self.header and all(not cell.strip() for cell in self.header):
             self.problems.append("line 1: the header row is blank")
 
@@ -110,19 +138,23 @@ class CsvReader(_FileReader):
     def _records(self) -> Iterator[tuple[int, list[Any], str | None]]:
         width = len(self.header)
         reader = self._reader
-        for record in reader:
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                # The parser cannot resynchronise after this (a quoted field may span lines): the file is refused
+                # rather than rows after it silently dropped.
+                raise InputError(f"{self.path}: line {reader.line_num}: not readable as CSV ({exc})") from None
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue  # a blank line is not a row
             problem = None
             if len(record) != width:
                 problem = f"malformed row: {len(record)} fields, the header has {width}"
                 if len(record) > width:
-                    problem += f" (extra: {', '.join(repr(value) for value in record[width:])})"
+                    problem += f" (extra: {shorten(', '.join(record[width:]))})"
                 record = (record + [""] * width)[:width]
-            joined = "".join(record)
-            if not joined.isascii() and re.search("[\udc80-\udcff]", joined):
-                problem = "bytes that are not UTF-8 in this row"
-                record = [value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for value in record]
             yield reader.line_num, record, problem
 
     def close(self) -> None:
@@ -136,13 +168,21 @@ class ParquetReader(_FileReader):
     def __post_init__(self) -> None:
         try:
             self._file = pq.ParquetFile(self.path)
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise InputError(f"{self.path}: not a readable Parquet file ({exc})") from None
-        self.header = tuple(self._file.schema_arrow.names)
-        if self._file.metadata.num_rows == 0:
+            self.header = tuple(self._file.schema_arrow.names)
+            rows = self._file.metadata.num_rows
+        except (pa.ArrowException, OSError, UnicodeDecodeError, ValueError) as exc:
+            # Damaged footers and metadata that is not UTF-8 (pyarrow raises UnicodeDecodeError for those).
+            raise InputError(f"{self.path}: not a readable Parquet file ({shorten(str(exc), 200)})") from None
+        if rows == 0:
             self.problems.append("the file is empty: no rows")
 
     def batches(self, size: int) -> Iterator[Batch]:
+        try:
+            yield from self._batches(size)
+        except (pa.ArrowException, OSError, UnicodeDecodeError, ValueError) as exc:
+            raise InputError(f"{self.path}: a damaged part of the Parquet file ({shorten(str(exc), 200)})") from None
+
+    def _batches(self, size: int) -> Iterator[Batch]:
         number = 0
         for record_batch in self._file.iter_batches(batch_size=size):
             columns = [column.to_pylist() for column in record_batch.columns]
@@ -162,11 +202,14 @@ def _merged_ranges(workbook: Any, sheet: Any) -> list[str]:
     if path is None or archive is None:
         return []
     ranges = []
-    with archive.open(path) as xml:
-        for _event, element in iterparse(xml):
-            if element.tag.endswith("}mergeCell"):
-                ranges.append(element.get("ref", ""))
-            element.clear()
+    try:
+        with archive.open(path) as xml:
+            for _event, element in iterparse(xml):
+                if element.tag.endswith("}mergeCell"):
+                    ranges.append(element.get("ref", ""))
+                element.clear()
+    except (ParseError, KeyError, OSError, ValueError):
+        return ranges  # damaged sheet XML: reading its rows reports it
     return ranges
 
 
@@ -183,10 +226,18 @@ class XlsxReader(_FileReader):
         try:
             self._workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-            raise InputError(f"{self.path}: not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+            message = shorten(str(exc), 200)
+            raise InputError(f"{self.path}: not a readable XLSX workbook ({type(exc).__name__}: {message})") from None
+        if not self._workbook.worksheets:
+            self._workbook.close()
+            raise InputError(f"{self.path}: the workbook has no worksheet")
         self._sheet = self._workbook.worksheets[0]
         self._rows = self._sheet.iter_rows(values_only=True)
-        first = next(self._rows, None)
+        try:
+            first = next(self._rows, None)
+        except Exception as exc:  # openpyxl raises many types for damaged sheet XML
+            self._workbook.close()
+            raise InputError(f"{self.path}: the first sheet cannot be read ({type(exc).__name__})") from None
         if first is None:
             self.problems.append("the file is empty: the first sheet has no header and no rows")
             return
@@ -206,13 +257,21 @@ class XlsxReader(_FileReader):
         return _batched(self._records(), size) if self.header else iter(())
 
     def _records(self) -> Iterator[tuple[int, list[Any], str | None]]:
+        try:
+            yield from self._rows_after_header()
+        except InputError:
+            raise
+        except Exception as exc:  # damaged sheet XML further down (openpyxl raises many types)
+            raise InputError(f"{self.path}: the first sheet cannot be read ({type(exc).__name__})") from None
+
+    def _rows_after_header(self) -> Iterator[tuple[int, list[Any], str | None]]:
         width = len(self.header)
         for number, record in enumerate(self._rows, start=2):
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in record):
                 continue
             values = list(record[:width]) + [None] * (width - len(record))
             extra = [cell for cell in record[width:] if cell is not None]
-            yield number, values, f"malformed row: values beyond the header ({extra!r})" if extra else None
+            yield number, values, f"malformed row: values beyond the header ({shorten(extra)})" if extra else None
 
     def close(self) -> None:
         self._workbook.close()

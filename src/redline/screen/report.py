@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 
 from redline.screen.writers import publish, temporary_beside
 
@@ -57,7 +57,9 @@ class ReportWriter:
         self.temporary = temporary_beside(target)
 
     def write(self, outcome: ScreenOutcome, source: Path) -> None:
-        environment = Environment(loader=PackageLoader("redline.screen", "templates"), autoescape=select_autoescape())
+        # autoescape=True, not select_autoescape(): that one escapes only .html/.htm/.xml names and these are .j2, so
+        # a `<script>` in a name cell would have reached the report as live markup.
+        environment = Environment(loader=PackageLoader("redline.screen", "templates"), autoescape=True)
         environment.filters["money"] = money
         summary = outcome.summary.to_json()
         html = environment.get_template("report.html.j2").render(

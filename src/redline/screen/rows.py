@@ -6,10 +6,12 @@ Problems never drop a row: it is screened as far as it can be and carries its er
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +20,7 @@ from stdnum.exceptions import ValidationError
 
 from redline.model.instants import NEW_YORK, InstantError, at_new_york, parse_instant
 from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap
+from redline.sources.errors import shorten
 
 # Holdings and trades older than the first list (2020) or far in the future are typing mistakes, not history.
 EARLIEST = date(1990, 1, 1)
@@ -58,14 +61,14 @@ _CHECKS = {
 def _check_identifier(scheme: str, value: str) -> str | None:
     """The problem with an identifier's format or check digit, or None when it is valid."""
     if scheme == "sedol":
-        return None if _sedol_valid(value) else f"sedol {value!r} is not a valid SEDOL (format or check digit)"
+        return None if _sedol_valid(value) else f"sedol {shorten(value)} is not a valid SEDOL (format or check digit)"
     if scheme not in _CHECKS:
         return None
     validate, label = _CHECKS[scheme]
     try:
         validate(value)
     except ValidationError as exc:
-        return f"{scheme} {value!r} is not a valid {label}: {exc}"
+        return f"{scheme} {shorten(value)} is not a valid {label}: {exc}"
     return None
 
 
@@ -82,18 +85,35 @@ def _text(value: Any) -> str:
 def _number(column: str, value: Any, problems: list[str]) -> float | None:
     if value is None or value == "":
         return None
+    number: float | None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        number = float(value)
+    elif isinstance(value, str | bytes | Decimal):
+        number = _parse_number(value)
+    else:  # a date, a time, a boolean, a list... in a number column (Parquet and XLSX cells are typed)
+        problems.append(f"{column} {shorten(value)} is not a number (a {type(value).__name__})")
+        return None
+    if number is None:
+        problems.append(f"{column} {shorten(str(value))} is not a number")
+    elif math.isnan(number):
+        return None  # how pandas writes a missing number
+    elif math.isinf(number):
+        problems.append(f"{column} {shorten(str(value))} is not a finite number")
+        return None
+    return number
+
+
+def _parse_number(value: str | bytes | Decimal) -> float | None:
     try:
         return float(value)  # plain numbers, the common case
     except ValueError:
         pass
-    text = str(value).strip().replace(",", "").replace("_", "")
+    text = (value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)).strip()
+    text = text.replace(",", "").replace("_", "")
     negative = text.startswith("(") and text.endswith(")")
     try:
         number = float(text.strip("()"))
     except ValueError:
-        problems.append(f"{column} {str(value)!r} is not a number")
         return None
     return -number if negative else number
 
@@ -109,8 +129,12 @@ def _instant(column: str, value: Any, problems: list[str]) -> datetime | None:
     elif isinstance(value, date):
         moment = at_new_york(value)
     else:
+        text = str(value)
+        if len(text) > 64:  # no date is that long; and the message quotes a prefix only
+            problems.append(f"{column} {shorten(text)} is not a date")
+            return None
         try:
-            moment = parse_instant(str(value))
+            moment = parse_instant(text)
         except InstantError as exc:
             problems.append(f"{column}: {exc}")
             return None
@@ -228,7 +252,7 @@ class RowReader:
             if given:
                 side = _SIDES.get(given.casefold())
                 if side is None:
-                    problems.append(f"side {given!r} is neither buy nor sell")
+                    problems.append(f"side {shorten(given)} is neither buy nor sell")
         trade_time = None
         if self.trade_time is not None and self.trade_time < width:
             trade_time = _instant("trade_time", values[self.trade_time], problems)

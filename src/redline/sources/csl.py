@@ -149,7 +149,10 @@ def load_csl_csv(path: Path) -> LoadedSource:
     data, loaded = read_input(path)
     text = decode_utf8(path, data)
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise fail(path, 1, f"not valid CSV: {exc}") from None
     missing = [column for column in _COLUMNS if column not in header]
     if missing:
         raise fail(path, 1, f"not a CSL CSV: missing column(s) {', '.join(missing)}")
@@ -179,6 +182,8 @@ def load_csl_json(path: Path) -> LoadedSource:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise fail(path, exc.lineno, f"not valid JSON (truncated?): {exc.msg}") from None
+    except RecursionError:
+        raise fail(path, 1, "JSON nested too deeply") from None
     results = document.get("results") if isinstance(document, dict) else document
     if not isinstance(results, list) or not all(isinstance(item, dict) for item in results):
         raise fail(path, 1, 'not a CSL JSON file: expected {"results": [ {...}, ... ]}')

@@ -27,3 +27,9 @@ class SourceError(Exception):
     def __init__(self, problems: list[RowProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    """A value as quoted in a message: its repr, cut to a short prefix (a huge field is never echoed whole)."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else f"{shown[:limit]}…({len(str(value)):,} characters)"

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from redline.model import InstantError, parse_instant
+from redline.sources.errors import shorten
 from redline.sources.loaded import IssuedFrom, LoadedSource, SourceFormat, SourceList, check_bytes, fail
 
 
@@ -69,6 +70,8 @@ def detect_format(path: Path, data: bytes) -> SourceFormat:
             first = json.loads(first_line)
         except ValueError:
             return SourceFormat.CSL_JSON  # one JSON document over many lines: the CSL download
+        except RecursionError:
+            raise fail(path, 1, "JSON nested too deeply") from None
         if isinstance(first, dict) and "schema" in first and "properties" in first:
             return SourceFormat.FTM_JSON
         return SourceFormat.CSL_JSON
@@ -97,7 +100,7 @@ def load(
     expected: Kind | None = None
     if kind is not None:
         if kind not in KINDS:
-            raise fail(main, None, f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+            raise fail(main, None, f"unknown kind {shorten(kind)}; one of {', '.join(KINDS)}")
         expected = KINDS[kind]
         if expected.format is not found:
             raise fail(main, None, f"given as {kind} but the file is {found.value}")

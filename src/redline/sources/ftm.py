@@ -26,6 +26,7 @@ from redline.model.records import (
     RecordSchema,
     SourceRecord,
 )
+from redline.sources.errors import shorten
 from redline.sources.loaded import LoadedSource, SourceFormat, SourceList, decode_utf8, fail, inspect_input
 from redline.sources.printed_dates import parse_printed_date
 
@@ -123,6 +124,29 @@ def _record(proxy: EntityProxy, schema: RecordSchema, linked: list[EntityProxy])
     )
 
 
+def _check_shape(path: Path, line_no: int, raw: Any) -> None:
+    """The entity's JSON shape, checked before followthemoney sees it: it would take a string of values for a
+    list of its characters, and fail with AttributeError on `properties` that is not an object."""
+    if not isinstance(raw, dict):
+        raise fail(path, line_no, f"not a FollowTheMoney entity: a JSON {type(raw).__name__}, not an object")
+    for key in ("id", "schema"):
+        if key in raw and not isinstance(raw[key], str):
+            raise fail(
+                path, line_no, f"not a FollowTheMoney entity: {key} is not a string (a {type(raw[key]).__name__})", key
+            )
+    properties = raw.get("properties", {})
+    if not isinstance(properties, dict):
+        kind = type(properties).__name__
+        raise fail(path, line_no, f"not a FollowTheMoney entity: properties is not an object (a {kind})", "properties")
+    for name, values in properties.items():
+        if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+            where = f"properties.{shorten(name, 40)}"
+            raise fail(path, line_no, "not a FollowTheMoney entity: values must be a list of strings", where)
+    context = raw.get("datasets", [])
+    if not isinstance(context, list) or not all(isinstance(value, str) for value in context):
+        raise fail(path, line_no, "not a FollowTheMoney entity: datasets must be a list of strings", "datasets")
+
+
 def _read_line(
     path: Path,
     line_no: int,
@@ -136,13 +160,15 @@ def _read_line(
     line = decode_utf8(path, raw_line, line_no)
     try:
         raw: Any = json.loads(line)
-        if not isinstance(raw, dict):
-            raise ValueError("not a JSON object")
-        proxy = model.get_proxy(raw, cleaned=True)  # keep values as exported, not re-cleaned
     except json.JSONDecodeError as exc:
         raise fail(path, line_no, f"not valid JSON (truncated?): {exc.msg}") from None
-    except (InvalidData, ValueError, KeyError, TypeError) as exc:
-        raise fail(path, line_no, f"not a FollowTheMoney entity: {exc}") from None
+    except RecursionError:
+        raise fail(path, line_no, "JSON nested too deeply") from None
+    _check_shape(path, line_no, raw)
+    try:
+        proxy = model.get_proxy(raw, cleaned=True)  # keep values as exported, not re-cleaned
+    except (InvalidData, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise fail(path, line_no, f"not a FollowTheMoney entity: {shorten(str(exc))}") from None
     if not proxy.id:
         raise fail(path, line_no, "entity without an id", "id")
     schema = _schema(proxy)

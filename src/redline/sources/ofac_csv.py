@@ -16,6 +16,7 @@ from pathlib import Path
 
 from redline.model import IdScheme, NameKind
 from redline.model.records import RecordAddress, RecordName, RecordSchema, SourceRecord
+from redline.sources.errors import shorten
 from redline.sources.list_kinds import consolidated_lists, which_ofac_list
 from redline.sources.loaded import (
     LoadedFile,
@@ -229,7 +230,7 @@ def _check_width(path: Path, row: _Row, width: int) -> None:
 def _known(path: Path, row: _Row, ent: str, by_id: dict[str, tuple[_Row, SourceRecord]], warnings: list[str]) -> bool:
     if ent in by_id:
         return True
-    warnings.append(f"{path}:{row.line}: entity {ent!r} is not in the main file; row skipped")
+    warnings.append(f"{path}:{row.line}: entity {shorten(ent)} is not in the main file; row skipped")
     return False
 
 

@@ -15,6 +15,7 @@ from lxml import etree
 
 from redline.model import NameKind, at_new_york
 from redline.model.records import RecordAddress, RecordName, RecordSchema, SourceRecord
+from redline.sources.errors import shorten
 from redline.sources.list_kinds import consolidated_lists, which_ofac_list
 from redline.sources.loaded import (
     IssuedFrom,
@@ -145,7 +146,7 @@ def load_ofac_xml(path: Path, expected: SourceList | None = None) -> LoadedSourc
         records = [replace(r, lists=("SDN",)) for r in records]
     issued = parse_us_date(publish_date) if publish_date else None
     if publish_date and issued is None:
-        raise fail(path, None, f"Publish_Date {publish_date!r} is not MM/DD/YYYY", "publshInformation")
+        raise fail(path, None, f"Publish_Date {shorten(publish_date)} is not MM/DD/YYYY", "publshInformation")
     return LoadedSource(
         source,
         SourceFormat.OFAC_XML,

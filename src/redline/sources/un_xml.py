@@ -22,6 +22,7 @@ from redline.model.records import (
     RecordSchema,
     SourceRecord,
 )
+from redline.sources.errors import shorten
 from redline.sources.loaded import IssuedFrom, LoadedSource, SourceFormat, SourceList, fail, read_input
 from redline.sources.printed_dates import parse_printed_date
 from redline.sources.xml_input import iter_elements
@@ -152,5 +153,7 @@ def load_un_xml(path: Path) -> LoadedSource:
             issued_at = datetime.fromisoformat(generated.replace("Z", "+00:00"))
             issued_from = IssuedFrom.FILE
         except ValueError:
-            raise fail(path, 1, f"dateGenerated {generated!r} is not an ISO date-time", "CONSOLIDATED_LIST") from None
+            raise fail(
+                path, 1, f"dateGenerated {shorten(generated)} is not an ISO date-time", "CONSOLIDATED_LIST"
+            ) from None
     return LoadedSource(SourceList.UN_SC, SourceFormat.UN_XML, (loaded,), records, issued_at, issued_from)

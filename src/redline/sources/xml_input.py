@@ -21,6 +21,23 @@ def local(tag: object) -> str:
     return text.rsplit("}", 1)[-1] if text.startswith("{") else text
 
 
+def _inline_entities(element: etree._Element) -> None:
+    """Entity references are never resolved (no XXE, no billion laughs); one the document leaves unresolved is kept
+    as its literal text (`JOHN &x; SMITH`), not allowed to cut off the text after it (lxml holds that text in the
+    reference's tail, which `.text` does not include)."""
+    for entity in list(element.iter(etree.Entity)):
+        parent = entity.getparent()
+        if parent is None:
+            continue
+        text = (entity.text or "") + (entity.tail or "")
+        previous = entity.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(entity)
+
+
 def _strip_namespaces(element: etree._Element) -> None:
     for node in element.iter():
         if isinstance(node.tag, str) and node.tag.startswith("{"):
@@ -55,6 +72,7 @@ def iter_elements(
             level -= 1
             if local(element.tag) in wanted and (depth is None or level == depth):
                 _strip_namespaces(element)
+                _inline_entities(element)
                 yield element
                 element.clear(keep_tail=False)
                 parent = element.getparent()

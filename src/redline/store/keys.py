@@ -101,19 +101,23 @@ class KeyStore:
         key = f"{KEY_PREFIX}{public}_{secrets.token_urlsafe(32)}"
         record_id = f"{KEY_PREFIX}{public}"
         who = who or current_actor()
-        with self.engine.begin() as connection:
-            entry = audit.append(connection, "key.create", record_id, {"owner": owner, "role": role.label}, who=who)
+        details = {"owner": owner, "role": role.label}
+        with (
+            self.engine.begin() as connection,
+            audit.entry(connection, "key.create", record_id, details, who=who) as pending,
+        ):
             connection.execute(
                 insert(api_keys).values(
                     id=record_id,
                     key_hash=hash_key(key),
                     owner=owner,
                     role=role.label,
-                    created_at=entry.at,
+                    created_at=pending.at,
                     created_by=who,
                 )
             )
-        return ApiKey(record_id, owner, role, entry.at, who, None, None), key
+            pending.protect("api_keys", (record_id,))  # a key row nobody created through here is a forgery
+        return ApiKey(record_id, owner, role, pending.at, who, None, None), key
 
     def authenticate(self, key: str) -> ApiKey | None:
         """The live key record for a presented key, or None (unknown, malformed or revoked)."""
@@ -138,10 +142,12 @@ class KeyStore:
                 raise StoreError(f"no key {key_id!r} (see `redline keys list`)")
             if row.revoked_at is not None:
                 raise StoreError(f"key {key_id} was already revoked at {row.revoked_at} by {row.revoked_by}")
-            entry = audit.append(connection, "key.revoke", key_id, {"owner": row.owner, "role": row.role}, who=who)
-            connection.execute(
-                update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=entry.at, revoked_by=who)
-            )
+            details = {"owner": row.owner, "role": row.role}
+            with audit.entry(connection, "key.revoke", key_id, details, who=who) as pending:
+                connection.execute(
+                    update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=pending.at, revoked_by=who)
+                )
+                pending.protect("api_keys", (key_id,))
             row = connection.execute(select(api_keys).where(api_keys.c.id == key_id)).one()
         return _key_of(row)
 

@@ -87,6 +87,18 @@ audit_log = Table(
     Column("details", Text, nullable=False),  # canonical JSON, hashed as stored
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("rows_digest", String(64)),  # sha256 of this entry's audit_rows list; covered by `hash` (0004)
+)
+
+# The rows each audit entry's action wrote, one digest per row (or per group of rows: a run's run_alerts), so that
+# `audit verify` can tell an edited, deleted or forged row in a protected table (redline.store.audit.PROTECTED).
+audit_rows = Table(
+    "audit_rows",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("table_name", String(40), primary_key=True),
+    Column("row_key", String(200), primary_key=True),
+    Column("digest", String(64), nullable=False),
 )
 
 # One row (id 1): the last sequence number and hash. Appenders lock it, which serialises the chain across

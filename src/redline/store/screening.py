@@ -15,8 +15,7 @@ from redline.store import audit
 from redline.store.clock import actor as current_actor
 from redline.store.database import engine_for, reading
 from redline.store.errors import StoreError
-from redline.store.schema import alerts, audit_log, decisions, run_alerts, runs
-from redline.store.snapshots import verify_snapshots
+from redline.store.schema import alerts, audit_head, audit_log, decisions, run_alerts, runs
 
 VERDICTS = ("true-match", "false-positive")
 _JSON_FIELDS = ("parameters", "versions", "counts")
@@ -206,9 +205,13 @@ class ScreenStore:
 
     def record_run(self, run: RunRecord, hits: Iterable[AlertHit]) -> int:
         """Record the run, its alerts and its audit entry in one transaction: all of it, or (if killed) none."""
-        with self.engine.begin() as connection:
-            entry = audit.append(connection, "screen.run", run.id, run.audit_details(), who=run.actor)
-            connection.execute(insert(runs).values(**run.to_row(), audit_seq=entry.seq))
+        with (
+            self.engine.begin() as connection,
+            audit.entry(connection, "screen.run", run.id, run.audit_details(), who=run.actor) as pending,
+        ):
+            connection.execute(insert(runs).values(**run.to_row(), audit_seq=pending.seq))
+            pending.protect("runs", (run.id,))
+            written: set[str] = set()
             for chunk in _chunks(hits):
                 # The same alert can occur on several rows of one file: the last occurrence describes it.
                 by_id = {hit.alert_id: hit for hit in chunk}
@@ -219,6 +222,7 @@ class ScreenStore:
                     keys=("id",),
                     update=("decision", "regimes", "explanation", "last_run_id", "last_seen_at", "label"),
                 )
+                written.update(by_id)
                 connection.execute(
                     insert(run_alerts),
                     [
@@ -232,7 +236,12 @@ class ScreenStore:
                         for hit in chunk
                     ],
                 )
-        return entry.seq
+            # The alerts as this run left them (new or updated), and the run's alert rows as one group.
+            pending.protect("alerts", *((alert_id,) for alert_id in sorted(written)))
+            if written:
+                pending.protect("run_alerts", (run.id,))
+        assert pending.sealed is not None
+        return pending.sealed.seq
 
     @staticmethod
     def _alert_row(hit: AlertHit, run: RunRecord) -> dict[str, Any]:
@@ -390,28 +399,50 @@ class ScreenStore:
             for given in alert_ids:
                 alert_id = self.resolve_alert_id(connection, given)
                 details = {"alert_id": alert_id, "verdict": verdict, "comment": comment}
-                entry = audit.append(connection, "alert.decide", alert_id, details, who=who)
-                connection.execute(
-                    insert(decisions).values(
-                        alert_id=alert_id,
-                        verdict=verdict,
-                        comment=comment,
-                        actor=who,
-                        decided_at=entry.at,
-                        audit_seq=entry.seq,
+                with audit.entry(connection, "alert.decide", alert_id, details, who=who) as pending:
+                    inserted = connection.execute(
+                        insert(decisions).values(
+                            alert_id=alert_id,
+                            verdict=verdict,
+                            comment=comment,
+                            actor=who,
+                            decided_at=pending.at,
+                            audit_seq=pending.seq,
+                        )
                     )
-                )
+                    pending.protect("decisions", tuple(inserted.inserted_primary_key or ()))
                 decided.append(alert_id)
         return decided
 
     # -- audit ------------------------------------------------------------------------------------------------
-    def record_event(self, action: str, subject: str, details: dict[str, Any], who: str | None = None) -> int:
-        """An audit entry for something recorded elsewhere (e.g. a source import)."""
-        with self.engine.begin() as connection:
-            return audit.append(connection, action, subject, details, who=who).seq
+    def record_event(
+        self,
+        action: str,
+        subject: str,
+        details: dict[str, Any],
+        who: str | None = None,
+        rows: Sequence[tuple[str, str, str]] = (),
+    ) -> int:
+        """An audit entry for something recorded elsewhere (e.g. a source import), with the digests of the rows it
+        wrote there (table, key, digest), which `verify(external=...)` checks."""
+        with self.engine.begin() as connection, audit.entry(connection, action, subject, details, who) as pending:
+            for table, key, digest in rows:
+                pending.record(table, key, digest)
+        assert pending.sealed is not None
+        return pending.sealed.seq
 
-    def verify(self) -> audit.Verification:
-        """The chain, plus every run and decision checked against the audit entry that recorded it."""
+    def head(self) -> tuple[int, str]:
+        """The chain head (sequence number, hash): what `redline audit head` prints, to be kept elsewhere."""
+        with reading(self.engine) as connection:
+            row = connection.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
+        return int(row.seq), str(row.hash)
+
+    def verify(
+        self, external: dict[str, dict[str, str]] | None = None, head: tuple[int | None, str] | None = None
+    ) -> audit.Verification:
+        """The chain; every protected row (runs, alerts, decisions, keys, snapshots and their records) against the
+        entry that wrote it last (`external`: current digests of rows kept outside this database); every run and
+        decision against its entry; and, given a head recorded earlier (`head`), that the log still contains it."""
         with reading(self.engine) as connection:
             chain = audit.verify(connection)
             logged = {
@@ -427,10 +458,14 @@ class ScreenStore:
                 )
             }
             problems = list(chain.problems)
+            problems += audit.verify_rows(connection, external)
+            if head is not None:
+                problems += audit.check_head(connection, *head)
             for row in connection.execute(select(runs)):
                 entry = logged.get(row.audit_seq)
                 record = RunRecord.from_row(row._mapping)
-                if entry is None or entry.subject != row.id or entry.details != audit.canonical(record.audit_details()):
+                logged_run = audit.canonical(record.audit_details())
+                if entry is None or (entry.subject, entry.actor, entry.details) != (row.id, row.actor, logged_run):
                     problems.append(f"run {row.id} differs from its audit entry {row.audit_seq}")
             for row in connection.execute(select(decisions)):
                 entry = logged.get(row.audit_seq)
@@ -446,5 +481,4 @@ class ScreenStore:
             recorded_decisions = set(connection.execute(select(decisions.c.audit_seq)).scalars())
             for seq in sorted(logged_decisions - recorded_decisions):
                 problems.append(f"decision on alert {logged[seq].subject[:12]} (audit entry {seq}) was deleted")
-            problems.extend(verify_snapshots(connection, logged))
         return audit.Verification(chain.entries, chain.head_seq, chain.head_hash, tuple(problems))

@@ -201,16 +201,13 @@ class SnapshotStore:
                             for r, s, n, p in payloads[start : start + 5000]
                         ],
                     )
-                # The audit entry names the snapshot and carries the digest of its records: a snapshot with no
-                # entry, or records that no longer match the digest, is what `audit verify` reports.
+                # The audit entry names the snapshot and seals the digests of its row and its records (redline.store
+                # .audit's protected rows): `audit verify` names a snapshot or record edited, deleted or forged.
                 stored = self._snapshot({**values, "id": snapshot_id})
-                audit.append(
-                    connection,
-                    "source.import",
-                    f"snapshot {snapshot_id} {stored.list_key}",
-                    import_details(stored),
-                    who,
-                )
+                subject = f"snapshot {snapshot_id} {stored.list_key}"
+                with audit.entry(connection, "source.import", subject, import_details(stored), who) as pending:
+                    pending.protect("snapshots", (snapshot_id,))
+                    pending.protect("snapshot_records", (snapshot_id,))
                 return stored, True
         except IntegrityError:
             # Another process stored the same bytes between our check and our write: that snapshot stands.
@@ -329,41 +326,3 @@ class SnapshotStore:
             count = connection.execute(select(func.count()).select_from(snapshots)).scalar_one()
             records = connection.execute(select(func.count()).select_from(snapshot_records)).scalar_one()
         return int(count), int(records)
-
-
-def verify_snapshots(connection: Connection, logged: dict[int, Any]) -> list[str]:
-    """Every snapshot against the audit entry that recorded its import: the entry must exist, name the snapshot,
-    and carry the digest of the records as they are stored now. `logged` maps audit seq -> audit_log row."""
-    problems: list[str] = []
-    by_snapshot: dict[int, Any] = {}
-    for seq, row in logged.items():
-        if row.action == "source.import":
-            details = json.loads(row.details)
-            by_snapshot.setdefault(details.get("snapshot"), (seq, details))
-    digests: dict[int, list[tuple[str, str]]] = {}
-    for snapshot_id, record_id, payload in connection.execute(
-        select(snapshot_records.c.snapshot_id, snapshot_records.c.record_id, snapshot_records.c.payload)
-    ):
-        digests.setdefault(int(snapshot_id), []).append((record_id, payload))
-    seen: set[int] = set()
-    for row in connection.execute(select(snapshots)):
-        snapshot = SnapshotStore._snapshot(row._mapping)
-        seen.add(snapshot.id)
-        found = by_snapshot.get(snapshot.id)
-        if found is None:
-            problems.append(f"snapshot {snapshot.id} ({snapshot.list_key}) has no source.import audit entry")
-            continue
-        seq, details = found
-        actual = records_digest(digests.get(snapshot.id, []))
-        if details.get("records_sha256") not in (None, actual):
-            problems.append(f"snapshot {snapshot.id}: its records differ from those audited in entry {seq}")
-        expected = import_details(snapshot)
-        for key in ("list", "content_sha256", "records", "known_from"):
-            if details.get(key) != expected[key]:
-                problems.append(f"snapshot {snapshot.id}: {key} differs from its audit entry {seq}")
-        if details.get("records_sha256") is None and len(digests.get(snapshot.id, [])) != snapshot.record_count:
-            problems.append(f"snapshot {snapshot.id}: {snapshot.record_count} records audited, fewer stored")
-    for snapshot_id, (seq, _) in by_snapshot.items():
-        if isinstance(snapshot_id, int) and snapshot_id not in seen:
-            problems.append(f"snapshot {snapshot_id} (audit entry {seq}) was deleted from the snapshots table")
-    return problems

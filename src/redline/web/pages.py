@@ -9,11 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from redline.api.deps import KEY_COOKIE, Service, Viewer
+from redline.api.deps import KEY_COOKIE, Service, Viewer, over_https
 from redline.model import NEW_YORK, InstantError, iso, parse_instant
 from redline.resolve import QueryError
 from redline.store.keys import KeyStore
-from redline.web import alert_pages, news_pages, screening_pages, source_pages
+from redline.web import alert_pages, assets_route, news_pages, screening_pages, source_pages
 from redline.web.rendering import error_page, forbidden_page, local_time, render
 from redline.web.timeline_chart import render_timeline_svg
 
@@ -54,10 +54,9 @@ def web_router() -> APIRouter:
             context = {"next": _safe_next(next), "error": "That key is unknown or revoked."}
             return render(request, "login.html", context, status_code=401)
         response = RedirectResponse(_safe_next(next), status_code=303)
-        # HttpOnly: page scripts cannot read it; SameSite=Strict: other sites cannot make the browser send it.
-        response.set_cookie(
-            KEY_COOKIE, key.strip(), httponly=True, samesite="strict", secure=request.url.scheme == "https"
-        )
+        # HttpOnly: page scripts cannot read it; SameSite=Strict: other sites cannot make the browser send it;
+        # Secure whenever the browser came over https (directly or through a trusted proxy: `over_https`).
+        response.set_cookie(KEY_COOKIE, key.strip(), httponly=True, samesite="strict", secure=over_https(request))
         return response
 
     @router.post("/ui/logout")
@@ -146,6 +145,6 @@ def web_router() -> APIRouter:
                 context["now"] = iso(datetime.now(UTC))
         return render(request, "status.html", context, key)
 
-    for module in (screening_pages, alert_pages, source_pages, news_pages):
+    for module in (screening_pages, alert_pages, source_pages, news_pages, assets_route):
         router.include_router(module.router)
     return router

@@ -11,9 +11,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
+from redline.api.routes.sources import public_origin
 from redline.model import NEW_YORK
-from redline.screen.report import COLOURS, money
+from redline.screen.report import money
 from redline.store.keys import ApiKey, Role
+from redline.web.assets_route import DECISION_CLASSES
 
 # The screening report's templates come second, so the pages draw its bar charts with the same macro.
 _ENVIRONMENT = Environment(
@@ -22,8 +24,9 @@ _ENVIRONMENT = Environment(
     ),
     autoescape=True,
 )
-_ENVIRONMENT.globals["decision_colours"] = COLOURS
+_ENVIRONMENT.globals["decision_classes"] = DECISION_CLASSES
 _ENVIRONMENT.filters["money"] = money
+_ENVIRONMENT.filters["public_origin"] = public_origin  # no server paths on a page
 TEMPLATES = Jinja2Templates(env=_ENVIRONMENT)
 
 

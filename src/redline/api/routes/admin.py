@@ -69,7 +69,25 @@ def audit_log(_: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 100) -> d
     }
 
 
-@router.get("/audit/verify", tags=["audit"])
-def audit_verify(_: Admin) -> dict[str, Any]:
-    """Walk the hash chain and check every run and decision against it (as `redline audit verify --json`)."""
-    return ScreenStore().verify().to_json()
+@router.get("/audit/verify", tags=["audit"], responses={400: {"model": schemas.Problem}})
+def audit_verify(
+    _: Admin,
+    head: Annotated[
+        str | None,
+        Query(pattern=r"^([0-9]+:)?[0-9a-f]{64}$", description="A head kept from `redline audit head` (SEQ:HASH)"),
+    ] = None,
+) -> dict[str, Any]:
+    """Walk the hash chain, check every protected row and every run and decision against it, and (given `head`)
+    that the log still holds that head (as `redline audit verify --json`)."""
+    try:
+        recorded = audit.parse_head(head) if head else None
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return ScreenStore().verify(head=recorded).to_json()
+
+
+@router.get("/audit/head", tags=["audit"])
+def audit_head(_: Admin) -> dict[str, Any]:
+    """The chain head (as `redline audit head`): keep it outside the database and pass it to `/audit/verify`."""
+    seq, digest = ScreenStore().head()
+    return {"seq": seq, "hash": digest, "head": f"{seq}:{digest}"}

@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse
 
 from redline.api import schemas
 from redline.api.deps import Analyst, Viewer, optional_instant
+from redline.api.security import REPORT_POLICY
 from redline.screen.jobs import (
     UploadError,
     input_path,
@@ -123,9 +124,18 @@ def screening_results(_: Viewer, job_id: str) -> FileResponse:
 
 @router.get("/{job_id}/report", response_class=FileResponse, responses={404: {}, 409: {}})
 def screening_report(_: Viewer, job_id: str) -> FileResponse:
-    """The self-contained HTML report of the run."""
+    """The self-contained HTML report of the run, as a download (`Content-Disposition: attachment`).
+
+    Served under a sandboxing Content-Security-Policy too: should a browser display it anyway, nothing in it runs
+    and it cannot reach this site's pages or API with the viewer's cookie."""
     job = _finished_file(job_id, "report")
-    return FileResponse(report_path(job), media_type="text/html")
+    stem = job.filename.rsplit(".", 1)[0]
+    return FileResponse(
+        report_path(job),
+        media_type="text/html",
+        filename=f"{stem}.report.html",
+        headers={"Content-Security-Policy": REPORT_POLICY},
+    )
 
 
 @router.get("/{job_id}/input", response_class=FileResponse, responses={404: {}})

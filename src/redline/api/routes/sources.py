@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,13 +15,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from redline.api import schemas
 from redline.api.deps import Admin, Viewer
 from redline.home import redline_home
-from redline.screen.jobs import display_name
+from redline.screen.jobs import IMPORT_PREFIX, display_name
 from redline.sources.diff import DiffReport, diff_records
 from redline.sources.errors import SourceError
 from redline.sources.formats import KINDS, load
 from redline.sources.loaded import SourceList
 from redline.store.errors import StoreError
-from redline.store.snapshots import SnapshotNotFound, SnapshotStore
+from redline.store.snapshots import Snapshot, SnapshotNotFound, SnapshotStore
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 MAX_LIST_FILE = 200 * 1024 * 1024  # the SDN advanced XML is ~120 MB
@@ -35,6 +36,26 @@ def snapshot_store() -> Iterator[SnapshotStore]:
         raise HTTPException(status_code=503, detail=f"the snapshot store cannot be used: {exc}") from None
 
 
+def public_origin(origin: str) -> str:
+    """Where a snapshot came from, without the server's folders: each file path reduced to its name (URLs and
+    upload labels are kept as they are)."""
+
+    def shown(part: str) -> str:
+        if "://" in part or part.startswith("upload ") or not re.search(r"[\\/]", part):
+            return part
+        return re.split(r"[\\/]", part.rstrip("\\/"))[-1]
+
+    return ", ".join(shown(part.strip()) for part in origin.split(", "))
+
+
+def public_json(snapshot: Snapshot) -> dict[str, Any]:
+    """A snapshot as clients see it: file names, never where the server keeps (or kept) the files."""
+    shown = snapshot.to_json()
+    shown["files"] = [file | {"path": public_origin(file["path"])} for file in shown["files"]]
+    shown["origin"] = public_origin(shown["origin"])
+    return shown
+
+
 @router.get("", response_model=schemas.SnapshotList, responses={503: schemas.problem("The snapshot store is unusable")})
 def list_snapshots(
     _: Viewer,
@@ -43,7 +64,7 @@ def list_snapshots(
     """Every stored snapshot, newest first: list, issue date, when known, file hashes and record counts."""
     with snapshot_store() as store:
         snapshots = store.snapshots(list_key)
-    return {"snapshots": [snapshot.to_json() for snapshot in snapshots]}
+    return {"snapshots": [public_json(snapshot) for snapshot in snapshots]}
 
 
 @router.get("/diff", responses={400: {"model": schemas.Problem}, 404: {"model": schemas.Problem}})
@@ -92,7 +113,8 @@ def import_file(
     if kind is not None and kind not in KINDS:
         raise HTTPException(status_code=400, detail=f"as: unknown kind {kind!r} (one of {', '.join(KINDS)})")
     name = display_name(file.filename)
-    with tempfile.TemporaryDirectory(dir=redline_home()) as folder:
+    # Removed on every way out; a worker killed mid-upload leaves it to `remove_stale_uploads` at the next start.
+    with tempfile.TemporaryDirectory(prefix=IMPORT_PREFIX, dir=redline_home()) as folder:
         path = Path(folder) / name
         size = 0
         with path.open("wb") as out:
@@ -108,4 +130,4 @@ def import_file(
             raise HTTPException(status_code=400, detail=f"{problems}; nothing was imported") from None
         with snapshot_store() as store:
             snapshot, created = store.add(loaded, origin=f"upload {name} by {key.actor}", who=key.actor)
-    return {"created": created, "snapshot": snapshot.to_json(), "warnings": list(loaded.warnings)}
+    return {"created": created, "snapshot": public_json(snapshot), "warnings": list(loaded.warnings)}

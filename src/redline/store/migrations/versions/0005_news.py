@@ -1,7 +1,7 @@
 """News: articles read and the review queue of the events they propose.
 
 Revision ID: 0005_news
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_news"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
