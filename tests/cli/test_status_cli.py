@@ -22,7 +22,7 @@ def test_status_json_follows_the_contract() -> None:
     result = run("status", "1810.HK", "--on", "2021-03-16", "--known-at", "2021-03-11", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "on", "known_at", "entity", "us_person", "regimes", "warnings"}
+    assert set(data) == {"query", "on", "known_at", "entity", "us_person", "procurement", "regimes", "warnings"}
     assert data["entity"]["id"] == "xiaomi" and "CCMC_1237" in data["entity"]["lists"]
     assert data["us_person"] == {"may_buy": False, "may_sell": True, "may_hold": True}
     eo13959 = next(r for r in data["regimes"] if r["regime"] == "EO13959")

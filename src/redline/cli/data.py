@@ -17,6 +17,7 @@ from redline.sources.check import (
     check_identifiers,
     check_listed_entities,
     check_listed_names,
+    check_note_dates,
     check_relations,
 )
 from redline.sources.errors import RowProblem, SourceError
@@ -47,7 +48,7 @@ def check(
         raise typer.Exit(1) from None
     errors, warnings = check_identifiers(data)
     errors += check_duplicate_entities(data) + check_listed_entities(data) + check_listed_names(data)
-    errors += check_relations(data) + check_event_times(data)
+    errors += check_relations(data) + check_event_times(data) + check_note_dates(data)
     stated_errors, stated_warnings = check_stated_dates(data)
     errors += stated_errors
     warnings += stated_warnings

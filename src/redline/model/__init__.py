@@ -7,7 +7,7 @@ from redline.model.citations import Citation, Confidence
 from redline.model.entities import Entity, Identifier, IdScheme, Name, NameKind, Relation, RelationKind
 from redline.model.events import CourtOrder, CourtOrderKind, ListingAction, ListingBasis, ListingEvent
 from redline.model.instants import NEW_YORK, InstantError, at_new_york, iso, parse_instant
-from redline.model.regimes import AfterWindow, Clock, ListId, Regime, RegimeId
+from redline.model.regimes import AfterWindow, Clock, Doubt, ListId, ProcurementBan, Regime, RegimeId, RegimeNote
 
 __all__ = [
     "NEW_YORK",
@@ -17,6 +17,7 @@ __all__ = [
     "Confidence",
     "CourtOrder",
     "CourtOrderKind",
+    "Doubt",
     "Entity",
     "IdScheme",
     "Identifier",
@@ -27,8 +28,10 @@ __all__ = [
     "ListingEvent",
     "Name",
     "NameKind",
+    "ProcurementBan",
     "Regime",
     "RegimeId",
+    "RegimeNote",
     "Relation",
     "RelationKind",
     "at_new_york",

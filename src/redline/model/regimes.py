@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from redline.model.citations import Citation
@@ -33,20 +33,6 @@ class RegimeId(StrEnum):
     NDAA1260H = "NDAA1260H"
 
 
-LISTS_OF_REGIME: dict[RegimeId, tuple[ListId, ...]] = {
-    RegimeId.EO13959: (ListId.CCMC_1237, ListId.NSCCMC_OFAC),
-    RegimeId.EO14032: (ListId.NS_CMIC,),
-    RegimeId.NDAA1260H: (ListId.DOD_1260H,),
-}
-
-
-def regime_of_list(list_id: ListId) -> RegimeId:
-    for regime, lists in LISTS_OF_REGIME.items():
-        if list_id in lists:
-            return regime
-    raise KeyError(list_id)
-
-
 class AfterWindow(StrEnum):
     """What a regime allows once its divestment window has closed."""
 
@@ -70,6 +56,45 @@ class Clock:
     effective_time: time | None = None
     window_days: int | None = None
     window_end_time: time | None = None
+    # The zone the order itself names for the offset clocks ("EST" in EO 13959 s.1(a)(ii), "EDT" in EO 14032
+    # s.1(a)(ii)). When the clock falls on a date in the other half of the year, the literal reading (that fixed
+    # offset) and the wall-clock reading (Eastern time on the day) give instants an hour apart.
+    effective_zone: str | None = None
+    window_end_zone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeNote:
+    """A sentence added to every answer under a regime, shown only once all its sources are public."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """A period where the sources disagree on the answer for some names: flagged uncertain, both readings given.
+
+    `entities` names them directly; `annex_of` takes every name with an Annex listing under that regime.
+    """
+
+    id: str
+    start: datetime
+    end: datetime
+    known_from: datetime
+    reason: str
+    citations: tuple[Citation, ...]
+    entities: tuple[str, ...] = ()
+    annex_of: RegimeId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcurementBan:
+    """A procurement prohibition that starts on a date for listed names (no effect on investors)."""
+
+    starts: datetime
+    text: str
+    citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +112,14 @@ class Regime:
     after_window_known_from: datetime | None
     after_window_before: AfterWindow | None
     citations: dict[str, tuple[Citation, ...]]  # rule name -> its authority
-    notes: tuple[str, ...] = ()
+    notes: tuple[RegimeNote, ...] = ()
+    doubts: tuple[Doubt, ...] = ()
+    # Annex listings of this order were made on this day (store.cmic_events tells Annex rows from later ones).
+    annex_day: date | None = None
+    # Dated consequences other than investment bans (FY2024 NDAA s.805 procurement bans for 1260H names).
+    procurement: tuple[ProcurementBan, ...] = ()
+    # rule name -> the provisions it applies, printed in the reasons ("EO 13959 s.1(a)(ii), s.4(a)(ii)")
+    pinpoints: dict[str, str] = field(default_factory=dict)
 
     def cite(self, rule: str) -> tuple[Citation, ...]:
         return self.citations.get(rule, ())

@@ -23,6 +23,7 @@ from redline.model import (
     Confidence,
     CourtOrder,
     CourtOrderKind,
+    Doubt,
     Entity,
     Identifier,
     IdScheme,
@@ -33,13 +34,16 @@ from redline.model import (
     ListingEvent,
     Name,
     NameKind,
+    ProcurementBan,
     Regime,
     RegimeId,
+    RegimeNote,
     Relation,
     RelationKind,
     at_new_york,
     parse_instant,
 )
+from redline.model.instants import FIXED_ZONES
 from redline.sources.errors import RowProblem, SourceError
 
 T = TypeVar("T")
@@ -95,6 +99,7 @@ class ReferenceData:
     provenance: dict[str, list[Provenance]] = field(default_factory=dict)  # entity id -> its facts' sources
     identifier_rows: list[tuple[Identifier, str, Row]] = field(default_factory=list)  # (id, entity id, row)
     stated_rows: dict[str, Row] = field(default_factory=dict)  # listing id -> its row
+    order_rows: dict[str, Row] = field(default_factory=dict)  # court order id -> its row
     regimes: dict[RegimeId, Regime] = field(default_factory=dict)
 
 
@@ -360,6 +365,7 @@ def load_reference(directory: Path | None = None) -> ReferenceData:
         ):  # fmt: skip
             continue
         seen_orders[order_id] = row
+        data.order_rows[order_id] = row
         data.court_orders.append(
             CourtOrder(
                 id=order_id,
@@ -417,6 +423,14 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
             bad(where, f"not a time of day: {value!r}")
             return None
 
+    def zone(where: str, value: object) -> str | None:
+        if value is None:
+            return None
+        if value not in FIXED_ZONES:
+            bad(where, f"zone must be one of {', '.join(FIXED_ZONES)}")
+            return None
+        return str(value)
+
     def clock(where: str, spec: object) -> Clock | None:
         if spec is None:
             return None
@@ -430,7 +444,31 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
             effective_time=clock_time(f"{where}.effective_time", spec.get("effective_time")),
             window_days=spec.get("window_days"),
             window_end_time=clock_time(f"{where}.window_end_time", spec.get("window_end_time")),
+            effective_zone=zone(f"{where}.effective_zone", spec.get("effective_zone")),
+            window_end_zone=zone(f"{where}.window_end_zone", spec.get("window_end_zone")),
         )
+
+    def cited(where: str, keys: object, required: bool = True) -> tuple[Citation, ...]:
+        """The citations of one rule; a rule without a valid citation is an error (rules are data + authority)."""
+        if keys is None or keys == []:
+            if required:
+                bad(where, "a rule needs a cite: naming its authority in sources.yaml")
+            return ()
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            bad(where, "cite must be a list of source keys")
+            return ()
+        missing = [k for k in keys if k not in cites]
+        if missing:
+            bad(where, f"unknown source key(s) {', '.join(missing)}")
+        return tuple(cites[k] for k in keys if k in cites)
+
+    def items(where: str, value: object) -> list[dict[str, object]]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            bad(where, "must be a list of mappings")
+            return []
+        return value
 
     for key, spec in (loaded or {}).items():
         try:
@@ -442,16 +480,60 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
             lists = tuple(ListId(item) for item in spec.get("lists", ()))
             after = spec.get("after_window")
             before = spec.get("after_window_before")
-            citations: dict[str, tuple[Citation, ...]] = {}
-            for rule, keys in (spec.get("cite") or {}).items():
-                missing = [k for k in keys if k not in cites]
-                if missing:
-                    bad(f"{key}.cite.{rule}", f"unknown source key(s) {', '.join(missing)}")
-                citations[str(rule)] = tuple(cites[k] for k in keys if k in cites)
+            cite_spec = spec.get("cite") or {}
+            citations = {str(rule): cited(f"{key}.cite.{rule}", keys) for rule, keys in cite_spec.items()}
+            # Each rule the regime uses must name its authority.
+            used = ["regime", "editions"]
+            used += [rule for rule in ("annex", "later", "after_window") if spec.get(rule) is not None]
+            for rule in used:
+                if rule not in cite_spec:
+                    bad(f"{key}.cite.{rule}", "a rule needs a cite: naming its authority in sources.yaml")
             known_from = moment(f"{key}.known_from", spec.get("known_from"))
             if known_from is None:
                 bad(f"{key}.known_from", "is required")
                 continue
+            notes = tuple(
+                RegimeNote(str(note.get("text", "")), cited(f"{key}.notes[{i}].cite", note.get("cite")))
+                for i, note in enumerate(items(f"{key}.notes", spec.get("notes")))
+            )
+            doubts = []
+            for i, doubt in enumerate(items(f"{key}.doubts", spec.get("doubts"))):
+                where = f"{key}.doubts[{i}]"
+                start, end = moment(f"{where}.from", doubt.get("from")), moment(f"{where}.until", doubt.get("until"))
+                doubt_known = moment(f"{where}.known_from", doubt.get("known_from"))
+                annex_of = doubt.get("annex_of")
+                listed = doubt.get("entities")
+                entities = [str(e) for e in listed] if isinstance(listed, list) else []
+                if start is None or end is None or doubt_known is None or not doubt.get("reason"):
+                    bad(where, "a doubt needs from, until, known_from and reason")
+                    continue
+                if not entities and not annex_of:
+                    bad(where, "a doubt names its entities or annex_of")
+                doubts.append(
+                    Doubt(
+                        id=str(doubt.get("id", where)),
+                        start=start,
+                        end=end,
+                        known_from=doubt_known,
+                        reason=str(doubt["reason"]),
+                        citations=cited(f"{where}.cite", doubt.get("cite")),
+                        entities=tuple(entities),
+                        annex_of=RegimeId(str(annex_of)) if annex_of else None,
+                    )
+                )
+            bans = []
+            for i, ban in enumerate(items(f"{key}.procurement", spec.get("procurement"))):
+                starts = moment(f"{key}.procurement[{i}].starts", ban.get("starts"))
+                if starts is None or not ban.get("text"):
+                    bad(f"{key}.procurement[{i}]", "a procurement ban needs starts and text")
+                    continue
+                bans.append(
+                    ProcurementBan(starts, str(ban["text"]), cited(f"{key}.procurement[{i}].cite", ban.get("cite")))
+                )
+            annex_day = spec.get("annex_day")
+            if annex_day is not None and not isinstance(annex_day, date):
+                bad(f"{key}.annex_day", "must be a date")
+                annex_day = None
             regimes[regime_id] = Regime(
                 id=regime_id,
                 title=str(spec["title"]),
@@ -464,7 +546,11 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
                 after_window_known_from=moment(f"{key}.after_window_known_from", spec.get("after_window_known_from")),
                 after_window_before=AfterWindow(before) if before else None,
                 citations=citations,
-                notes=tuple(str(n) for n in spec.get("notes", ())),
+                notes=notes,
+                doubts=tuple(doubts),
+                annex_day=annex_day,
+                procurement=tuple(bans),
+                pinpoints={str(k): str(v) for k, v in (spec.get("pinpoints") or {}).items()},
             )
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             bad(str(key), f"malformed regime: {exc}")

@@ -8,7 +8,7 @@ would have been answered then.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from redline.model import (
@@ -21,18 +21,21 @@ from redline.model import (
     ListingBasis,
     ListingEvent,
     Regime,
-    RegimeId,
     iso,
 )
 from redline.model.instants import NEW_YORK
-from redline.status.clocks import Clocks, clocks_for
-from redline.status.report import RegimeStatus, State, StatusReport
+from redline.status.clocks import Clocks, clocks_for, literal_clocks
+from redline.status.report import PERMISSIONS, RegimeStatus, State, StatusReport
 from redline.store.reference import ReferenceStore
 
 
 def _day(moment: datetime) -> str:
     """A short, readable Eastern-time stamp for reasons: the date, plus the time when it is not noon."""
     local = moment.astimezone(NEW_YORK)
+    if moment.tzinfo is not None and moment.tzinfo is not NEW_YORK and moment.tzname() != local.tzname():
+        # A literal reading ("12:01 a.m. eastern daylight time" on a winter date) is shown in the zone it names.
+        own = f"{moment.date().isoformat()} {moment.strftime('%H:%M')} {moment.tzname()}"
+        return f"{own} ({local.strftime('%H:%M')} {local.tzname()})"
     if (local.hour, local.minute) == (12, 0):
         return local.date().isoformat()
     return f"{local.date().isoformat()} {local.strftime('%H:%M')} {local.tzname()}"
@@ -107,12 +110,17 @@ class StatusEngine:
         results: list[RegimeStatus] = []
         for regime in self.regimes.values():
             events = [event for event in listings if event.list_id in regime.lists]
-            result = self._regime_status(regime, entity, events, orders, listings, on, known_at)
+            # An order concerns the designations on the lists it names: a 1260H injunction leaves EO 14032 alone.
+            concerned = [order for order in orders if set(order.lists) & set(regime.lists)]
+            result = self._regime_status(regime, entity, events, concerned, on, known_at)
+            result = self._with_doubts(regime, entity, result, listings, on, known_at)
+            result = self._with_procurement(regime, result, on, known_at)
+            result = _known_only(result, known_at)
             results.append(result)
             if result.uncertain:
                 warnings.append(f"{regime.id.value}: the answer rests on an uncertain reading; see its reasons")
         lists = tuple(dict.fromkeys(event.list_id for event in listings))
-        low = [event for event in listings if event.confidence.value == "low" and event.valid_from <= on]
+        low = [event for event in listings if event.confidence.value == "low" and event.valid_from <= on and event.note]
         if low:
             warnings.append(
                 "low-confidence listing facts used: " + ", ".join(sorted({f"{e.id} ({e.note})" for e in low}))
@@ -130,14 +138,13 @@ class StatusEngine:
         entity: Entity,
         events: list[ListingEvent],
         orders: list[CourtOrder],
-        all_listings: list[ListingEvent],
         on: datetime,
         known_at: datetime,
     ) -> RegimeStatus:
         found = designation_at(events, on)
         rule_sources = regime.cite("regime")
         if found.current is None:
-            return self._not_in_force(regime, entity, found, orders, all_listings, on, known_at)
+            return self._not_in_force(regime, entity, found, orders, on, known_at)
 
         current = found.current
         sources: list[Citation] = [*rule_sources, *current.citations]
@@ -146,7 +153,7 @@ class StatusEngine:
             reasons.append(f"Note: {current.note}.")
 
         if not regime.investment_ban:
-            reasons.extend(regime.notes)
+            reasons.extend(_notes(regime, known_at))
             return self._result(
                 regime,
                 State.LISTED_NO_BAN,
@@ -161,7 +168,9 @@ class StatusEngine:
         # the Section 1237 list carried no prohibition until EO 13959 was signed on 2020-11-12.
         if min(on, known_at) < regime.known_from:
             reasons.append(
-                f"{regime.title} dates from {_day(regime.known_from)}; before it this listing carried no "
+                f"As known at {_day(known_at)}, no order attached an investment prohibition to this listing."
+                if known_at < regime.known_from
+                else f"{regime.title} dates from {_day(regime.known_from)}; before it this listing carried no "
                 "investment prohibition."
             )
             return self._result(
@@ -172,7 +181,7 @@ class StatusEngine:
         sources.extend(regime.cite(clocks.rule))
         reasons.append(self._clock_reason(regime, current, clocks))
         injunction, vacated = _orders_in_force(orders, current.valid_from, on)
-        relevant_orders = [o for o in orders if o.issued_at <= on and set(o.lists) & set(regime.lists)]
+        relevant_orders = [o for o in orders if o.issued_at <= on]
         for order in relevant_orders:
             sources.extend(order.citations)
 
@@ -196,10 +205,44 @@ class StatusEngine:
                 f"{injunction.court} No. {injunction.docket}) enjoins enforcement of the designation, {when}."
             )
             return self._result(regime, State.ENJOINED, current, clocks, reasons, sources, found, enjoined=True)
-        # Orders still unknown at `known_at` cannot be relied on: say so when the answer is historical.
         state = self._clock_state(regime, clocks, on, known_at, reasons, sources)
-        reasons.extend(regime.notes)
-        return self._result(regime, state, current, clocks, reasons, sources, found)
+        uncertain = False
+        literal = literal_clocks(regime, current)
+        if literal is not None:
+            other_reasons: list[str] = []
+            other = self._clock_state(regime, literal, on, known_at, other_reasons, sources)
+            if other is not state:
+                state, uncertain = self._two_readings(regime, clocks, literal, state, other, reasons, other_reasons)
+        reasons.extend(_notes(regime, known_at))
+        return self._result(regime, state, current, clocks, reasons, sources, found, uncertain=uncertain)
+
+    def _two_readings(
+        self,
+        regime: Regime,
+        wall: Clocks,
+        literal: Clocks,
+        state: State,
+        other: State,
+        reasons: list[str],
+        other_reasons: list[str],
+    ) -> tuple[State, bool]:
+        """The order names a fixed zone (EST or EDT) for a clock that falls in the other half of the year: the
+        two readings put the instant an hour apart, and `on` lies between them. We answer with the stricter one."""
+        later = regime.later
+        zone = (later.effective_zone or later.window_end_zone) if later else None
+        stricter = min((state, other), key=_freedom)
+        reasons.append(
+            f"Uncertain: the order states its clock in {zone} literally. Read as Eastern wall-clock time on the "
+            f"day, prohibitions start {_day(wall.effective_from) if wall.effective_from else 'never'} and the "
+            f"divestment window ends {_day(wall.window_ends) if wall.window_ends else 'never'} ({state.value} "
+            f"now); read literally as {zone}, they start "
+            f"{_day(literal.effective_from) if literal.effective_from else 'never'} and the window ends "
+            f"{_day(literal.window_ends) if literal.window_ends else 'never'} ({other.value} now). We answer with "
+            f"the stricter reading ({stricter.value})."
+        )
+        if stricter is other:
+            reasons.extend(other_reasons)
+        return stricter, True
 
     def _clock_state(
         self,
@@ -244,11 +287,11 @@ class StatusEngine:
         entity: Entity,
         found: Designation,
         orders: list[CourtOrder],
-        all_listings: list[ListingEvent],
         on: datetime,
         known_at: datetime,
     ) -> RegimeStatus:
         if found.removal is None:
+            # A negative answer is only as good as the lists consulted: cite the editions public by `known_at`.
             return RegimeStatus(
                 regime=regime.id,
                 title=regime.title,
@@ -258,9 +301,10 @@ class StatusEngine:
                 divest_until=None,
                 enjoined=False,
                 reasons=(
-                    f"{entity.name} is not on {', '.join(regime.lists)} at {_day(on)} as known at {_day(known_at)}.",
+                    f"{entity.name} is not on {', '.join(regime.lists)} at {_day(on)} as known at {_day(known_at)}, "
+                    "in the list editions cited.",
                 ),
-                sources=(),
+                sources=regime.cite("editions"),
                 lists=(),
             )
         removal = found.removal
@@ -269,14 +313,10 @@ class StatusEngine:
             f"Removed from {removal.list_id.value} on {_day(removal.valid_from)}"
             + (f": {removal.note}." if removal.note else ".")
         ]
-        vacaturs = [o for o in orders if o.kind is CourtOrderKind.VACATUR and set(o.lists) & set(regime.lists)]
-        for order in vacaturs:
-            if order.issued_at <= removal.valid_from:
+        for order in orders:
+            if order.kind is CourtOrderKind.VACATUR and order.issued_at <= removal.valid_from:
                 reasons.append(f"The designation had been vacated on {_day(order.issued_at)} ({order.case}).")
                 sources.extend(order.citations)
-        uncertain = False
-        if regime.id is RegimeId.EO13959:
-            uncertain = self._supersession_gap(entity, all_listings, on, reasons, sources)
         return RegimeStatus(
             regime=regime.id,
             title=regime.title,
@@ -291,41 +331,53 @@ class StatusEngine:
             listed_name=removal.listed_name,
             listed_on=found.first_listed.valid_from if found.first_listed else None,
             removed_on=removal.valid_from,
-            uncertain=uncertain,
         )
 
-    def _supersession_gap(
+    def _with_doubts(
         self,
+        regime: Regime,
         entity: Entity,
-        all_listings: list[ListingEvent],
+        result: RegimeStatus,
+        listings: list[ListingEvent],
         on: datetime,
-        reasons: list[str],
-        sources: list[Citation],
-    ) -> bool:
-        """The 2021-06-03 to 2021-08-01 gap for names carried from the CCMC list into the EO 14032 Annex.
+        known_at: datetime,
+    ) -> RegimeStatus:
+        """Flag the periods where the sources disagree (regimes.yaml `doubts`), with both readings."""
+        if result.state is State.NOT_LISTED:
+            return result
+        reasons, sources, uncertain = list(result.reasons), list(result.sources), result.uncertain
+        for doubt in regime.doubts:
+            if not (doubt.known_from <= known_at and doubt.start <= on < doubt.end):
+                continue
+            covered = entity.id in doubt.entities
+            if doubt.annex_of is not None and not covered:
+                other = self.regimes.get(doubt.annex_of)
+                covered = other is not None and any(
+                    e.list_id in other.lists and e.basis is ListingBasis.ANNEX for e in listings
+                )
+            if covered:
+                reasons.append(f"Uncertain: {doubt.reason}")
+                sources.extend(doubt.citations)
+                uncertain = True
+        if uncertain == result.uncertain:
+            return result
+        return replace(result, reasons=tuple(reasons), sources=tuple(sources), uncertain=uncertain)
 
-        Our reading: EO 14032 (signed 2021-06-03) replaced ss.1-5 of EO 13959, DoD removed every Section 1237
-        listing "as of June 3, 2021", and OFAC replaced the NS-CCMC List with the NS-CMIC List the same day
-        (FAQ 898), so from 2021-06-03 no EO 13959 prohibition had a designation to act on; the EO 14032
-        prohibitions began at 12:01 a.m. EDT 2021-08-02. Some commentators (Steptoe, June 2021) describe the
-        new order as taking effect on 2021-08-02, and no OFAC text says whether the old purchase ban kept
-        biting Annex names in between. We report the gap as free and flag it as uncertain.
-        """
-        eo14032 = self.regimes.get(RegimeId.EO14032)
-        if eo14032 is None or eo14032.annex is None or eo14032.annex.effective is None:
-            return False
-        in_annex = any(e.list_id in eo14032.lists and e.basis is ListingBasis.ANNEX for e in all_listings)
-        if not in_annex or not (eo14032.known_from <= on < eo14032.annex.effective):
-            return False
-        reasons.append(
-            "Uncertain: between 2021-06-03 and 12:01 a.m. EDT 2021-08-02 this EO 14032 Annex name was off the "
-            "CCMC list (DoD removal as of 2021-06-03; NS-CCMC List replaced, OFAC FAQ 898) and not yet under "
-            "the EO 14032 ban. We read the EO 13959 prohibitions as ended on 2021-06-03; some commentators "
-            "describe EO 14032 as taking effect only on 2021-08-02, and no OFAC text settles whether the old "
-            "purchase ban still applied in the gap."
-        )
-        sources.extend(eo14032.cite("regime"))
-        return True
+    def _with_procurement(self, regime: Regime, result: RegimeStatus, on: datetime, known_at: datetime) -> RegimeStatus:
+        """Dated procurement bans on listed names (FY2024 NDAA s.805 for 1260H): shown, and flagged when in force."""
+        if not result.listed or not regime.procurement:
+            return result
+        bans = [ban for ban in regime.procurement if all(c.published <= known_at for c in ban.citations)]
+        if not bans:
+            return result
+        reasons = list(result.reasons)
+        sources = list(result.sources)
+        for ban in bans:
+            when = "in force" if ban.starts <= on else "not yet in force"
+            reasons.append(f"From {_day(ban.starts)} ({when}): {ban.text}")
+            sources.extend(ban.citations)
+        in_force = any(ban.starts <= on for ban in bans)
+        return replace(result, reasons=tuple(reasons), sources=tuple(sources), procurement=in_force)
 
     def _listed_reason(self, entity: Entity, current: ListingEvent, found: Designation) -> str:
         reason = f"Listed on {current.list_id.value} on {_day(current.valid_from)}"
@@ -349,14 +401,16 @@ class StatusEngine:
     def _clock_reason(self, regime: Regime, current: ListingEvent, clocks: Clocks) -> str:
         start = _day(clocks.effective_from) if clocks.effective_from else "no date"
         end = _day(clocks.window_ends) if clocks.window_ends else "no date"
+        pinpoint = regime.pinpoints.get(clocks.rule)
+        where = f" ({pinpoint})" if pinpoint else ""
         if clocks.rule == "annex":
-            return f"Annex rule: prohibitions from {start}; divestment allowed until {end}."
+            return f"Annex rule{where}: prohibitions from {start}; divestment allowed until {end}."
         offset = regime.later
         days = f"{offset.effective_days} days" if offset and offset.effective_days else "the set period"
         window = f"{offset.window_days} days" if offset and offset.window_days else "the set period"
         who = "Subsidiary listed by Treasury" if clocks.rule == "subsidiary" else "Later determination"
         return (
-            f"{who}: prohibitions from {start} ({days} after listing on {_day(current.valid_from)}); "
+            f"{who}{where}: prohibitions from {start} ({days} after listing on {_day(current.valid_from)}); "
             f"divestment allowed until {end} ({window} after listing)."
         )
 
@@ -370,6 +424,7 @@ class StatusEngine:
         sources: list[Citation],
         found: Designation,
         enjoined: bool = False,
+        uncertain: bool = False,
     ) -> RegimeStatus:
         return RegimeStatus(
             regime=regime.id,
@@ -384,5 +439,22 @@ class StatusEngine:
             lists=(current.list_id,),
             listed_name=current.listed_name,
             listed_on=(found.first_listed or current).valid_from,
-            uncertain=current.confidence.value == "low",
+            uncertain=uncertain or current.confidence.value == "low",
         )
+
+
+def _freedom(state: State) -> int:
+    """How many of buy, sell and hold a state allows: the stricter of two readings allows fewer."""
+    allowed = PERMISSIONS[state]
+    return sum((allowed.may_buy, allowed.may_sell, allowed.may_hold))
+
+
+def _notes(regime: Regime, known_at: datetime) -> list[str]:
+    """The regime's standing notes whose sources were all public by `known_at`."""
+    return [note.text for note in regime.notes if all(c.published <= known_at for c in note.citations)]
+
+
+def _known_only(result: RegimeStatus, known_at: datetime) -> RegimeStatus:
+    """Drop every source published after `known_at`: an answer as known at K cites nothing from after K."""
+    sources = tuple(citation for citation in result.sources if citation.published <= known_at)
+    return result if sources == result.sources else replace(result, sources=sources)

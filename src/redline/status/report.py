@@ -67,6 +67,8 @@ class RegimeStatus:
     listed_on: datetime | None = None
     removed_on: datetime | None = None
     uncertain: bool = False
+    # A DoD procurement prohibition (FY2024 NDAA s.805, for 1260H names) applies at `on`: no bearing on investors.
+    procurement: bool = False
 
     @property
     def permissions(self) -> Permissions:
@@ -88,6 +90,7 @@ class RegimeStatus:
             "listed_on": _iso(self.listed_on),
             "removed_on": _iso(self.removed_on),
             "uncertain": self.uncertain,
+            "procurement": self.procurement,
         }
 
 
@@ -122,6 +125,7 @@ class StatusReport:
                 "lists": [list_id.value for list_id in self.entity_lists],
             },
             "us_person": {"may_buy": allowed.may_buy, "may_sell": allowed.may_sell, "may_hold": allowed.may_hold},
+            "procurement": any(regime.procurement for regime in self.regimes),
             "regimes": [regime.to_json() for regime in self.regimes],
             "warnings": list(self.warnings),
         }

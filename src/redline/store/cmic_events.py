@@ -22,6 +22,7 @@ from redline.model import (
     ListingAction,
     ListingBasis,
     ListingEvent,
+    RegimeId,
     at_new_york,
 )
 from redline.model.records import FactKey, SourceRecord
@@ -30,9 +31,6 @@ from redline.store.reference import ReferenceStore, bundled_store
 from redline.store.snapshots import Snapshot, SnapshotStore
 
 CMIC = "CMIC"
-# EO 14032 (2021-06-03) listed the 59 companies of its Annex on the day it was signed; later entries are
-# Treasury determinations under s.1(a)(i) (31 CFR 586; OFAC FAQ 899).
-EO14032_ANNEX_DAY = date(2021, 6, 3)
 _OFAC_LISTS = {SourceList.OFAC_CONS, SourceList.OFAC_SDN}
 _MATCH_SCHEMES = (IdScheme.ISIN, IdScheme.LEI, IdScheme.USCC)
 _NOTE = "OFAC entry "
@@ -47,9 +45,13 @@ def _norm(name: str) -> str:
 
 
 class _EntityIndex:
-    """Bundled entity ids by identifier and by normalised name."""
+    """Bundled entity ids by identifier and by normalised name, and the day of the EO 14032 Annex listings."""
 
     def __init__(self, reference: ReferenceStore) -> None:
+        # EO 14032 listed the companies of its Annex on the day it was signed; later entries are Treasury
+        # determinations. The day is a rule (regimes.yaml `annex_day`), read from the data.
+        regime = reference.data.regimes.get(RegimeId.EO14032)
+        self.annex_day: date | None = regime.annex_day if regime else None
         self.by_id: dict[tuple[IdScheme, str], str] = {}
         self.by_name: dict[str, str] = {}
         for entity in reference.entities():
@@ -118,7 +120,7 @@ def _events(snapshot: Snapshot, records: Iterable[SourceRecord], index: _EntityI
                 valid_from=at_new_york(listed),
                 known_from=snapshot.known_from,
                 listed_name=record.name,
-                basis=ListingBasis.ANNEX if listed == EO14032_ANNEX_DAY else ListingBasis.DETERMINATION,
+                basis=ListingBasis.ANNEX if listed == index.annex_day else ListingBasis.DETERMINATION,
                 citations=(citation,),
                 confidence=Confidence.HIGH,
                 stated_effective=at_new_york(effective) if effective else None,
