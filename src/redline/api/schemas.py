@@ -40,7 +40,7 @@ class RegimeOut(BaseModel):
     removed_on: str | None
     uncertain: bool = Field(description="the sources disagree on this answer; the reasons give both readings")
     procurement: bool = Field(
-        description="a DoD procurement prohibition (FY2024 NDAA s.805, 1260H names) applies at `on`; not an investment ban"
+        description="a DoD procurement ban (FY2024 NDAA s.805, 1260H names) applies at `on`; not an investment ban"
     )
 
 
