@@ -22,6 +22,7 @@ from redline.sources.check import (
 )
 from redline.sources.errors import RowProblem, SourceError
 from redline.status.consistency import check_stated_dates
+from redline.status.regime_table import readme_section
 
 data_app = typer.Typer(help="Inspect and validate the bundled reference data.", no_args_is_help=True)
 
@@ -63,3 +64,9 @@ def check(
     make_console().print(summary, highlight=False)
     if errors:
         raise typer.Exit(1)
+
+
+@data_app.command("regimes")
+def regimes() -> None:
+    """Print the README's regime table, generated from regimes.yaml (paste it between the README markers)."""
+    typer.echo(readme_section(load_reference().regimes))

@@ -120,6 +120,8 @@ class Regime:
     procurement: tuple[ProcurementBan, ...] = ()
     # rule name -> the provisions it applies, printed in the reasons ("EO 13959 s.1(a)(ii), s.4(a)(ii)")
     pinpoints: dict[str, str] = field(default_factory=dict)
+    # The README's row for this regime: name, lists, who, buying, selling, holding (plain words).
+    summary: dict[str, str] = field(default_factory=dict)
 
     def cite(self, rule: str) -> tuple[Citation, ...]:
         return self.citations.get(rule, ())

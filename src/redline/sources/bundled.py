@@ -551,6 +551,7 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
                 annex_day=annex_day,
                 procurement=tuple(bans),
                 pinpoints={str(k): str(v) for k, v in (spec.get("pinpoints") or {}).items()},
+                summary={str(k): str(v) for k, v in (spec.get("summary") or {}).items()},
             )
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             bad(str(key), f"malformed regime: {exc}")
