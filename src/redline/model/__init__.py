@@ -5,7 +5,7 @@ Plain frozen dataclasses with no I/O, so every other layer can depend on them.
 
 from redline.model.citations import Citation, Confidence
 from redline.model.entities import Entity, Identifier, IdScheme, Name, NameKind, Relation, RelationKind
-from redline.model.events import CourtOrder, CourtOrderKind, ListingAction, ListingBasis, ListingEvent
+from redline.model.events import CourtEffect, CourtOrder, CourtOrderKind, ListingAction, ListingBasis, ListingEvent
 from redline.model.instants import NEW_YORK, InstantError, at_new_york, iso, parse_instant
 from redline.model.regimes import AfterWindow, Clock, Doubt, ListId, ProcurementBan, Regime, RegimeId, RegimeNote
 
@@ -15,6 +15,7 @@ __all__ = [
     "Citation",
     "Clock",
     "Confidence",
+    "CourtEffect",
     "CourtOrder",
     "CourtOrderKind",
     "Doubt",

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from redline.model.citations import Citation
+
+if TYPE_CHECKING:  # events.py imports ListId from here
+    from redline.model.events import CourtEffect, CourtOrderKind
 
 
 class ListId(StrEnum):
@@ -122,6 +126,8 @@ class Regime:
     pinpoints: dict[str, str] = field(default_factory=dict)
     # The README's row for this regime: name, lists, who, buying, selling, holding (plain words).
     summary: dict[str, str] = field(default_factory=dict)
+    # What each kind of court order does to a designation under this regime (`court_orders:`).
+    court_effects: dict[CourtOrderKind, CourtEffect] = field(default_factory=dict)
 
     def cite(self, rule: str) -> tuple[Citation, ...]:
         return self.citations.get(rule, ())

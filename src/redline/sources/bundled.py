@@ -21,6 +21,7 @@ from redline.model import (
     Citation,
     Clock,
     Confidence,
+    CourtEffect,
     CourtOrder,
     CourtOrderKind,
     Doubt,
@@ -483,7 +484,7 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
             cite_spec = spec.get("cite") or {}
             citations = {str(rule): cited(f"{key}.cite.{rule}", keys) for rule, keys in cite_spec.items()}
             # Each rule the regime uses must name its authority.
-            used = ["regime", "editions"]
+            used = ["regime", "editions"] + (["court_orders"] if spec.get("court_orders") else [])
             used += [rule for rule in ("annex", "later", "after_window") if spec.get(rule) is not None]
             for rule in used:
                 if rule not in cite_spec:
@@ -552,6 +553,10 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
                 procurement=tuple(bans),
                 pinpoints={str(k): str(v) for k, v in (spec.get("pinpoints") or {}).items()},
                 summary={str(k): str(v) for k, v in (spec.get("summary") or {}).items()},
+                court_effects={
+                    CourtOrderKind(str(kind)): CourtEffect(str(effect))
+                    for kind, effect in (spec.get("court_orders") or {}).items()
+                },
             )
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             bad(str(key), f"malformed regime: {exc}")

@@ -14,8 +14,8 @@ from datetime import datetime
 from redline.model import (
     AfterWindow,
     Citation,
+    CourtEffect,
     CourtOrder,
-    CourtOrderKind,
     Entity,
     ListingAction,
     ListingBasis,
@@ -25,6 +25,7 @@ from redline.model import (
 )
 from redline.model.instants import NEW_YORK
 from redline.status.clocks import Clocks, clocks_for, literal_clocks
+from redline.status.orders import concerning, orders_in_force
 from redline.status.report import PERMISSIONS, RegimeStatus, State, StatusReport
 from redline.store.reference import ReferenceStore
 
@@ -71,23 +72,6 @@ def designation_at(events: list[ListingEvent], on: datetime) -> Designation:
     return found
 
 
-def _orders_in_force(orders: list[CourtOrder], since: datetime, on: datetime) -> tuple[CourtOrder | None, bool]:
-    """(the injunction in force, whether the designation was vacated) from orders issued in (since, on]."""
-    injunction: CourtOrder | None = None
-    vacated = False
-    for order in orders:
-        if order.issued_at > on or order.issued_at < since:
-            continue
-        if order.kind is CourtOrderKind.PRELIMINARY_INJUNCTION:
-            injunction = order
-        elif order.kind is CourtOrderKind.VACATUR:
-            vacated = True
-        elif order.kind in (CourtOrderKind.DISMISSAL, CourtOrderKind.JUDGMENT_FOR_GOVERNMENT):
-            # A final disposition for the government, or the end of the case, dissolves a preliminary injunction.
-            injunction = None
-    return injunction, vacated
-
-
 class StatusEngine:
     def __init__(self, store: ReferenceStore) -> None:
         self.store = store
@@ -111,7 +95,7 @@ class StatusEngine:
         for regime in self.regimes.values():
             events = [event for event in listings if event.list_id in regime.lists]
             # An order concerns the designations on the lists it names: a 1260H injunction leaves EO 14032 alone.
-            concerned = [order for order in orders if set(order.lists) & set(regime.lists)]
+            concerned = concerning(regime, orders)
             result = self._regime_status(regime, entity, events, concerned, on, known_at)
             result = self._with_doubts(regime, entity, result, listings, on, known_at)
             result = self._with_procurement(regime, result, on, known_at)
@@ -180,13 +164,16 @@ class StatusEngine:
         clocks = clocks_for(regime, current)
         sources.extend(regime.cite(clocks.rule))
         reasons.append(self._clock_reason(regime, current, clocks))
-        injunction, vacated = _orders_in_force(orders, current.valid_from, on)
-        relevant_orders = [o for o in orders if o.issued_at <= on]
-        for order in relevant_orders:
-            sources.extend(order.citations)
+        in_force = orders_in_force(regime, orders, current.valid_from, on)
+        injunction = in_force.injunction
+        for order in orders:
+            if order.issued_at <= on:
+                sources.extend(order.citations)
+        if in_force.suspended:
+            sources.extend(regime.cite("court_orders"))
 
-        if vacated:
-            order = next(o for o in relevant_orders if o.kind is CourtOrderKind.VACATUR)
+        if in_force.vacatur is not None:
+            order = in_force.vacatur
             reasons.append(
                 f"The court vacated the designation on {_day(order.issued_at)} ({order.case}, {order.court} "
                 f"No. {order.docket}): the prohibitions do not apply."
@@ -314,7 +301,7 @@ class StatusEngine:
             + (f": {removal.note}." if removal.note else ".")
         ]
         for order in orders:
-            if order.kind is CourtOrderKind.VACATUR and order.issued_at <= removal.valid_from:
+            if regime.court_effects.get(order.kind) is CourtEffect.VACATES and order.issued_at <= removal.valid_from:
                 reasons.append(f"The designation had been vacated on {_day(order.issued_at)} ({order.case}).")
                 sources.extend(order.citations)
         return RegimeStatus(
