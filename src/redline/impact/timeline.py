@@ -81,7 +81,19 @@ def find_entity(store: ReferenceStore, query: str) -> Entity:
         if wanted in texts:
             matches.append(entity)
     if not matches:
-        raise ImpactInputError(f"no entity matches {query!r} (give an id, an exact name or a ticker)")
+        # Any ticker form the resolver reads (0981.HK, 981 HK, 00981), an ISIN or an LEI: identifier matches only,
+        # so a study never runs on a name guess.
+        from redline.resolve.lookup import bundled_lookup
+        from redline.resolve.resolver import QueryError
+
+        try:
+            candidates = bundled_lookup().resolve(query, limit=3)
+        except QueryError:
+            candidates = []
+        sure = [c.entity.id for c in candidates if c.match and c.decisive and c.entity.id in store.data.entities]
+        if len(set(sure)) == 1:
+            return store.entity(sure[0])
+        raise ImpactInputError(f"no entity matches {query!r} (give an id, an exact name, a ticker, an ISIN or an LEI)")
     if len(matches) > 1:
         ids = ", ".join(e.id for e in matches)
         raise ImpactInputError(f"{query!r} matches several entities ({ids}); give the id")
