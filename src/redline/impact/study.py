@@ -59,6 +59,19 @@ class Study:
         return study_json(self)
 
 
+def _align(panel: Panel, events: Sequence[EventSpec], options: StudyOptions) -> Aligned:
+    return align(
+        panel,
+        events,
+        regressors=options.model.regressors,
+        estimation=options.estimation,
+        windows=options.windows,
+        rule=options.rule,
+        min_estimation=options.min_estimation,
+        market_moments=options.estudy2_compat,
+    )
+
+
 @dataclass(frozen=True)
 class Screened:
     """The events a study keeps, in order, with what became of the others."""
@@ -84,16 +97,7 @@ def screen_events(panel: Panel, events: Sequence[EventSpec], options: StudyOptio
     by_day: dict[tuple[str, str], int] = {}
     for index, spec in enumerate(events):
         try:
-            one = align(
-                panel,
-                [spec],
-                regressors=options.model.regressors,
-                estimation=options.estimation,
-                windows=options.windows,
-                rule=options.rule,
-                min_estimation=options.min_estimation,
-                market_moments=options.estudy2_compat,
-            )
+            one = _align(panel, [spec], options)
         except ImpactInputError as exc:
             skipped.append(
                 {"security": spec.security, "date": spec.date.isoformat(), "event": spec.where, "reason": str(exc)}
@@ -113,16 +117,7 @@ def screen_events(panel: Panel, events: Sequence[EventSpec], options: StudyOptio
 
 
 def run_study(panel: Panel, events: Sequence[EventSpec], options: StudyOptions) -> Study:
-    aligned = align(
-        panel,
-        events,
-        regressors=options.model.regressors,
-        estimation=options.estimation,
-        windows=options.windows,
-        rule=options.rule,
-        min_estimation=options.min_estimation,
-        market_moments=options.estudy2_compat,
-    )
+    aligned = _align(panel, events, options)
     fitted = fit(options.model, aligned, sigma_ddof_one=options.estudy2_compat)
     n = aligned.n.astype(float)
     compat_market = options.estudy2_compat and options.model is ModelName.MARKET and aligned.market_moments is not None
