@@ -259,12 +259,12 @@ class StatusEngine:
         if after is AfterWindow.POSSESSION_PROHIBITED:
             reasons.append(
                 f"The divestment deadline passed on {_day(clocks.window_ends)}: possession is now prohibited "
-                "(EO 13974 s.1)."
+                f"({regime.pinpoints.get('after_window', 'see sources')})."
             )
             return State.POSSESSION_PROHIBITED
         reasons.append(
             f"The divestment window closed on {_day(clocks.window_ends)}: securities may be held but neither "
-            "bought nor sold without an OFAC license (OFAC FAQ 1046)."
+            f"bought nor sold without an OFAC license ({regime.pinpoints.get('holding_only', 'see sources')})."
         )
         return State.HOLDING_ONLY
 
@@ -371,7 +371,7 @@ class StatusEngine:
         basis = {
             ListingBasis.ANNEX: " (named in the order's Annex)",
             ListingBasis.DETERMINATION: " (later determination)",
-            ListingBasis.SUBSIDIARY: " (publicly listed by Treasury as a subsidiary, EO 13959 s.4(a)(iii))",
+            ListingBasis.SUBSIDIARY: " (publicly listed by Treasury as a subsidiary)",
             ListingBasis.EDITION: " (list edition)",
         }[current.basis]
         reason += basis
