@@ -129,3 +129,14 @@ def test_a_note_naming_a_later_date_fails(tmp_path: Path) -> None:
     code, output = _run(data)
     assert code == 1
     assert f"listings.csv:{xiaomi} [note]: names 2021-05-25" in output
+
+
+def test_a_state_without_a_rule_or_a_citation_fails(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    states = data / "states.yaml"
+    text = states.read_text(encoding="utf-8")
+    text = text.replace("  cite: [ofac-faq-1046]  # may hold after the window; neither buy nor sell\n", "", 1)
+    states.write_text(text, encoding="utf-8")
+    code, output = _run(data)
+    assert code == 1
+    assert "holding_only.cite" in output and "needs a cite" in output

@@ -23,6 +23,7 @@ from redline.sources.check import (
 from redline.sources.errors import RowProblem, SourceError
 from redline.status.consistency import check_stated_dates
 from redline.status.regime_table import readme_section
+from redline.status.report import missing_states
 
 data_app = typer.Typer(help="Inspect and validate the bundled reference data.", no_args_is_help=True)
 
@@ -50,6 +51,7 @@ def check(
     errors, warnings = check_identifiers(data)
     errors += check_duplicate_entities(data) + check_listed_entities(data) + check_listed_names(data)
     errors += check_relations(data) + check_event_times(data) + check_note_dates(data)
+    errors += [RowProblem("states.yaml", None, None, message) for message in missing_states(data.states)]
     stated_errors, stated_warnings = check_stated_dates(data)
     errors += stated_errors
     warnings += stated_warnings

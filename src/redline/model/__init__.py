@@ -7,7 +7,17 @@ from redline.model.citations import Citation, Confidence
 from redline.model.entities import Entity, Identifier, IdScheme, Name, NameKind, Relation, RelationKind
 from redline.model.events import CourtEffect, CourtOrder, CourtOrderKind, ListingAction, ListingBasis, ListingEvent
 from redline.model.instants import NEW_YORK, InstantError, at_new_york, iso, parse_instant
-from redline.model.regimes import AfterWindow, Clock, Doubt, ListId, ProcurementBan, Regime, RegimeId, RegimeNote
+from redline.model.regimes import (
+    AfterWindow,
+    Clock,
+    Doubt,
+    ListId,
+    ProcurementBan,
+    Regime,
+    RegimeId,
+    RegimeNote,
+    StateRule,
+)
 
 __all__ = [
     "NEW_YORK",
@@ -35,6 +45,7 @@ __all__ = [
     "RegimeNote",
     "Relation",
     "RelationKind",
+    "StateRule",
     "at_new_york",
     "iso",
     "parse_instant",

@@ -131,3 +131,13 @@ class Regime:
 
     def cite(self, rule: str) -> tuple[Citation, ...]:
         return self.citations.get(rule, ())
+
+
+@dataclass(frozen=True, slots=True)
+class StateRule:
+    """What a US person may do in one answer state (data/states.yaml), with its authority."""
+
+    may_buy: bool
+    may_sell: bool
+    may_hold: bool
+    citations: tuple[Citation, ...]

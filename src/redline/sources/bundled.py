@@ -41,6 +41,7 @@ from redline.model import (
     RegimeNote,
     Relation,
     RelationKind,
+    StateRule,
     at_new_york,
     parse_instant,
 )
@@ -102,6 +103,7 @@ class ReferenceData:
     stated_rows: dict[str, Row] = field(default_factory=dict)  # listing id -> its row
     order_rows: dict[str, Row] = field(default_factory=dict)  # court order id -> its row
     regimes: dict[RegimeId, Regime] = field(default_factory=dict)
+    states: dict[str, StateRule] = field(default_factory=dict)  # answer state -> what a US person may do
 
 
 def data_dir() -> Path:
@@ -386,6 +388,7 @@ def load_reference(directory: Path | None = None) -> ReferenceData:
         )
 
     data.regimes = _regimes(reader, cites)
+    data.states = _states(reader, cites)
     if reader.problems:
         raise SourceError(reader.problems)
     return data
@@ -564,3 +567,34 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
         if regime_id not in regimes:
             bad(regime_id.value, "regime is not defined")
     return regimes
+
+
+def _states(reader: _Reader, cites: dict[str, Citation]) -> dict[str, StateRule]:
+    """data/states.yaml: per answer state, may_buy/may_sell/may_hold and the authority (`cite:`)."""
+    name = "states.yaml"
+    try:
+        loaded = yaml.safe_load((reader.directory / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        reader.problem(None, None, "file is missing", file=name)
+        return {}
+    except yaml.YAMLError as exc:
+        reader.problems.append(RowProblem(name, None, None, str(exc)))
+        return {}
+    states: dict[str, StateRule] = {}
+    for key, spec in (loaded or {}).items():
+        flags = [spec.get(flag) if isinstance(spec, dict) else None for flag in ("may_buy", "may_sell", "may_hold")]
+        if not all(isinstance(flag, bool) for flag in flags):
+            reader.problems.append(
+                RowProblem(name, None, str(key), "needs may_buy, may_sell and may_hold (true/false)")
+            )
+            continue
+        keys = spec.get("cite")
+        if not isinstance(keys, list) or not keys:
+            reader.problems.append(RowProblem(name, None, f"{key}.cite", "a rule needs a cite: naming its authority"))
+            continue
+        missing = [k for k in keys if k not in cites]
+        if missing:
+            reader.problems.append(RowProblem(name, None, f"{key}.cite", f"unknown source key(s) {', '.join(missing)}"))
+            continue
+        states[str(key)] = StateRule(bool(flags[0]), bool(flags[1]), bool(flags[2]), tuple(cites[k] for k in keys))
+    return states

@@ -26,7 +26,7 @@ from redline.model import (
 from redline.model.instants import NEW_YORK
 from redline.status.clocks import Clocks, clocks_for, literal_clocks
 from redline.status.orders import concerning, orders_in_force
-from redline.status.report import PERMISSIONS, RegimeStatus, State, StatusReport
+from redline.status.report import Permissions, RegimeStatus, State, StatusReport, permissions_of
 from redline.store.reference import ReferenceStore
 
 
@@ -77,6 +77,9 @@ class StatusEngine:
         self.store = store
         self.regimes = store.data.regimes
 
+    def _permissions(self, state: State) -> Permissions:
+        return permissions_of(self.store.data.states, state)
+
     def status(self, entity: Entity | None, on: datetime, known_at: datetime, query: str = "") -> StatusReport:
         if entity is None:
             return StatusReport(
@@ -100,7 +103,7 @@ class StatusEngine:
             result = self._with_doubts(regime, entity, result, listings, on, known_at)
             result = self._with_procurement(regime, result, on, known_at)
             result = _known_only(result, known_at)
-            results.append(result)
+            results.append(replace(result, allowed=self._permissions(result.state)))
             if result.uncertain:
                 warnings.append(f"{regime.id.value}: the answer rests on an uncertain reading; see its reasons")
         lists = tuple(dict.fromkeys(event.list_id for event in listings))
@@ -217,7 +220,7 @@ class StatusEngine:
         two readings put the instant an hour apart, and `on` lies between them. We answer with the stricter one."""
         later = regime.later
         zone = (later.effective_zone or later.window_end_zone) if later else None
-        stricter = min((state, other), key=_freedom)
+        stricter = min((state, other), key=lambda s: _freedom(self._permissions(s)))
         reasons.append(
             f"Uncertain: the order states its clock in {zone} literally. Read as Eastern wall-clock time on the "
             f"day, prohibitions start {_day(wall.effective_from) if wall.effective_from else 'never'} and the "
@@ -430,9 +433,8 @@ class StatusEngine:
         )
 
 
-def _freedom(state: State) -> int:
+def _freedom(allowed: Permissions) -> int:
     """How many of buy, sell and hold a state allows: the stricter of two readings allows fewer."""
-    allowed = PERMISSIONS[state]
     return sum((allowed.may_buy, allowed.may_sell, allowed.may_hold))
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from redline.model import Citation, Entity, ListId, RegimeId, iso
+from redline.model import Citation, Entity, ListId, RegimeId, StateRule, iso
 
 
 class State(StrEnum):
@@ -36,19 +36,21 @@ class Permissions:
         )
 
 
-PERMISSIONS: dict[State, Permissions] = {
-    State.NOT_LISTED: Permissions(),
-    State.LISTED_NO_BAN: Permissions(),
-    State.NOT_YET_EFFECTIVE: Permissions(),
-    # EO 13959 s.1(b)-(c) and EO 14032 s.1(b)-(c): sales (and purchases) solely to divest are allowed in the
-    # window; a new purchase is not. "may_sell" therefore means: to divest.
-    State.DIVESTMENT_WINDOW: Permissions(may_buy=False, may_sell=True, may_hold=True),
-    State.HOLDING_ONLY: Permissions(may_buy=False, may_sell=False, may_hold=True),
-    State.POSSESSION_PROHIBITED: Permissions(may_buy=False, may_sell=False, may_hold=False),
-    State.ENJOINED: Permissions(),
-    State.VACATED: Permissions(),
-    State.REMOVED: Permissions(),
-}
+def permissions_of(rules: dict[str, StateRule], state: State) -> Permissions:
+    """What a US person may do in `state`, from data/states.yaml. A state without a rule is an error, never a
+    permission (fail closed: `redline data check` reports the missing rule)."""
+    rule = rules.get(state.value)
+    if rule is None:
+        raise KeyError(f"states.yaml has no rule for state {state.value!r}")
+    return Permissions(rule.may_buy, rule.may_sell, rule.may_hold)
+
+
+def missing_states(rules: dict[str, StateRule]) -> list[str]:
+    """The answer states states.yaml gives no rule for, and the rules it gives for no state."""
+    known = {state.value for state in State}
+    return [f"no rule for state {key!r}" for key in sorted(known - set(rules))] + [
+        f"a rule for unknown state {key!r}" for key in sorted(set(rules) - known)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +71,14 @@ class RegimeStatus:
     uncertain: bool = False
     # A DoD procurement prohibition (FY2024 NDAA s.805, for 1260H names) applies at `on`: no bearing on investors.
     procurement: bool = False
+    # What a US person may do in this state (data/states.yaml); the engine always sets it.
+    allowed: Permissions | None = None
 
     @property
     def permissions(self) -> Permissions:
-        return PERMISSIONS[self.state]
+        if self.allowed is None:
+            raise ValueError(f"{self.regime.value}: no permissions set for state {self.state.value}")
+        return self.allowed
 
     def to_json(self) -> dict[str, Any]:
         return {
