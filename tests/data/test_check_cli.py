@@ -140,3 +140,21 @@ def test_a_state_without_a_rule_or_a_citation_fails(tmp_path: Path) -> None:
     code, output = _run(data)
     assert code == 1
     assert "holding_only.cite" in output and "needs a cite" in output
+
+
+def test_a_decision_rule_without_citation_fails(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    decisions = data / "decisions.yaml"
+    text = decisions.read_text(encoding="utf-8")
+    decisions.write_text(text.replace("  cite: [eo13959, eo14032]\n", "", 1), encoding="utf-8")
+    code, output = _run(data)
+    assert code == 1 and "trades.buy.cite" in output
+
+
+def test_an_unknown_decision_fails(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    decisions = data / "decisions.yaml"
+    text = decisions.read_text(encoding="utf-8")
+    decisions.write_text(text.replace("decision: HOLD-ONLY", "decision: MAYBE"), encoding="utf-8")
+    code, output = _run(data)
+    assert code == 1 and "positions: unknown decision 'MAYBE'" in output

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from redline.cli.console import console as make_console
+from redline.screen.decisions import unknown_decisions
 from redline.sources.bundled import load_reference
 from redline.sources.check import (
     check_duplicate_entities,
@@ -52,6 +53,7 @@ def check(
     errors += check_duplicate_entities(data) + check_listed_entities(data) + check_listed_names(data)
     errors += check_relations(data) + check_event_times(data) + check_note_dates(data)
     errors += [RowProblem("states.yaml", None, None, message) for message in missing_states(data.states)]
+    errors += [RowProblem("decisions.yaml", None, None, message) for message in unknown_decisions(data.decisions)]
     stated_errors, stated_warnings = check_stated_dates(data)
     errors += stated_errors
     warnings += stated_warnings

@@ -10,6 +10,7 @@ from redline.model.instants import NEW_YORK, InstantError, at_new_york, iso, par
 from redline.model.regimes import (
     AfterWindow,
     Clock,
+    DecisionTable,
     Doubt,
     ListId,
     ProcurementBan,
@@ -28,6 +29,7 @@ __all__ = [
     "CourtEffect",
     "CourtOrder",
     "CourtOrderKind",
+    "DecisionTable",
     "Doubt",
     "Entity",
     "IdScheme",

@@ -141,3 +141,11 @@ class StateRule:
     may_sell: bool
     may_hold: bool
     citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionTable:
+    """Screening decisions for restricted rows of one kind (data/decisions.yaml): (unless, decision) steps."""
+
+    steps: tuple[tuple[str | None, str], ...]
+    citations: tuple[Citation, ...]

@@ -24,6 +24,7 @@ from redline.model import (
     CourtEffect,
     CourtOrder,
     CourtOrderKind,
+    DecisionTable,
     Doubt,
     Entity,
     Identifier,
@@ -104,6 +105,7 @@ class ReferenceData:
     order_rows: dict[str, Row] = field(default_factory=dict)  # court order id -> its row
     regimes: dict[RegimeId, Regime] = field(default_factory=dict)
     states: dict[str, StateRule] = field(default_factory=dict)  # answer state -> what a US person may do
+    decisions: dict[str, DecisionTable] = field(default_factory=dict)  # "trades.buy", "trades.sell", "positions"
 
 
 def data_dir() -> Path:
@@ -389,6 +391,7 @@ def load_reference(directory: Path | None = None) -> ReferenceData:
 
     data.regimes = _regimes(reader, cites)
     data.states = _states(reader, cites)
+    data.decisions = _decisions(reader, cites)
     if reader.problems:
         raise SourceError(reader.problems)
     return data
@@ -598,3 +601,44 @@ def _states(reader: _Reader, cites: dict[str, Citation]) -> dict[str, StateRule]
             continue
         states[str(key)] = StateRule(bool(flags[0]), bool(flags[1]), bool(flags[2]), tuple(cites[k] for k in keys))
     return states
+
+
+PERMISSION_NAMES = ("may_buy", "may_sell", "may_hold")
+
+
+def _decisions(reader: _Reader, cites: dict[str, Citation]) -> dict[str, DecisionTable]:
+    """data/decisions.yaml: per kind of row (and side), ordered (unless permission, decision) steps and a cite."""
+    name = "decisions.yaml"
+    try:
+        loaded = yaml.safe_load((reader.directory / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        reader.problem(None, None, "file is missing", file=name)
+        return {}
+    except yaml.YAMLError as exc:
+        reader.problems.append(RowProblem(name, None, None, str(exc)))
+        return {}
+    tables: dict[str, DecisionTable] = {}
+    for key, spec in (loaded or {}).items():
+        where = str(key)
+        keys = spec.get("cite") if isinstance(spec, dict) else None
+        raw = spec.get("steps") if isinstance(spec, dict) else None
+        if not isinstance(keys, list) or not keys or any(k not in cites for k in keys):
+            reader.problems.append(RowProblem(name, None, f"{where}.cite", "a rule needs a valid cite: (sources.yaml)"))
+            continue
+        if not isinstance(raw, list) or not raw:
+            reader.problems.append(RowProblem(name, None, f"{where}.steps", "must be a list of steps"))
+            continue
+        steps: list[tuple[str | None, str]] = []
+        for i, step in enumerate(raw):
+            unless = step.get("unless") if isinstance(step, dict) else None
+            decision = step.get("decision") if isinstance(step, dict) else None
+            if not isinstance(decision, str) or (unless is not None and unless not in PERMISSION_NAMES):
+                reader.problems.append(
+                    RowProblem(name, None, f"{where}.steps[{i}]", f"needs a decision and unless in {PERMISSION_NAMES}")
+                )
+                continue
+            steps.append((unless, decision))
+        if steps and steps[-1][0] is not None:
+            reader.problems.append(RowProblem(name, None, f"{where}.steps", "the last step must have no `unless`"))
+        tables[where] = DecisionTable(tuple(steps), tuple(cites[k] for k in keys))
+    return tables
