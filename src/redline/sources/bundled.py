@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 
@@ -572,16 +572,27 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
     return regimes
 
 
-def _states(reader: _Reader, cites: dict[str, Citation]) -> dict[str, StateRule]:
-    """data/states.yaml: per answer state, may_buy/may_sell/may_hold and the authority (`cite:`)."""
-    name = "states.yaml"
+def _rules_file(reader: _Reader, name: str) -> dict[str, Any] | None:
+    """A rules YAML file as a mapping, or None with the problem recorded."""
     try:
         loaded = yaml.safe_load((reader.directory / name).read_text(encoding="utf-8"))
     except FileNotFoundError:
         reader.problem(None, None, "file is missing", file=name)
-        return {}
+        return None
     except yaml.YAMLError as exc:
         reader.problems.append(RowProblem(name, None, None, str(exc)))
+        return None
+    if loaded is not None and not isinstance(loaded, dict):
+        reader.problems.append(RowProblem(name, None, None, "must be a mapping"))
+        return None
+    return loaded or {}
+
+
+def _states(reader: _Reader, cites: dict[str, Citation]) -> dict[str, StateRule]:
+    """data/states.yaml: per answer state, may_buy/may_sell/may_hold and the authority (`cite:`)."""
+    name = "states.yaml"
+    loaded = _rules_file(reader, name)
+    if loaded is None:
         return {}
     states: dict[str, StateRule] = {}
     for key, spec in (loaded or {}).items():
@@ -609,13 +620,8 @@ PERMISSION_NAMES = ("may_buy", "may_sell", "may_hold")
 def _decisions(reader: _Reader, cites: dict[str, Citation]) -> dict[str, DecisionTable]:
     """data/decisions.yaml: per kind of row (and side), ordered (unless permission, decision) steps and a cite."""
     name = "decisions.yaml"
-    try:
-        loaded = yaml.safe_load((reader.directory / name).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        reader.problem(None, None, "file is missing", file=name)
-        return {}
-    except yaml.YAMLError as exc:
-        reader.problems.append(RowProblem(name, None, None, str(exc)))
+    loaded = _rules_file(reader, name)
+    if loaded is None:
         return {}
     tables: dict[str, DecisionTable] = {}
     for key, spec in (loaded or {}).items():
