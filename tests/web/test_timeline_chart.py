@@ -42,3 +42,13 @@ def test_labels_do_not_overlap() -> None:
                 if y1 == y2:
                     gap = abs(x1 - x2) - (len(t1) + len(t2)) * CHAR_WIDTH / 2
                     assert gap >= 0, f"{entity_id}: {t1!r} at {x1} and {t2!r} at {x2} overlap"
+
+
+def test_the_status_table_says_listed_no_ban_and_the_procurement_ban() -> None:
+    from redline.status.service import StatusService
+    from redline.web.rendering import TEMPLATES
+
+    report = StatusService.bundled().status("Hikvision", TODAY, TODAY).to_json()
+    html = TEMPLATES.env.get_template("_report.html").render(report=report)
+    assert "listed, no investment ban" in html
+    assert "(DoD procurement ban in force)" in html
