@@ -22,7 +22,9 @@ def test_status_json_follows_the_contract() -> None:
     result = run("status", "1810.HK", "--on", "2021-03-16", "--known-at", "2021-03-11", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "on", "known_at", "entity", "us_person", "regimes", "identification", "warnings"}
+    assert set(data) == {
+        "query", "on", "known_at", "entity", "us_person", "procurement", "regimes", "identification", "warnings",
+    }  # fmt: skip
     assert [r["regime"] for r in data["regimes"]] == ["EO13959", "EO14032", "NDAA1260H", "SDN", "CSL", "UNSC"]
     assert data["identification"]["outcome"] == "matched"
     assert data["entity"]["id"] == "xiaomi" and "CCMC_1237" in data["entity"]["lists"]

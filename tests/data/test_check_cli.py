@@ -105,3 +105,56 @@ def test_cross_row_checks(tmp_path: Path, file: str, prefix: str, old: str, new:
     code, output = _run(data)
     assert code == 1
     assert message in output
+
+
+def test_a_rule_without_a_valid_citation_fails(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    regimes = data / "regimes.yaml"
+    text = regimes.read_text(encoding="utf-8")
+    # The EO 14032 later-determination rule loses its authority; a doubt cites a source that does not exist.
+    text = text.replace("    later: [eo14032, ofac-faq-899]\n", "", 1)
+    text = text.replace("cite: [nyse-adr-suspension-2021-01, ofac-faq-857]", "cite: [no-such-faq]", 1)
+    regimes.write_text(text, encoding="utf-8")
+    code, output = _run(data)
+    assert code == 1
+    assert "EO14032.cite.later" in output and "needs a cite" in output
+    assert "EO13959.doubts[0].cite" in output and "no-such-faq" in output
+
+
+def test_a_note_naming_a_later_date_fails(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    listings = data / "listings.csv"
+    xiaomi = _line_of(listings, "ccmc-xiaomi,")
+    _edit(listings, xiaomi, ",high,Tranche 5", ",high,Tranche 5; designation vacated 2021-05-25")
+    code, output = _run(data)
+    assert code == 1
+    assert f"listings.csv:{xiaomi} [note]: names 2021-05-25" in output
+
+
+def test_a_state_without_a_rule_or_a_citation_fails(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    states = data / "states.yaml"
+    text = states.read_text(encoding="utf-8")
+    text = text.replace("  cite: [ofac-faq-1046]  # may hold after the window; neither buy nor sell\n", "", 1)
+    states.write_text(text, encoding="utf-8")
+    code, output = _run(data)
+    assert code == 1
+    assert "holding_only.cite" in output and "needs a cite" in output
+
+
+def test_a_decision_rule_without_citation_fails(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    decisions = data / "decisions.yaml"
+    text = decisions.read_text(encoding="utf-8")
+    decisions.write_text(text.replace("  cite: [eo13959, eo14032]\n", "", 1), encoding="utf-8")
+    code, output = _run(data)
+    assert code == 1 and "trades.buy.cite" in output
+
+
+def test_an_unknown_decision_fails(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    decisions = data / "decisions.yaml"
+    text = decisions.read_text(encoding="utf-8")
+    decisions.write_text(text.replace("decision: HOLD-ONLY", "decision: MAYBE"), encoding="utf-8")
+    code, output = _run(data)
+    assert code == 1 and "positions: unknown decision 'MAYBE'" in output

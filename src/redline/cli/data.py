@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from redline.cli.console import console as make_console
+from redline.screen.decisions import unknown_decisions
 from redline.sources.bundled import load_reference
 from redline.sources.check import (
     check_duplicate_entities,
@@ -18,10 +19,13 @@ from redline.sources.check import (
     check_list_feeds,
     check_listed_entities,
     check_listed_names,
+    check_note_dates,
     check_relations,
 )
 from redline.sources.errors import RowProblem, SourceError
 from redline.status.consistency import check_stated_dates
+from redline.status.regime_table import readme_section
+from redline.status.report import missing_states
 
 data_app = typer.Typer(help="Inspect and validate the bundled reference data.", no_args_is_help=True)
 
@@ -48,7 +52,10 @@ def check(
         raise typer.Exit(1) from None
     errors, warnings = check_identifiers(data)
     errors += check_duplicate_entities(data) + check_listed_entities(data) + check_listed_names(data)
-    errors += check_relations(data) + check_event_times(data) + check_list_feeds(data, directory)
+    errors += check_relations(data) + check_event_times(data) + check_note_dates(data)
+    errors += check_list_feeds(data, directory)
+    errors += [RowProblem("states.yaml", None, None, message) for message in missing_states(data.states)]
+    errors += [RowProblem("decisions.yaml", None, None, message) for message in unknown_decisions(data.decisions)]
     stated_errors, stated_warnings = check_stated_dates(data)
     errors += stated_errors
     warnings += stated_warnings
@@ -63,3 +70,9 @@ def check(
     make_console().print(summary, highlight=False)
     if errors:
         raise typer.Exit(1)
+
+
+@data_app.command("regimes")
+def regimes() -> None:
+    """Print the README's regime table, generated from regimes.yaml (paste it between the README markers)."""
+    typer.echo(readme_section(load_reference().regimes))

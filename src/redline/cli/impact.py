@@ -274,15 +274,25 @@ def entity_command(
         specs = [EventSpec(column, e.session(place), f"{e.kind} ({e.source})") for e in inside]
         options = study_options(model, estimation, window or ["0:0", "-1:1", "0:5"], day0, forecast_correction,
                                 min_estimation)  # fmt: skip
-        from redline.impact.study import run_study
+        from redline.impact.study import run_study, screen_events
 
-        study = run_study(panel, specs, options)
+        screened = screen_events(panel, specs, options)
+        study = run_study(panel, screened.kept, options)
         folder = out or Path(f"impact-{entity.id}")
+        rows: list[dict[str, Any]] = []
+        for _kept, indices in sorted(screened.merged.items()):
+            row: dict[str, Any] = dict(inside[indices[0]].as_json(place))
+            if len(indices) > 1:
+                # One study event stands for every event of the same day 0 (screen_events says why).
+                row["kind"] = "+".join(inside[i].kind for i in indices)
+                row["same_day"] = [inside[i].as_json(place) for i in indices]
+            rows.append(row)
         extra = {
             "entity": {"id": entity.id, "name": entity.name, "column": column, "market": market_name},
             "exchange": place.describe(),
-            "timeline": [e.as_json(place) for e in inside],
+            "timeline": rows,
             "outside_data": [e.as_json(place) for e in timeline if e not in inside],
+            "skipped_events": screened.skipped,
         }
         write_entity_report(study, folder, extra)
     emit(study, as_json, extra)
@@ -349,13 +359,19 @@ def list_command(
             raise ImpactInputError(f"none of the {len(members)} members has a column in {prices}", file=prices)
         options = study_options(model, estimation, window or ["0:0", "-1:1", "0:5"], day0, forecast_correction,
                                 min_estimation)  # fmt: skip
-        from redline.impact.study import run_study
+        from redline.impact.study import run_study, screen_events
 
-        study = run_study(panel, specs, options)
+        screened = screen_events(panel, specs, options)
+        study = run_study(panel, screened.kept, options)
+        for indices in screened.merged.values():
+            for index in indices[1:]:
+                skipped.append({**used[index], "reason": f"same security and day 0 as {used[indices[0]]['id']}"})
+        used = [used[indices[0]] for _, indices in sorted(screened.merged.items())]
+        skipped.extend(screened.skipped)
         if plot is not None:
             from redline.impact.plot import plot_study
 
-            plot_study(study, plot, title=f"{wanted.value} tranche of {day}: {len(specs)} member(s)")
+            plot_study(study, plot, title=f"{wanted.value} tranche of {day}: {len(screened.kept)} member(s)")
     extra = {"list": wanted.value, "on_date": day.isoformat(), "market": market_name, "members": used}
     emit(study, as_json, {**extra, "skipped": skipped})
 

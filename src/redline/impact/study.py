@@ -13,6 +13,7 @@ import numpy as np
 from scipy import stats
 
 from redline.impact.align import Aligned, DayZeroRule, EventSpec, Window, align
+from redline.impact.errors import ImpactInputError
 from redline.impact.models import Fit, ModelName, fit
 from redline.impact.panel import Panel, ReturnKind
 from redline.impact.statistics import CATALOGUE, CrossSection, Outcome, TestInputs
@@ -58,8 +59,8 @@ class Study:
         return study_json(self)
 
 
-def run_study(panel: Panel, events: Sequence[EventSpec], options: StudyOptions) -> Study:
-    aligned = align(
+def _align(panel: Panel, events: Sequence[EventSpec], options: StudyOptions) -> Aligned:
+    return align(
         panel,
         events,
         regressors=options.model.regressors,
@@ -69,6 +70,54 @@ def run_study(panel: Panel, events: Sequence[EventSpec], options: StudyOptions) 
         min_estimation=options.min_estimation,
         market_moments=options.estudy2_compat,
     )
+
+
+@dataclass(frozen=True)
+class Screened:
+    """The events a study keeps, in order, with what became of the others."""
+
+    kept: list[EventSpec]
+    merged: dict[int, list[int]]  # index in `kept` -> indices (into the input) of the events it stands for
+    skipped: list[dict[str, str]]  # events the data cannot support, each with its reason
+
+
+def screen_events(panel: Panel, events: Sequence[EventSpec], options: StudyOptions) -> Screened:
+    """Collapse same-day events of one security and skip the events the data cannot support.
+
+    Daily prices cannot tell apart two events of one security whose day 0 is the same session (SMIC's CCMC
+    removal, NS-CMIC Annex listing and 1260H listing, all public on 2021-06-03, all reach Hong Kong on
+    2021-06-04): counting them as independent events would enter one return several times into the
+    cross-section. We keep one event per (security, day 0), the first, and record the others it stands for.
+    An event short of history or outside the data is skipped with the reason `align` gives, instead of
+    aborting the whole study; a study with no usable event still fails.
+    """
+    kept: list[EventSpec] = []
+    merged: dict[int, list[int]] = {}
+    skipped: list[dict[str, str]] = []
+    by_day: dict[tuple[str, str], int] = {}
+    for index, spec in enumerate(events):
+        try:
+            one = _align(panel, [spec], options)
+        except ImpactInputError as exc:
+            skipped.append(
+                {"security": spec.security, "date": spec.date.isoformat(), "event": spec.where, "reason": str(exc)}
+            )
+            continue
+        key = (spec.security, str(one.day0[0]))
+        if key in by_day:
+            merged[by_day[key]].append(index)
+            continue
+        by_day[key] = len(kept)
+        merged[len(kept)] = [index]
+        kept.append(spec)
+    if not kept:
+        reasons = "; ".join(item["reason"] for item in skipped[:3])
+        raise ImpactInputError(f"no event can be studied: {reasons}")
+    return Screened(kept, merged, skipped)
+
+
+def run_study(panel: Panel, events: Sequence[EventSpec], options: StudyOptions) -> Study:
+    aligned = _align(panel, events, options)
     fitted = fit(options.model, aligned, sigma_ddof_one=options.estudy2_compat)
     n = aligned.n.astype(float)
     compat_market = options.estudy2_compat and options.model is ModelName.MARKET and aligned.market_moments is not None

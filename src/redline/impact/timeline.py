@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo
 
 from redline.catalog import Catalog, identify
 from redline.impact.errors import ImpactInputError
-from redline.model import CourtOrderKind, Entity, IdScheme, ListId, ListingAction, RelationKind, iso
+from redline.model import CourtEffect, Entity, IdScheme, ListId, ListingAction, RelationKind, iso
+from redline.status.clocks import clocks_for
+from redline.status.orders import orders_in_force
+from redline.status.regimes import regime_for_list
 from redline.store.reference import ReferenceStore
 
 
@@ -39,13 +42,6 @@ EXCHANGES: dict[str, Exchange] = {
 }
 # Yahoo-style suffixes of the exchanges above.
 SUFFIXES = {"HK": "HK", "SS": "CN", "SZ": "CN", "US": "US"}
-
-# Court orders that change what a US person may do, or end the litigation in the government's favour.
-COURT_EVENT_KINDS = (
-    CourtOrderKind.PRELIMINARY_INJUNCTION,
-    CourtOrderKind.VACATUR,
-    CourtOrderKind.JUDGMENT_FOR_GOVERNMENT,
-)
 
 
 @dataclass(frozen=True)
@@ -88,22 +84,30 @@ def find_entity(catalog: Catalog, query: str) -> Entity:
 def entity_events(store: ReferenceStore, entity_id: str) -> list[TimelineEvent]:
     """Listings, corrections, removals, effective dates and court orders of one entity, in time order.
 
-    An effective date is left out when a court order suspended the designation before it: the restriction
-    never took effect (Xiaomi, enjoined 2021-03-12 before the 2021-03-15 start).
+    The rules are the status engine's: an effective date is the one the regime's clocks compute, left out when a
+    correction or removal replaced the listing first, or when a court order known before it suspended the
+    designation (Xiaomi, enjoined 2021-03-12 before the 2021-03-15 start; a later dissolution counts). Court
+    orders are events when their regime gives them an effect (regimes.yaml `court_orders:`).
     """
+    regimes = store.data.regimes
     orders = store.court_orders(entity_id)
+    listings = store.listings(entity_id)
     events: list[TimelineEvent] = []
-    for listing in store.listings(entity_id):
+    for index, listing in enumerate(listings):
         events.append(TimelineEvent(listing.action.value, listing.list_id.value, listing.known_from, listing.id))
-        if listing.stated_effective is not None and listing.action is not ListingAction.REMOVED:
-            start = listing.stated_effective
-            blocked = [
-                o for o in orders if o.suspends_designation and listing.list_id in o.lists and o.known_from < start
-            ]
-            if not blocked:
-                events.append(TimelineEvent("effective", listing.list_id.value, start, listing.id))
+        regime = regime_for_list(regimes, listing.list_id)
+        if listing.action is ListingAction.REMOVED or not regime.investment_ban:
+            continue
+        start = clocks_for(regime, listing).effective_from
+        ends = next((e.valid_from for e in listings[index + 1 :] if e.list_id == listing.list_id), None)
+        if start is None or (ends is not None and ends <= start):
+            continue
+        known = [order for order in orders if order.known_from < start]
+        if not orders_in_force(regime, known, listing.valid_from, start).suspended:
+            events.append(TimelineEvent("effective", listing.list_id.value, start, listing.id))
     for order in orders:
-        if order.kind in COURT_EVENT_KINDS:
+        regime = regime_for_list(regimes, order.lists[0])
+        if regime.court_effects.get(order.kind, CourtEffect.NONE) is not CourtEffect.NONE:
             lists = "+".join(item.value for item in order.lists)
             events.append(TimelineEvent(order.kind.value, lists, order.known_from, order.id, order.case))
     return sorted(events, key=lambda e: e.instant)

@@ -5,9 +5,20 @@ Plain frozen dataclasses with no I/O, so every other layer can depend on them.
 
 from redline.model.citations import Citation, Confidence
 from redline.model.entities import Entity, Identifier, IdScheme, Name, NameKind, Relation, RelationKind
-from redline.model.events import CourtOrder, CourtOrderKind, ListingAction, ListingBasis, ListingEvent
+from redline.model.events import CourtEffect, CourtOrder, CourtOrderKind, ListingAction, ListingBasis, ListingEvent
 from redline.model.instants import NEW_YORK, InstantError, at_new_york, iso, parse_instant
-from redline.model.regimes import AfterWindow, Clock, ListId, Regime, RegimeId
+from redline.model.regimes import (
+    AfterWindow,
+    Clock,
+    DecisionTable,
+    Doubt,
+    ListId,
+    ProcurementBan,
+    Regime,
+    RegimeId,
+    RegimeNote,
+    StateRule,
+)
 
 __all__ = [
     "NEW_YORK",
@@ -15,8 +26,11 @@ __all__ = [
     "Citation",
     "Clock",
     "Confidence",
+    "CourtEffect",
     "CourtOrder",
     "CourtOrderKind",
+    "DecisionTable",
+    "Doubt",
     "Entity",
     "IdScheme",
     "Identifier",
@@ -27,10 +41,13 @@ __all__ = [
     "ListingEvent",
     "Name",
     "NameKind",
+    "ProcurementBan",
     "Regime",
     "RegimeId",
+    "RegimeNote",
     "Relation",
     "RelationKind",
+    "StateRule",
     "at_new_york",
     "iso",
     "parse_instant",

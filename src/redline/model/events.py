@@ -77,11 +77,6 @@ class CourtOrder:
     judge: str = ""
     note: str = ""
 
-    @property
-    def suspends_designation(self) -> bool:
-        """Injunctions and vacaturs stop the government from enforcing the designation."""
-        return self.kind in (CourtOrderKind.PRELIMINARY_INJUNCTION, CourtOrderKind.VACATUR)
-
 
 @dataclass
 class Designation:
@@ -112,3 +107,12 @@ def designation_at(events: list[ListingEvent], on: datetime) -> Designation:
             found.current = None
             found.removal = event
     return found
+
+
+class CourtEffect(StrEnum):
+    """What a kind of court order does to a designation; each regime maps kinds to effects in regimes.yaml."""
+
+    ENJOINS = "enjoins"  # enforcement of the designation is enjoined from the order's issue
+    VACATES = "vacates"  # the designation is void
+    DISSOLVES = "dissolves"  # ends a preliminary injunction (a final disposition for the government, a dismissal)
+    NONE = "none"  # history only (complaint, appeal)

@@ -8,11 +8,13 @@ US business day, so a date never slides to the previous or next day in any US zo
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 NEW_YORK = ZoneInfo("America/New_York")
 NOON = time(12, 0)
+# The fixed Eastern offsets an order may name literally ("9:30 a.m. eastern standard time"), whatever the season.
+FIXED_ZONES = {"EST": timezone(timedelta(hours=-5), "EST"), "EDT": timezone(timedelta(hours=-4), "EDT")}
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

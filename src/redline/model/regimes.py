@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from redline.model.citations import Citation
+
+if TYPE_CHECKING:  # events.py imports ListId from here
+    from redline.model.events import CourtEffect, CourtOrderKind
 
 
 class ListId(StrEnum):
@@ -71,6 +75,45 @@ class Clock:
     effective_time: time | None = None
     window_days: int | None = None
     window_end_time: time | None = None
+    # The zone the order itself names for the offset clocks ("EST" in EO 13959 s.1(a)(ii), "EDT" in EO 14032
+    # s.1(a)(ii)). When the clock falls on a date in the other half of the year, the literal reading (that fixed
+    # offset) and the wall-clock reading (Eastern time on the day) give instants an hour apart.
+    effective_zone: str | None = None
+    window_end_zone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeNote:
+    """A sentence added to every answer under a regime, shown only once all its sources are public."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """A period where the sources disagree on the answer for some names: flagged uncertain, both readings given.
+
+    `entities` names them directly; `annex_of` takes every name with an Annex listing under that regime.
+    """
+
+    id: str
+    start: datetime
+    end: datetime
+    known_from: datetime
+    reason: str
+    citations: tuple[Citation, ...]
+    entities: tuple[str, ...] = ()
+    annex_of: RegimeId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcurementBan:
+    """A procurement prohibition that starts on a date for listed names (no effect on investors)."""
+
+    starts: datetime
+    text: str
+    citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +131,18 @@ class Regime:
     after_window_known_from: datetime | None
     after_window_before: AfterWindow | None
     citations: dict[str, tuple[Citation, ...]]  # rule name -> its authority
-    notes: tuple[str, ...] = ()
+    notes: tuple[RegimeNote, ...] = ()
+    doubts: tuple[Doubt, ...] = ()
+    # Annex listings of this order were made on this day (store.cmic_events tells Annex rows from later ones).
+    annex_day: date | None = None
+    # Dated consequences other than investment bans (FY2024 NDAA s.805 procurement bans for 1260H names).
+    procurement: tuple[ProcurementBan, ...] = ()
+    # rule name -> the provisions it applies, printed in the reasons ("EO 13959 s.1(a)(ii), s.4(a)(ii)")
+    pinpoints: dict[str, str] = field(default_factory=dict)
+    # The README's row for this regime: name, lists, who, buying, selling, holding (plain words).
+    summary: dict[str, str] = field(default_factory=dict)
+    # What each kind of court order does to a designation under this regime (`court_orders:`).
+    court_effects: dict[CourtOrderKind, CourtEffect] = field(default_factory=dict)
     # Blocking sanctions (SDN): no transaction at all once listed, and property held is blocked, not divested.
     blocking: bool = False
     # Lists Redline knows only from imported files: until one is imported, the answer says it was not checked.
@@ -96,3 +150,21 @@ class Regime:
 
     def cite(self, rule: str) -> tuple[Citation, ...]:
         return self.citations.get(rule, ())
+
+
+@dataclass(frozen=True, slots=True)
+class StateRule:
+    """What a US person may do in one answer state (data/states.yaml), with its authority."""
+
+    may_buy: bool
+    may_sell: bool
+    may_hold: bool
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionTable:
+    """Screening decisions for restricted rows of one kind (data/decisions.yaml): (unless, decision) steps."""
+
+    steps: tuple[tuple[str | None, str], ...]
+    citations: tuple[Citation, ...]

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from redline.status.report import RegimeStatus, State, StatusReport
+from redline.model import DecisionTable
+from redline.status.report import Permissions, RegimeStatus, State, StatusReport
+from redline.store.reference import bundled_store
 
 
 class Decision(StrEnum):
@@ -60,23 +62,40 @@ def decide(report: StatusReport, kind: str, side: str | None) -> Verdict:
     if not restrictive:
         return Verdict(Decision.OK, listed, None, reasons)
     if any(regime.state is State.BLOCKED for regime in restrictive):
-        # Blocking sanctions: any dealing, and any holding, of a listed person's property is blocked and reported.
+        # Blocking sanctions: any dealing in, and any holding of, a listed person's property is blocked and must be
+        # reported (IEEPA; 31 CFR 501.603): BLOCK whatever the kind of row or side, before the kind x side tables.
         return Verdict(Decision.BLOCK, restrictive, None, reasons)
-    if kind == "trades":
-        if side == "buy":
-            decision = Decision.OK if allowed.may_buy else Decision.BLOCK
-        elif not allowed.may_sell:
-            decision = Decision.BLOCK
-        else:
-            # A sale in the window is allowed only as a divestment (EO 13959 s.1(b), EO 14032 s.1(b)).
-            decision = Decision.DIVEST
-    elif not allowed.may_hold:
-        decision = Decision.BLOCK  # EO 13974 s.1: possession prohibited after the window
-    elif not allowed.may_sell:
-        decision = Decision.HOLD_ONLY
-    else:
-        decision = Decision.DIVEST
+    decision = _table_decision(decision_tables(), kind, side, allowed)
     return Verdict(decision, restrictive, divest_until, reasons)
+
+
+def decision_tables() -> dict[str, DecisionTable]:
+    """The decision rules of data/decisions.yaml (the bundled data; read once per process)."""
+    return bundled_store().data.decisions
+
+
+def table_key(kind: str, side: str | None) -> str:
+    if kind == "trades":
+        return "trades.buy" if side == "buy" else "trades.sell"
+    return "positions"  # holdings and counterparties: may the position be kept?
+
+
+def _table_decision(tables: dict[str, DecisionTable], kind: str, side: str | None, allowed: Permissions) -> Decision:
+    table = tables.get(table_key(kind, side))
+    if table is None:
+        return Decision.ERROR  # fail closed: no rule, no answer
+    for unless, decision in table.steps:
+        if unless is None or not getattr(allowed, unless):
+            return Decision(decision)
+    return Decision.ERROR
+
+
+def unknown_decisions(tables: dict[str, DecisionTable]) -> list[str]:
+    """Decisions named in decisions.yaml that Redline does not know, and tables it needs but lacks."""
+    known = {d.value for d in Decision}
+    wrong = [f"{key}: unknown decision {d!r}" for key, t in tables.items() for _, d in t.steps if d not in known]
+    needed = [f"no table {key!r}" for key in ("trades.buy", "trades.sell", "positions") if key not in tables]
+    return wrong + needed
 
 
 def most_severe(decisions: list[Decision]) -> Decision:

@@ -20,7 +20,13 @@ from redline.store.reference import ReferenceStore
 from redline.store.screening import AlertHit, Verdicts
 
 OUTCOME_CACHE = 100_000  # distinct (security, side, instant) combinations remembered: bounds memory
-FUND_RULE = "OFAC FAQ 861: a fund or derivative giving exposure to a listed company is covered whatever the weighting"
+
+
+def fund_rule(store: ReferenceStore) -> str:
+    """The fund rule's authority, as regimes.yaml cites it (`cite: funds`): fund constituents are screened because
+    exposure through a fund or derivative is covered whatever the weighting."""
+    titles = {c.title: None for regime in store.data.regimes.values() for c in regime.cite("funds")}
+    return "; ".join(titles) or "no fund rule in regimes.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +76,7 @@ class RowScreener:
         verdicts: Verdicts | None = None,
     ) -> None:
         self.store, self.kind, self.known_at = store, kind, known_at
+        self.fund_rule = fund_rule(store)
         self.resolver = resolver
         self.funds = funds or FundBook()
         self.verdicts = verdicts or Verdicts()
@@ -124,7 +131,7 @@ class RowScreener:
         if fund is not None:
             for constituent in fund.constituents:
                 weight = f" ({constituent.weight:g}%)" if constituent.weight is not None else ""
-                via = f"fund {fund.key} holds {constituent.label()}{weight} per {fund.source}; {FUND_RULE}"
+                via = f"fund {fund.key} holds {constituent.label()}{weight} per {fund.source}; {self.fund_rule}"
                 hits.extend(self._judge(self.resolver.resolve(constituent), row, instant, via))
         for hit in hits:
             if hit.verdict.decision is Decision.OK:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 
@@ -23,8 +23,11 @@ from redline.model import (
     Citation,
     Clock,
     Confidence,
+    CourtEffect,
     CourtOrder,
     CourtOrderKind,
+    DecisionTable,
+    Doubt,
     Entity,
     Identifier,
     IdScheme,
@@ -35,13 +38,17 @@ from redline.model import (
     ListingEvent,
     Name,
     NameKind,
+    ProcurementBan,
     Regime,
     RegimeId,
+    RegimeNote,
     Relation,
     RelationKind,
+    StateRule,
     at_new_york,
     parse_instant,
 )
+from redline.model.instants import FIXED_ZONES
 from redline.sources.errors import RowProblem, SourceError
 
 T = TypeVar("T")
@@ -97,7 +104,10 @@ class ReferenceData:
     provenance: dict[str, list[Provenance]] = field(default_factory=dict)  # entity id -> its facts' sources
     identifier_rows: list[tuple[Identifier, str, Row]] = field(default_factory=list)  # (id, entity id, row)
     stated_rows: dict[str, Row] = field(default_factory=dict)  # listing id -> its row
+    order_rows: dict[str, Row] = field(default_factory=dict)  # court order id -> its row
     regimes: dict[RegimeId, Regime] = field(default_factory=dict)
+    states: dict[str, StateRule] = field(default_factory=dict)  # answer state -> what a US person may do
+    decisions: dict[str, DecisionTable] = field(default_factory=dict)  # "trades.buy", "trades.sell", "positions"
 
 
 def data_dir() -> Path:
@@ -362,6 +372,7 @@ def load_reference(directory: Path | None = None) -> ReferenceData:
         ):  # fmt: skip
             continue
         seen_orders[order_id] = row
+        data.order_rows[order_id] = row
         data.court_orders.append(
             CourtOrder(
                 id=order_id,
@@ -381,6 +392,8 @@ def load_reference(directory: Path | None = None) -> ReferenceData:
         )
 
     data.regimes = _regimes(reader, cites)
+    data.states = _states(reader, cites)
+    data.decisions = _decisions(reader, cites)
     if reader.problems:
         raise SourceError(reader.problems)
     return data
@@ -419,6 +432,14 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
             bad(where, f"not a time of day: {value!r}")
             return None
 
+    def zone(where: str, value: object) -> str | None:
+        if value is None:
+            return None
+        if value not in FIXED_ZONES:
+            bad(where, f"zone must be one of {', '.join(FIXED_ZONES)}")
+            return None
+        return str(value)
+
     def clock(where: str, spec: object) -> Clock | None:
         if spec is None:
             return None
@@ -432,7 +453,31 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
             effective_time=clock_time(f"{where}.effective_time", spec.get("effective_time")),
             window_days=spec.get("window_days"),
             window_end_time=clock_time(f"{where}.window_end_time", spec.get("window_end_time")),
+            effective_zone=zone(f"{where}.effective_zone", spec.get("effective_zone")),
+            window_end_zone=zone(f"{where}.window_end_zone", spec.get("window_end_zone")),
         )
+
+    def cited(where: str, keys: object, required: bool = True) -> tuple[Citation, ...]:
+        """The citations of one rule; a rule without a valid citation is an error (rules are data + authority)."""
+        if keys is None or keys == []:
+            if required:
+                bad(where, "a rule needs a cite: naming its authority in sources.yaml")
+            return ()
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            bad(where, "cite must be a list of source keys")
+            return ()
+        missing = [k for k in keys if k not in cites]
+        if missing:
+            bad(where, f"unknown source key(s) {', '.join(missing)}")
+        return tuple(cites[k] for k in keys if k in cites)
+
+    def items(where: str, value: object) -> list[dict[str, object]]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            bad(where, "must be a list of mappings")
+            return []
+        return value
 
     for key, spec in (loaded or {}).items():
         try:
@@ -444,16 +489,60 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
             lists = tuple(ListId(item) for item in spec.get("lists", ()))
             after = spec.get("after_window")
             before = spec.get("after_window_before")
-            citations: dict[str, tuple[Citation, ...]] = {}
-            for rule, keys in (spec.get("cite") or {}).items():
-                missing = [k for k in keys if k not in cites]
-                if missing:
-                    bad(f"{key}.cite.{rule}", f"unknown source key(s) {', '.join(missing)}")
-                citations[str(rule)] = tuple(cites[k] for k in keys if k in cites)
+            cite_spec = spec.get("cite") or {}
+            citations = {str(rule): cited(f"{key}.cite.{rule}", keys) for rule, keys in cite_spec.items()}
+            # Each rule the regime uses must name its authority.
+            used = ["regime", "editions"] + (["court_orders"] if spec.get("court_orders") else [])
+            used += [rule for rule in ("annex", "later", "after_window") if spec.get(rule) is not None]
+            for rule in used:
+                if rule not in cite_spec:
+                    bad(f"{key}.cite.{rule}", "a rule needs a cite: naming its authority in sources.yaml")
             known_from = moment(f"{key}.known_from", spec.get("known_from"))
             if known_from is None:
                 bad(f"{key}.known_from", "is required")
                 continue
+            notes = tuple(
+                RegimeNote(str(note.get("text", "")), cited(f"{key}.notes[{i}].cite", note.get("cite")))
+                for i, note in enumerate(items(f"{key}.notes", spec.get("notes")))
+            )
+            doubts = []
+            for i, doubt in enumerate(items(f"{key}.doubts", spec.get("doubts"))):
+                where = f"{key}.doubts[{i}]"
+                start, end = moment(f"{where}.from", doubt.get("from")), moment(f"{where}.until", doubt.get("until"))
+                doubt_known = moment(f"{where}.known_from", doubt.get("known_from"))
+                annex_of = doubt.get("annex_of")
+                listed = doubt.get("entities")
+                entities = [str(e) for e in listed] if isinstance(listed, list) else []
+                if start is None or end is None or doubt_known is None or not doubt.get("reason"):
+                    bad(where, "a doubt needs from, until, known_from and reason")
+                    continue
+                if not entities and not annex_of:
+                    bad(where, "a doubt names its entities or annex_of")
+                doubts.append(
+                    Doubt(
+                        id=str(doubt.get("id", where)),
+                        start=start,
+                        end=end,
+                        known_from=doubt_known,
+                        reason=str(doubt["reason"]),
+                        citations=cited(f"{where}.cite", doubt.get("cite")),
+                        entities=tuple(entities),
+                        annex_of=RegimeId(str(annex_of)) if annex_of else None,
+                    )
+                )
+            bans = []
+            for i, ban in enumerate(items(f"{key}.procurement", spec.get("procurement"))):
+                starts = moment(f"{key}.procurement[{i}].starts", ban.get("starts"))
+                if starts is None or not ban.get("text"):
+                    bad(f"{key}.procurement[{i}]", "a procurement ban needs starts and text")
+                    continue
+                bans.append(
+                    ProcurementBan(starts, str(ban["text"]), cited(f"{key}.procurement[{i}].cite", ban.get("cite")))
+                )
+            annex_day = spec.get("annex_day")
+            if annex_day is not None and not isinstance(annex_day, date):
+                bad(f"{key}.annex_day", "must be a date")
+                annex_day = None
             regimes[regime_id] = Regime(
                 id=regime_id,
                 title=str(spec["title"]),
@@ -466,7 +555,16 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
                 after_window_known_from=moment(f"{key}.after_window_known_from", spec.get("after_window_known_from")),
                 after_window_before=AfterWindow(before) if before else None,
                 citations=citations,
-                notes=tuple(str(n) for n in spec.get("notes", ())),
+                notes=notes,
+                doubts=tuple(doubts),
+                annex_day=annex_day,
+                procurement=tuple(bans),
+                pinpoints={str(k): str(v) for k, v in (spec.get("pinpoints") or {}).items()},
+                summary={str(k): str(v) for k, v in (spec.get("summary") or {}).items()},
+                court_effects={
+                    CourtOrderKind(str(kind)): CourtEffect(str(effect))
+                    for kind, effect in (spec.get("court_orders") or {}).items()
+                },
                 blocking=bool(spec.get("blocking")),
                 imported_only=bool(spec.get("imported_only")),
             )
@@ -487,3 +585,81 @@ def data_version() -> str:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _rules_file(reader: _Reader, name: str) -> dict[str, Any] | None:
+    """A rules YAML file as a mapping, or None with the problem recorded."""
+    try:
+        loaded = yaml.safe_load((reader.directory / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        reader.problem(None, None, "file is missing", file=name)
+        return None
+    except yaml.YAMLError as exc:
+        reader.problems.append(RowProblem(name, None, None, str(exc)))
+        return None
+    if loaded is not None and not isinstance(loaded, dict):
+        reader.problems.append(RowProblem(name, None, None, "must be a mapping"))
+        return None
+    return loaded or {}
+
+
+def _states(reader: _Reader, cites: dict[str, Citation]) -> dict[str, StateRule]:
+    """data/states.yaml: per answer state, may_buy/may_sell/may_hold and the authority (`cite:`)."""
+    name = "states.yaml"
+    loaded = _rules_file(reader, name)
+    if loaded is None:
+        return {}
+    states: dict[str, StateRule] = {}
+    for key, spec in (loaded or {}).items():
+        flags = [spec.get(flag) if isinstance(spec, dict) else None for flag in ("may_buy", "may_sell", "may_hold")]
+        if not all(isinstance(flag, bool) for flag in flags):
+            reader.problems.append(
+                RowProblem(name, None, str(key), "needs may_buy, may_sell and may_hold (true/false)")
+            )
+            continue
+        keys = spec.get("cite")
+        if not isinstance(keys, list) or not keys:
+            reader.problems.append(RowProblem(name, None, f"{key}.cite", "a rule needs a cite: naming its authority"))
+            continue
+        missing = [k for k in keys if k not in cites]
+        if missing:
+            reader.problems.append(RowProblem(name, None, f"{key}.cite", f"unknown source key(s) {', '.join(missing)}"))
+            continue
+        states[str(key)] = StateRule(bool(flags[0]), bool(flags[1]), bool(flags[2]), tuple(cites[k] for k in keys))
+    return states
+
+
+PERMISSION_NAMES = ("may_buy", "may_sell", "may_hold")
+
+
+def _decisions(reader: _Reader, cites: dict[str, Citation]) -> dict[str, DecisionTable]:
+    """data/decisions.yaml: per kind of row (and side), ordered (unless permission, decision) steps and a cite."""
+    name = "decisions.yaml"
+    loaded = _rules_file(reader, name)
+    if loaded is None:
+        return {}
+    tables: dict[str, DecisionTable] = {}
+    for key, spec in (loaded or {}).items():
+        where = str(key)
+        keys = spec.get("cite") if isinstance(spec, dict) else None
+        raw = spec.get("steps") if isinstance(spec, dict) else None
+        if not isinstance(keys, list) or not keys or any(k not in cites for k in keys):
+            reader.problems.append(RowProblem(name, None, f"{where}.cite", "a rule needs a valid cite: (sources.yaml)"))
+            continue
+        if not isinstance(raw, list) or not raw:
+            reader.problems.append(RowProblem(name, None, f"{where}.steps", "must be a list of steps"))
+            continue
+        steps: list[tuple[str | None, str]] = []
+        for i, step in enumerate(raw):
+            unless = step.get("unless") if isinstance(step, dict) else None
+            decision = step.get("decision") if isinstance(step, dict) else None
+            if not isinstance(decision, str) or (unless is not None and unless not in PERMISSION_NAMES):
+                reader.problems.append(
+                    RowProblem(name, None, f"{where}.steps[{i}]", f"needs a decision and unless in {PERMISSION_NAMES}")
+                )
+                continue
+            steps.append((unless, decision))
+        if steps and steps[-1][0] is not None:
+            reader.problems.append(RowProblem(name, None, f"{where}.steps", "the last step must have no `unless`"))
+        tables[where] = DecisionTable(tuple(steps), tuple(cites[k] for k in keys))
+    return tables

@@ -154,3 +154,39 @@ def check_list_feeds(data: ReferenceData, directory: Path | None = None) -> list
     except SourceError as exc:
         return list(exc.problems)
     return []
+
+
+_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def check_note_dates(data: ReferenceData) -> list[RowProblem]:
+    """A note is shown with its fact from the fact's known time on: it may not name a later date.
+
+    Later facts (a vacatur, a correction, an amended complaint) go in rows of their own with their own known
+    time, so an answer as known at K never prints them early. The dates a row states itself (stated_effective,
+    stated_divest_until) were announced with it and may lie ahead.
+    """
+    problems = []
+    rows = [
+        (data.stated_rows[e.id], e.known_from, (e.stated_effective, e.stated_divest_until), e.note)
+        for e in data.listings
+    ]
+    rows += [
+        (data.order_rows[o.id], o.known_from, (None, None), o.note)
+        for o in data.court_orders
+        if o.id in data.order_rows
+    ]
+    for row, known_from, stated, note in rows:
+        ahead = {moment.date().isoformat() for moment in stated if moment is not None}
+        for found in _DATE.findall(note):
+            if found > known_from.date().isoformat() and found not in ahead:
+                problems.append(
+                    RowProblem(
+                        row.file,
+                        row.line,
+                        "note",
+                        f"names {found}, after the row's known_from {known_from.date()}: "
+                        "put the later fact in a row of its own",
+                    )
+                )
+    return problems

@@ -8,10 +8,10 @@ while one on 2021-02-01 is 9:30 EST (14:30 UTC).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from redline.model import ListingBasis, ListingEvent, Regime
-from redline.model.instants import NEW_YORK, new_york_date
+from redline.model.instants import FIXED_ZONES, NEW_YORK, new_york_date
 from redline.model.regimes import Clock
 
 
@@ -22,11 +22,30 @@ class Clocks:
     rule: str  # which rule set the clocks: "annex", "later" or "subsidiary"
 
 
-def _offset(start: datetime, days: int | None, at: object) -> datetime | None:
+def _offset(start: datetime, days: int | None, at: time | None, zone: str | None = None) -> datetime | None:
     if days is None or at is None:
         return None
     day = new_york_date(start) + timedelta(days=days)
-    return datetime.combine(day, at, tzinfo=NEW_YORK)  # type: ignore[arg-type]
+    return datetime.combine(day, at, tzinfo=FIXED_ZONES[zone] if zone else NEW_YORK)
+
+
+def literal_clocks(regime: Regime, listing: ListingEvent) -> Clocks | None:
+    """The clocks read with the zone the order names taken literally, when that gives other instants than the
+    wall-clock reading (a "9:30 a.m. eastern standard time" that falls on a summer date); else None."""
+    wall = clocks_for(regime, listing)
+    later = regime.later
+    if wall.rule not in ("later", "subsidiary") or later is None:
+        return None
+    literal = Clocks(
+        _offset(listing.valid_from, later.effective_days, later.effective_time, later.effective_zone)
+        if later.effective_zone
+        else wall.effective_from,
+        _offset(listing.valid_from, later.window_days, later.window_end_time, later.window_end_zone)
+        if later.window_end_zone
+        else wall.window_ends,
+        wall.rule,
+    )
+    return None if literal == wall else literal
 
 
 def clocks_for(regime: Regime, listing: ListingEvent) -> Clocks:

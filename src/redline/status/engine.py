@@ -8,56 +8,47 @@ would have been answered then.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from redline.model import (
     AfterWindow,
     Citation,
+    CourtEffect,
     CourtOrder,
-    CourtOrderKind,
     Entity,
     ListingBasis,
     ListingEvent,
     Regime,
-    RegimeId,
     iso,
 )
 from redline.model.events import Designation, designation_at
 from redline.model.instants import NEW_YORK
-from redline.status.clocks import Clocks, clocks_for
-from redline.status.report import RegimeStatus, State, StatusReport
+from redline.status.clocks import Clocks, clocks_for, literal_clocks
+from redline.status.orders import concerning, orders_in_force
+from redline.status.report import Permissions, RegimeStatus, State, StatusReport, permissions_of
 from redline.store.reference import ReferenceStore
 
 
 def _day(moment: datetime) -> str:
     """A short, readable Eastern-time stamp for reasons: the date, plus the time when it is not noon."""
     local = moment.astimezone(NEW_YORK)
+    if moment.tzinfo is not None and moment.tzinfo is not NEW_YORK and moment.tzname() != local.tzname():
+        # A literal reading ("12:01 a.m. eastern daylight time" on a winter date) is shown in the zone it names.
+        own = f"{moment.date().isoformat()} {moment.strftime('%H:%M')} {moment.tzname()}"
+        return f"{own} ({local.strftime('%H:%M')} {local.tzname()})"
     if (local.hour, local.minute) == (12, 0):
         return local.date().isoformat()
     return f"{local.date().isoformat()} {local.strftime('%H:%M')} {local.tzname()}"
-
-
-def _orders_in_force(orders: list[CourtOrder], since: datetime, on: datetime) -> tuple[CourtOrder | None, bool]:
-    """(the injunction in force, whether the designation was vacated) from orders issued in (since, on]."""
-    injunction: CourtOrder | None = None
-    vacated = False
-    for order in orders:
-        if order.issued_at > on or order.issued_at < since:
-            continue
-        if order.kind is CourtOrderKind.PRELIMINARY_INJUNCTION:
-            injunction = order
-        elif order.kind is CourtOrderKind.VACATUR:
-            vacated = True
-        elif order.kind in (CourtOrderKind.DISMISSAL, CourtOrderKind.JUDGMENT_FOR_GOVERNMENT):
-            # A final disposition for the government, or the end of the case, dissolves a preliminary injunction.
-            injunction = None
-    return injunction, vacated
 
 
 class StatusEngine:
     def __init__(self, store: ReferenceStore) -> None:
         self.store = store
         self.regimes = store.data.regimes
+
+    def _permissions(self, state: State) -> Permissions:
+        return permissions_of(self.store.data.states, state)
 
     def status(self, entity: Entity | None, on: datetime, known_at: datetime, query: str = "") -> StatusReport:
         if entity is None:
@@ -67,7 +58,10 @@ class StatusEngine:
                 known_at=known_at,
                 entity=None,
                 entity_lists=(),
-                regimes=tuple(self._no_match(regime, query, on, known_at) for regime in self.regimes.values()),
+                regimes=tuple(
+                    self._finish(self._no_match(regime, query, on, known_at), known_at)
+                    for regime in self.regimes.values()
+                ),
                 warnings=(f"no listed entity matches {query!r}: no US restriction found for it",),
                 outcome="no_match",
             )
@@ -77,12 +71,17 @@ class StatusEngine:
         results: list[RegimeStatus] = []
         for regime in self.regimes.values():
             events = [event for event in listings if event.list_id in regime.lists]
-            result = self._regime_status(regime, entity, events, orders, listings, on, known_at)
+            # An order concerns the designations on the lists it names: a 1260H injunction leaves EO 14032 alone.
+            concerned = concerning(regime, orders)
+            result = self._regime_status(regime, entity, events, concerned, on, known_at)
+            result = self._with_doubts(regime, entity, result, listings, on, known_at)
+            result = self._with_procurement(regime, result, on, known_at)
+            result = self._finish(result, known_at)
             results.append(result)
             if result.uncertain:
                 warnings.append(f"{regime.id.value}: the answer rests on an uncertain reading; see its reasons")
         lists = tuple(dict.fromkeys(event.list_id for event in listings))
-        low = [event for event in listings if event.confidence.value == "low" and event.valid_from <= on]
+        low = [event for event in listings if event.confidence.value == "low" and event.valid_from <= on and event.note]
         if low:
             warnings.append(
                 "low-confidence listing facts used: " + ", ".join(sorted({f"{e.id} ({e.note})" for e in low}))
@@ -94,6 +93,11 @@ class StatusEngine:
                 "including any that change this answer"
             )
         return StatusReport(query or entity.name, on, known_at, entity, lists, tuple(results), tuple(warnings))
+
+    def _finish(self, result: RegimeStatus, known_at: datetime) -> RegimeStatus:
+        """Only sources public by `known_at`, and the permissions of the state (data/states.yaml)."""
+        result = _known_only(result, known_at)
+        return replace(result, allowed=self._permissions(result.state))
 
     def _no_match(self, regime: Regime, query: str, on: datetime, known_at: datetime) -> RegimeStatus:
         """Every regime is answered even when nothing matched, citing the list editions that were consulted."""
@@ -122,7 +126,9 @@ class StatusEngine:
             divest_until=None,
             enjoined=False,
             reasons=(reason,),
-            sources=(*regime.cite("regime"), *editions) if state is State.NOT_LISTED else (),
+            # A negative answer is only as good as the lists consulted: the bundled editions public by `known_at`
+            # (`cite: editions`) and the imported ones.
+            sources=(*regime.cite("editions"), *editions) if state is State.NOT_LISTED else (),
         )
 
     def undetermined(
@@ -146,20 +152,19 @@ class StatusEngine:
                     if result.regime is regime.id:
                         reasons.append(f"If it is {lead.name} ({lead.id}): {result.state.value}.")
                         sources.extend(result.sources)
-            results.append(
-                RegimeStatus(
-                    regime=regime.id,
-                    title=regime.title,
-                    listed=False,
-                    state=State.UNDETERMINED,
-                    effective_from=None,
-                    divest_until=None,
-                    enjoined=False,
-                    reasons=tuple(reasons),
-                    sources=tuple(sources),
-                    uncertain=True,
-                )
+            undetermined = RegimeStatus(
+                regime=regime.id,
+                title=regime.title,
+                listed=False,
+                state=State.UNDETERMINED,
+                effective_from=None,
+                divest_until=None,
+                enjoined=False,
+                reasons=tuple(reasons),
+                sources=tuple(sources),
+                uncertain=True,
             )
+            results.append(self._finish(undetermined, known_at))
         return StatusReport(
             query, on, known_at, None, (), tuple(results), warnings, outcome="undetermined", candidates=candidates
         )
@@ -170,14 +175,13 @@ class StatusEngine:
         entity: Entity,
         events: list[ListingEvent],
         orders: list[CourtOrder],
-        all_listings: list[ListingEvent],
         on: datetime,
         known_at: datetime,
     ) -> RegimeStatus:
         found = designation_at(events, on)
         rule_sources = regime.cite("regime")
         if found.current is None:
-            return self._not_in_force(regime, entity, found, orders, all_listings, on, known_at)
+            return self._not_in_force(regime, entity, found, orders, on, known_at)
 
         current = found.current
         sources: list[Citation] = [*rule_sources, *current.citations]
@@ -190,13 +194,13 @@ class StatusEngine:
                 "Blocked: no purchase, sale, transfer or other dealing without an OFAC license; property already held "
                 "is blocked and must be reported to OFAC."
             )
-            reasons.extend(regime.notes)
+            reasons.extend(_notes(regime, known_at))
             sources.extend([*regime.cite("blocking"), *regime.cite("fifty_percent")])
             return self._result(
                 regime, State.BLOCKED, current, Clocks(current.valid_from, None, "listing"), reasons, sources, found
             )
         if not regime.investment_ban:
-            reasons.extend(regime.notes)
+            reasons.extend(_notes(regime, known_at))
             return self._result(
                 regime,
                 State.LISTED_NO_BAN,
@@ -211,7 +215,9 @@ class StatusEngine:
         # the Section 1237 list carried no prohibition until EO 13959 was signed on 2020-11-12.
         if min(on, known_at) < regime.known_from:
             reasons.append(
-                f"{regime.title} dates from {_day(regime.known_from)}; before it this listing carried no "
+                f"As known at {_day(known_at)}, no order attached an investment prohibition to this listing."
+                if known_at < regime.known_from
+                else f"{regime.title} dates from {_day(regime.known_from)}; before it this listing carried no "
                 "investment prohibition."
             )
             return self._result(
@@ -221,13 +227,16 @@ class StatusEngine:
         clocks = clocks_for(regime, current)
         sources.extend(regime.cite(clocks.rule))
         reasons.append(self._clock_reason(regime, current, clocks))
-        injunction, vacated = _orders_in_force(orders, current.valid_from, on)
-        relevant_orders = [o for o in orders if o.issued_at <= on and set(o.lists) & set(regime.lists)]
-        for order in relevant_orders:
-            sources.extend(order.citations)
+        in_force = orders_in_force(regime, orders, current.valid_from, on)
+        injunction = in_force.injunction
+        for order in orders:
+            if order.issued_at <= on:
+                sources.extend(order.citations)
+        if in_force.suspended:
+            sources.extend(regime.cite("court_orders"))
 
-        if vacated:
-            order = next(o for o in relevant_orders if o.kind is CourtOrderKind.VACATUR)
+        if in_force.vacatur is not None:
+            order = in_force.vacatur
             reasons.append(
                 f"The court vacated the designation on {_day(order.issued_at)} ({order.case}, {order.court} "
                 f"No. {order.docket}): the prohibitions do not apply."
@@ -246,10 +255,44 @@ class StatusEngine:
                 f"{injunction.court} No. {injunction.docket}) enjoins enforcement of the designation, {when}."
             )
             return self._result(regime, State.ENJOINED, current, clocks, reasons, sources, found, enjoined=True)
-        # Orders still unknown at `known_at` cannot be relied on: say so when the answer is historical.
         state = self._clock_state(regime, clocks, on, known_at, reasons, sources)
-        reasons.extend(regime.notes)
-        return self._result(regime, state, current, clocks, reasons, sources, found)
+        uncertain = False
+        literal = literal_clocks(regime, current)
+        if literal is not None:
+            other_reasons: list[str] = []
+            other = self._clock_state(regime, literal, on, known_at, other_reasons, sources)
+            if other is not state:
+                state, uncertain = self._two_readings(regime, clocks, literal, state, other, reasons, other_reasons)
+        reasons.extend(_notes(regime, known_at))
+        return self._result(regime, state, current, clocks, reasons, sources, found, uncertain=uncertain)
+
+    def _two_readings(
+        self,
+        regime: Regime,
+        wall: Clocks,
+        literal: Clocks,
+        state: State,
+        other: State,
+        reasons: list[str],
+        other_reasons: list[str],
+    ) -> tuple[State, bool]:
+        """The order names a fixed zone (EST or EDT) for a clock that falls in the other half of the year: the
+        two readings put the instant an hour apart, and `on` lies between them. We answer with the stricter one."""
+        later = regime.later
+        zone = (later.effective_zone or later.window_end_zone) if later else None
+        stricter = min((state, other), key=lambda s: _freedom(self._permissions(s)))
+        reasons.append(
+            f"Uncertain: the order states its clock in {zone} literally. Read as Eastern wall-clock time on the "
+            f"day, prohibitions start {_day(wall.effective_from) if wall.effective_from else 'never'} and the "
+            f"divestment window ends {_day(wall.window_ends) if wall.window_ends else 'never'} ({state.value} "
+            f"now); read literally as {zone}, they start "
+            f"{_day(literal.effective_from) if literal.effective_from else 'never'} and the window ends "
+            f"{_day(literal.window_ends) if literal.window_ends else 'never'} ({other.value} now). We answer with "
+            f"the stricter reading ({stricter.value})."
+        )
+        if stricter is other:
+            reasons.extend(other_reasons)
+        return stricter, True
 
     def _clock_state(
         self,
@@ -279,12 +322,12 @@ class StatusEngine:
         if after is AfterWindow.POSSESSION_PROHIBITED:
             reasons.append(
                 f"The divestment deadline passed on {_day(clocks.window_ends)}: possession is now prohibited "
-                "(EO 13974 s.1)."
+                f"({regime.pinpoints.get('after_window', 'see sources')})."
             )
             return State.POSSESSION_PROHIBITED
         reasons.append(
             f"The divestment window closed on {_day(clocks.window_ends)}: securities may be held but neither "
-            "bought nor sold without an OFAC license (OFAC FAQ 1046)."
+            f"bought nor sold without an OFAC license ({regime.pinpoints.get('holding_only', 'see sources')})."
         )
         return State.HOLDING_ONLY
 
@@ -294,14 +337,16 @@ class StatusEngine:
         entity: Entity,
         found: Designation,
         orders: list[CourtOrder],
-        all_listings: list[ListingEvent],
         on: datetime,
         known_at: datetime,
     ) -> RegimeStatus:
         if found.removal is None:
             lists = ", ".join(regime.lists)
             return self._unlisted(
-                regime, f"{entity.name} is not on {lists} at {_day(on)} as known at {_day(known_at)}.", known_at
+                regime,
+                f"{entity.name} is not on {lists} at {_day(on)} as known at {_day(known_at)}, "
+                "in the list editions cited.",
+                known_at,
             )
         removal = found.removal
         sources = [*regime.cite("regime"), *removal.citations, *regime.cite("removal")]
@@ -309,14 +354,10 @@ class StatusEngine:
             f"Removed from {removal.list_id.value} on {_day(removal.valid_from)}"
             + (f": {removal.note}." if removal.note else ".")
         ]
-        vacaturs = [o for o in orders if o.kind is CourtOrderKind.VACATUR and set(o.lists) & set(regime.lists)]
-        for order in vacaturs:
-            if order.issued_at <= removal.valid_from:
+        for order in orders:
+            if regime.court_effects.get(order.kind) is CourtEffect.VACATES and order.issued_at <= removal.valid_from:
                 reasons.append(f"The designation had been vacated on {_day(order.issued_at)} ({order.case}).")
                 sources.extend(order.citations)
-        uncertain = False
-        if regime.id is RegimeId.EO13959:
-            uncertain = self._supersession_gap(entity, all_listings, on, reasons, sources)
         return RegimeStatus(
             regime=regime.id,
             title=regime.title,
@@ -331,48 +372,60 @@ class StatusEngine:
             listed_name=removal.listed_name,
             listed_on=found.first_listed.valid_from if found.first_listed else None,
             removed_on=removal.valid_from,
-            uncertain=uncertain,
         )
 
-    def _supersession_gap(
+    def _with_doubts(
         self,
+        regime: Regime,
         entity: Entity,
-        all_listings: list[ListingEvent],
+        result: RegimeStatus,
+        listings: list[ListingEvent],
         on: datetime,
-        reasons: list[str],
-        sources: list[Citation],
-    ) -> bool:
-        """The 2021-06-03 to 2021-08-01 gap for names carried from the CCMC list into the EO 14032 Annex.
+        known_at: datetime,
+    ) -> RegimeStatus:
+        """Flag the periods where the sources disagree (regimes.yaml `doubts`), with both readings."""
+        if result.state is State.NOT_LISTED:
+            return result
+        reasons, sources, uncertain = list(result.reasons), list(result.sources), result.uncertain
+        for doubt in regime.doubts:
+            if not (doubt.known_from <= known_at and doubt.start <= on < doubt.end):
+                continue
+            covered = entity.id in doubt.entities
+            if doubt.annex_of is not None and not covered:
+                other = self.regimes.get(doubt.annex_of)
+                covered = other is not None and any(
+                    e.list_id in other.lists and e.basis is ListingBasis.ANNEX for e in listings
+                )
+            if covered:
+                reasons.append(f"Uncertain: {doubt.reason}")
+                sources.extend(doubt.citations)
+                uncertain = True
+        if uncertain == result.uncertain:
+            return result
+        return replace(result, reasons=tuple(reasons), sources=tuple(sources), uncertain=uncertain)
 
-        Our reading: EO 14032 (signed 2021-06-03) replaced ss.1-5 of EO 13959, DoD removed every Section 1237
-        listing "as of June 3, 2021", and OFAC replaced the NS-CCMC List with the NS-CMIC List the same day
-        (FAQ 898), so from 2021-06-03 no EO 13959 prohibition had a designation to act on; the EO 14032
-        prohibitions began at 12:01 a.m. EDT 2021-08-02. Some commentators (Steptoe, June 2021) describe the
-        new order as taking effect on 2021-08-02, and no OFAC text says whether the old purchase ban kept
-        biting Annex names in between. We report the gap as free and flag it as uncertain.
-        """
-        eo14032 = self.regimes.get(RegimeId.EO14032)
-        if eo14032 is None or eo14032.annex is None or eo14032.annex.effective is None:
-            return False
-        in_annex = any(e.list_id in eo14032.lists and e.basis is ListingBasis.ANNEX for e in all_listings)
-        if not in_annex or not (eo14032.known_from <= on < eo14032.annex.effective):
-            return False
-        reasons.append(
-            "Uncertain: between 2021-06-03 and 12:01 a.m. EDT 2021-08-02 this EO 14032 Annex name was off the "
-            "CCMC list (DoD removal as of 2021-06-03; NS-CCMC List replaced, OFAC FAQ 898) and not yet under "
-            "the EO 14032 ban. We read the EO 13959 prohibitions as ended on 2021-06-03; some commentators "
-            "describe EO 14032 as taking effect only on 2021-08-02, and no OFAC text settles whether the old "
-            "purchase ban still applied in the gap."
-        )
-        sources.extend(eo14032.cite("regime"))
-        return True
+    def _with_procurement(self, regime: Regime, result: RegimeStatus, on: datetime, known_at: datetime) -> RegimeStatus:
+        """Dated procurement bans on listed names (FY2024 NDAA s.805 for 1260H): shown, and flagged when in force."""
+        if not result.listed or not regime.procurement:
+            return result
+        bans = [ban for ban in regime.procurement if all(c.published <= known_at for c in ban.citations)]
+        if not bans:
+            return result
+        reasons = list(result.reasons)
+        sources = list(result.sources)
+        for ban in bans:
+            when = "in force" if ban.starts <= on else "not yet in force"
+            reasons.append(f"From {_day(ban.starts)} ({when}): {ban.text}")
+            sources.extend(ban.citations)
+        in_force = any(ban.starts <= on for ban in bans)
+        return replace(result, reasons=tuple(reasons), sources=tuple(sources), procurement=in_force)
 
     def _listed_reason(self, entity: Entity, current: ListingEvent, found: Designation) -> str:
         reason = f"Listed on {current.list_id.value} on {_day(current.valid_from)}"
         basis = {
             ListingBasis.ANNEX: " (named in the order's Annex)",
             ListingBasis.DETERMINATION: " (later determination)",
-            ListingBasis.SUBSIDIARY: " (publicly listed by Treasury as a subsidiary, EO 13959 s.4(a)(iii))",
+            ListingBasis.SUBSIDIARY: " (publicly listed by Treasury as a subsidiary)",
             ListingBasis.EDITION: " (list edition)",
         }[current.basis]
         reason += basis
@@ -389,14 +442,16 @@ class StatusEngine:
     def _clock_reason(self, regime: Regime, current: ListingEvent, clocks: Clocks) -> str:
         start = _day(clocks.effective_from) if clocks.effective_from else "no date"
         end = _day(clocks.window_ends) if clocks.window_ends else "no date"
+        pinpoint = regime.pinpoints.get(clocks.rule)
+        where = f" ({pinpoint})" if pinpoint else ""
         if clocks.rule == "annex":
-            return f"Annex rule: prohibitions from {start}; divestment allowed until {end}."
+            return f"Annex rule{where}: prohibitions from {start}; divestment allowed until {end}."
         offset = regime.later
         days = f"{offset.effective_days} days" if offset and offset.effective_days else "the set period"
         window = f"{offset.window_days} days" if offset and offset.window_days else "the set period"
         who = "Subsidiary listed by Treasury" if clocks.rule == "subsidiary" else "Later determination"
         return (
-            f"{who}: prohibitions from {start} ({days} after listing on {_day(current.valid_from)}); "
+            f"{who}{where}: prohibitions from {start} ({days} after listing on {_day(current.valid_from)}); "
             f"divestment allowed until {end} ({window} after listing)."
         )
 
@@ -410,6 +465,7 @@ class StatusEngine:
         sources: list[Citation],
         found: Designation,
         enjoined: bool = False,
+        uncertain: bool = False,
     ) -> RegimeStatus:
         return RegimeStatus(
             regime=regime.id,
@@ -424,5 +480,21 @@ class StatusEngine:
             lists=(current.list_id,),
             listed_name=current.listed_name,
             listed_on=(found.first_listed or current).valid_from,
-            uncertain=current.confidence.value == "low",
+            uncertain=uncertain or current.confidence.value == "low",
         )
+
+
+def _freedom(allowed: Permissions) -> int:
+    """How many of buy, sell and hold a state allows: the stricter of two readings allows fewer."""
+    return sum((allowed.may_buy, allowed.may_sell, allowed.may_hold))
+
+
+def _notes(regime: Regime, known_at: datetime) -> list[str]:
+    """The regime's standing notes whose sources were all public by `known_at`."""
+    return [note.text for note in regime.notes if all(c.published <= known_at for c in note.citations)]
+
+
+def _known_only(result: RegimeStatus, known_at: datetime) -> RegimeStatus:
+    """Drop every source published after `known_at`: an answer as known at K cites nothing from after K."""
+    sources = tuple(citation for citation in result.sources if citation.published <= known_at)
+    return result if sources == result.sources else replace(result, sources=sources)

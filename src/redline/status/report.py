@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from redline.model import Citation, Entity, ListId, RegimeId, iso
+from redline.model import Citation, Entity, ListId, RegimeId, StateRule, iso
 
 
 class State(StrEnum):
@@ -39,25 +39,21 @@ class Permissions:
         )
 
 
-PERMISSIONS: dict[State, Permissions] = {
-    State.NOT_LISTED: Permissions(),
-    State.LISTED_NO_BAN: Permissions(),
-    State.NOT_YET_EFFECTIVE: Permissions(),
-    # EO 13959 s.1(b)-(c) and EO 14032 s.1(b)-(c): sales (and purchases) solely to divest are allowed in the
-    # window; a new purchase is not. "may_sell" therefore means: to divest.
-    State.DIVESTMENT_WINDOW: Permissions(may_buy=False, may_sell=True, may_hold=True),
-    State.HOLDING_ONLY: Permissions(may_buy=False, may_sell=False, may_hold=True),
-    State.POSSESSION_PROHIBITED: Permissions(may_buy=False, may_sell=False, may_hold=False),
-    State.ENJOINED: Permissions(),
-    State.VACATED: Permissions(),
-    State.REMOVED: Permissions(),
-    # IEEPA blocking: property in a US person's possession must be held, blocked, and reported (31 CFR 501.603);
-    # no purchase, sale or other transfer without a license. "may_hold" therefore means: only as blocked property.
-    State.BLOCKED: Permissions(may_buy=False, may_sell=False, may_hold=True),
-    State.NOT_CHECKED: Permissions(),
-    # Never read as an answer: an undetermined report's us_person is null. Closed, should anything combine it.
-    State.UNDETERMINED: Permissions(may_buy=False, may_sell=False, may_hold=False),
-}
+def permissions_of(rules: dict[str, StateRule], state: State) -> Permissions:
+    """What a US person may do in `state`, from data/states.yaml. A state without a rule is an error, never a
+    permission (fail closed: `redline data check` reports the missing rule)."""
+    rule = rules.get(state.value)
+    if rule is None:
+        raise KeyError(f"states.yaml has no rule for state {state.value!r}")
+    return Permissions(rule.may_buy, rule.may_sell, rule.may_hold)
+
+
+def missing_states(rules: dict[str, StateRule]) -> list[str]:
+    """The answer states states.yaml gives no rule for, and the rules it gives for no state."""
+    known = {state.value for state in State}
+    return [f"no rule for state {key!r}" for key in sorted(known - set(rules))] + [
+        f"a rule for unknown state {key!r}" for key in sorted(set(rules) - known)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +72,16 @@ class RegimeStatus:
     listed_on: datetime | None = None
     removed_on: datetime | None = None
     uncertain: bool = False
+    # A DoD procurement prohibition (FY2024 NDAA s.805, for 1260H names) applies at `on`: no bearing on investors.
+    procurement: bool = False
+    # What a US person may do in this state (data/states.yaml); the engine always sets it.
+    allowed: Permissions | None = None
 
     @property
     def permissions(self) -> Permissions:
-        return PERMISSIONS[self.state]
+        if self.allowed is None:
+            raise ValueError(f"{self.regime.value}: no permissions set for state {self.state.value}")
+        return self.allowed
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +99,7 @@ class RegimeStatus:
             "listed_on": _iso(self.listed_on),
             "removed_on": _iso(self.removed_on),
             "uncertain": self.uncertain,
+            "procurement": self.procurement,
         }
 
 
@@ -142,6 +145,7 @@ class StatusReport:
             "us_person": {"may_buy": None, "may_sell": None, "may_hold": None}
             if self.undetermined
             else {"may_buy": allowed.may_buy, "may_sell": allowed.may_sell, "may_hold": allowed.may_hold},
+            "procurement": any(regime.procurement for regime in self.regimes),
             "regimes": [regime.to_json() for regime in self.regimes],
             "identification": {"outcome": self.outcome, "candidates": list(self.candidates)},
             "warnings": list(self.warnings),

@@ -36,7 +36,12 @@ class TimelineEntry:
         }
 
 
+def _known(citations: tuple[Citation, ...], known_at: datetime | None) -> tuple[Citation, ...]:
+    return citations if known_at is None else tuple(c for c in citations if c.published <= known_at)
+
+
 def timeline(store: ReferenceStore, entity: Entity, known_at: datetime | None = None) -> list[TimelineEntry]:
+    """Every dated fact and derived deadline of the entity; as known at `known_at`, nothing published later."""
     regimes = store.data.regimes
     entries: list[TimelineEntry] = []
     listings = store.listings(entity.id, known_at)
@@ -53,10 +58,32 @@ def timeline(store: ReferenceStore, entity: Entity, known_at: datetime | None = 
                 list_id=event.list_id.value,
                 text=f"{event.action.value} on {event.list_id.value} as '{event.listed_name}'"
                 + (f" ({event.note})" if event.note else ""),
-                sources=event.citations,
+                sources=_known(event.citations, known_at),
             )
         )
-        if event.action is ListingAction.REMOVED or not regime.investment_ban:
+        if event.action is ListingAction.REMOVED:
+            continue
+        for ban in regime.procurement:
+            # FY2024 NDAA s.805: a dated procurement ban on listed names, shown as what it is (not an investment ban).
+            public = max([event.known_from, *(c.published for c in ban.citations)])
+            if (
+                (known_at is None or public <= known_at)
+                and ban.starts >= event.valid_from
+                and (ends is None or ban.starts < ends)
+            ):
+                entries.append(
+                    TimelineEntry(
+                        at=ban.starts,
+                        known_from=public,
+                        kind="procurement_ban",
+                        regime=regime.id.value,
+                        list_id=event.list_id.value,
+                        text=ban.text,
+                        sources=ban.citations,
+                        derived=True,
+                    )
+                )
+        if not regime.investment_ban:
             continue
         clocks = clocks_for(regime, event)
         for at, kind, text in (
@@ -73,7 +100,7 @@ def timeline(store: ReferenceStore, entity: Entity, known_at: datetime | None = 
                         list_id=event.list_id.value,
                         text=f"{text} under {regime.id.value} ({clocks.rule} rule) for the listing of "
                         f"{event.valid_from.date().isoformat()}",
-                        sources=regime.cite(clocks.rule),
+                        sources=_known(regime.cite(clocks.rule), known_at),
                         derived=True,
                     )
                 )
@@ -88,7 +115,7 @@ def timeline(store: ReferenceStore, entity: Entity, known_at: datetime | None = 
                 list_id=order.lists[0].value,
                 text=f"{order.kind.value.replace('_', ' ')}: {order.case} ({order.court} No. {order.docket})"
                 + (f"; {order.note}" if order.note else ""),
-                sources=order.citations,
+                sources=_known(order.citations, known_at),
             )
         )
     return sorted(entries, key=lambda entry: (entry.at, entry.kind))

@@ -7,8 +7,9 @@ the newest entries is caught too. Appends lock the head row, which serialises wr
 
 Rows are covered too (`audit_rows`, migration 0004): an entry lists the digest of every row its action wrote in
 a protected table (`PROTECTED`: runs, alerts, run_alerts, decisions, api_keys, snapshots and their records),
-and its own hash covers the digest of that list. `verify_rows` recomputes every protected row and compares it with the digest of the entry that
-wrote it last: an edited row, a deleted row and a row inserted outside Redline (a forged key) are each named.
+and its own hash covers the digest of that list. `verify_rows` recomputes every protected row and compares it
+with the digest of the entry that wrote it last: an edited row, a deleted row and a row inserted outside Redline
+(a forged key) are each named.
 Another table joins by adding a `Protected` to `PROTECTED` and writing through `Pending.protect`.
 
 What no database-only check can catch is the newest entries deleted *and* the head rewound to match: the log is

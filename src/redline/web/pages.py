@@ -110,7 +110,12 @@ def web_router() -> APIRouter:
         context = {
             "entity": entity,
             "lists": [x.value for x in store.lists_of(entity.id)],
-            "chart": render_timeline_svg(entries, regimes, now),
+            "chart": render_timeline_svg(
+                entries,
+                regimes,
+                now,
+                no_ban=frozenset(r.id.value for r in store.data.regimes.values() if not r.investment_ban),
+            ),
             "events": events,
             "report": report,
         }
