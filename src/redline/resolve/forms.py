@@ -42,6 +42,10 @@ class NameForm:
     core_compact: str = ""  # distinctive words only, joined
     has_core: bool = False
     weights: tuple[float, ...] = ()  # per token, from its class (`WEIGHTS`)
+    # which part of a printed name this form reads ("" whole, "full"/"short" of "Full (Short)"), and what
+    # was set aside from it (a listing suffix): see `printed.py`
+    part: str = ""
+    note: str = ""
 
 
 def _singular(token: str) -> str:
@@ -140,7 +144,12 @@ def prepare(name: str, person: bool | None = None) -> list[NameForm]:
         words = [w for run in runs for w in _latin_words(run)]
         rest, legal = split_legal_form(words) if person is not True else (words, [])
         route = "latin" if all(run.isascii() for run in runs) else "transliterated"
-        return [_form(name, route, [(w, None) for w in rest], legal)]
+        forms = [_form(name, route, [(w, None) for w in rest], legal)]
+        if legal and person is None:
+            # no schema: "KIM, Chol Sam" and "HLAING, Ko Ko" are persons whose names end like a legal form
+            # (SAM, KO); the words stay a name in a second form
+            forms.append(_form(name, route, [(w, None) for w in words], []))
+        return forms
     forms = _han_forms(name, runs, person)
     latin = [run for run in runs if not is_han(run[0])]
     if latin and len(latin) < len(runs):  # "XIAOMI CORP 小米集团": each script part is also a name on its own

@@ -12,7 +12,7 @@ returned, marked `match: false`, as leads for a reviewer (e.g. a dictionary-glos
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,20 +20,23 @@ from redline.model import Entity, Identifier
 from redline.model.records import SourceRecord
 from redline.resolve.compare import NameScore, compare
 from redline.resolve.forms import NameForm, prepare
-from redline.resolve.identifiers import IdKey, keys_of, parse_query
+from redline.resolve.identifiers import VERBATIM, IdKey, checksum_note, keys_of, parse_query, printed_value
 from redline.resolve.index import NameIndex
 from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_date
+from redline.resolve.printed import printed_names
 from redline.resolve.text import clean
 
 DEFAULT_THRESHOLD = 0.80
 REVIEW_FLOOR = 0.50
-CANDIDATE_POOL = 20
+CANDIDATE_POOL = 20  # entities scored in full per query
 # "CATL Logistics Services" vs the alias "CATL": a brand plus lines of business no listed name of the entity
 # mentions is a different firm as often as not, so it stays below the threshold, for review.
 UNSUPPORTED_BRAND = 0.75
 # A firm's name with a distinctive word the entity never carries is usually another firm (a subsidiary, a
 # look-alike): shown for review, below the threshold.
-EXTRA_WORD_CAP = 0.78  # entities scored in full per query
+EXTRA_WORD_CAP = 0.78
+# "Foo Industries (China Mobile)": the short name alone meets an entity the full name does not; for review.
+SHORT_ONLY_CAP = 0.78
 _ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 
 
@@ -95,7 +98,7 @@ class Explanation:
 
     def text(self) -> str:
         if self.identifier:
-            return f"identifier {self.identifier}"
+            return "; ".join([f"identifier {self.identifier}", *self.features[1:]])
         return f"{self.query_name!r} ~ {self.list_name!r}: " + "; ".join(self.features)
 
 
@@ -135,11 +138,31 @@ def _compatible(query_schema: str | None, record_schema: str) -> bool:
     return query_schema in _ORG_SCHEMAS and record_schema in _ORG_SCHEMAS
 
 
+def name_forms(name: str, person: bool | None) -> list[NameForm]:
+    """The forms of every name a printed name stands for ("Full (Short)" gives both), tagged with the part."""
+    forms: list[NameForm] = []
+    for printed in printed_names(name):
+        for form in prepare(printed.text, person):
+            if form.tokens and (printed.part or printed.note):
+                forms.append(replace(form, part=printed.part, note=printed.note))
+            elif form.tokens:
+                forms.append(form)
+    return forms
+
+
+def _verbatim_note(record: Record, value: str) -> str:
+    """Which listed identifier a verbatim hit met, and whether it fails its check digit as printed."""
+    for identifier in record.identifiers:
+        if printed_value(identifier.value) == value:
+            return checksum_note(identifier.scheme.value, value) or f"listed as {identifier.scheme.value} {value}"
+    return ""
+
+
 def query_forms(query: str, schema: str | None = None) -> list[NameForm]:
     """The comparable forms of a query; QueryError when nothing matchable is left."""
     if not clean(query):
         raise QueryError("the query is empty: give a name or an identifier")
-    forms = [form for form in prepare(query, _person_flag(schema)) if form.tokens]
+    forms = name_forms(query, _person_flag(schema))
     if not forms:
         raise QueryError(f"the query {query[:40]!r} has no letters or digits to match")
     return forms
@@ -195,9 +218,7 @@ class Resolver:
             number = len(self.records)
             self.records.append(record)
             person = _person_flag(record.schema)
-            forms = [
-                form for name in record.names or (record.caption,) for form in prepare(name, person) if form.tokens
-            ]
+            forms = [form for name in record.names or (record.caption,) for form in name_forms(name, person)]
             self._forms.append(forms)
             self._vocab.append(frozenset(t.text for form in forms for t in form.tokens))
             self._birth_dates.append([d for d in map(parse_birth_date, record.birth_dates) if d])
@@ -223,35 +244,35 @@ class Resolver:
             for number in self._ids.get(key, []):
                 record = self.records[number]
                 if number not in found and _compatible(schema, record.schema):
-                    why = Explanation(
-                        query, record.caption, "identifier", (f"{description} is listed for this entity",), description
-                    )
+                    features = [f"{description} is listed for this entity"]
+                    if key[0] == VERBATIM:
+                        features += [_verbatim_note(record, key[2])]
+                    why = Explanation(query, record.caption, "identifier", tuple(f for f in features if f), description)
                     found[number] = Candidate(
                         record.entity_id, record.caption, record.schema, 1.0, True, True, record.lists, why
                     )
         forms = query_forms(query, schema)
+        parts: dict[str, list[NameForm]] = {}
+        for form in forms:
+            parts.setdefault(form.part, []).append(form)
         dob = parse_birth_date(birth_date) if birth_date else None
         for number in self._index.candidates(forms, CANDIDATE_POOL):
             record = self.records[number]
             if number in found or not _compatible(schema, record.schema):
                 continue
-            best = best_name_score(forms, self._forms[number])
-            if best is None:
+            scored = [s for s in (self._score(number, group, dob) for group in parts.values()) if s is not None]
+            if not scored:
                 continue
-            result, q, t = best
-            score, features = result.score, list(result.features)
-            extra = [w for w in result.query_extra if w not in self._vocab[number]]
-            if extra and record.schema != "Person" and score > EXTRA_WORD_CAP:
-                score = EXTRA_WORD_CAP
-                features.append("the query adds distinctive words no listed name has: " + ", ".join(extra))
-            unsupported = [w for w in result.brand_extra if w not in self._vocab[number]]
-            if unsupported and score > UNSUPPORTED_BRAND:
-                score = UNSUPPORTED_BRAND
-                features.append("no listed name of this entity has: " + ", ".join(unsupported))
-            if dob and self._birth_dates[number]:
-                adjust, reason = compare_birth_dates(dob, self._birth_dates[number])
-                score = max(0.0, score + adjust)
-                features.append(reason)
+            score, features, q, t = max(scored, key=lambda s: s[0])
+            if len(parts) > 1:
+                # "Full Name (Short)": the full name decides; a short name that meets the entity while the full
+                # name does not is a lead (short names are shared: "China Mobile", "CSSC")
+                full = max((s[0] for s in scored if s[2].part == "full"), default=0.0)
+                if q.part == "short" and full < REVIEW_FLOOR and score > SHORT_ONLY_CAP:
+                    score = SHORT_ONLY_CAP
+                    features.append(f"only the short name in parentheses meets this entity (full name {full:.2f})")
+                elif q.part == "full" and len(scored) > 1 and min(s[0] for s in scored) >= cut:
+                    features.append("the short name in parentheses meets it too")
             if score >= REVIEW_FLOOR:
                 why = Explanation(q.name, t.name, t.route, tuple(features))
                 caption_hit[number] = t.name == record.caption
@@ -264,6 +285,32 @@ class Resolver:
             key=lambda i: (not i[1].decisive, -round(i[1].score, 6), not caption_hit.get(i[0]), i[1].entity_id),
         )
         return [candidate for _, candidate in ranked[:limit]]
+
+    def _score(
+        self, number: int, forms: list[NameForm], dob: BirthDate | None
+    ) -> tuple[float, list[str], NameForm, NameForm] | None:
+        """The best score of one part of the query against record `number`, with its features."""
+        best = best_name_score(forms, self._forms[number])
+        if best is None:
+            return None
+        result, q, t = best
+        score, features = result.score, list(result.features)
+        if q.note:
+            features.append(q.note)
+        record = self.records[number]
+        extra = [w for w in result.query_extra if w not in self._vocab[number]]
+        if extra and record.schema != "Person" and score > EXTRA_WORD_CAP:
+            score = EXTRA_WORD_CAP
+            features.append("the query adds distinctive words no listed name has: " + ", ".join(extra))
+        unsupported = [w for w in result.brand_extra if w not in self._vocab[number]]
+        if unsupported and score > UNSUPPORTED_BRAND:
+            score = UNSUPPORTED_BRAND
+            features.append("no listed name of this entity has: " + ", ".join(unsupported))
+        if dob and self._birth_dates[number]:
+            adjust, reason = compare_birth_dates(dob, self._birth_dates[number])
+            score = max(0.0, score + adjust)
+            features.append(reason)
+        return score, features, q, t
 
     def match(self, query: str, **options: Any) -> dict[str, Any]:
         """The stable JSON form: {"query", "candidates": [...]} (documented in docs/resolve.md)."""
@@ -300,7 +347,7 @@ class PairScore:
 def score_pair(left: str, right: str, schema: str | None = None) -> PairScore:
     """Score two names directly, without an index (`redline match-pairs`, benchmarks)."""
     person = _person_flag(schema)
-    best = best_name_score(query_forms(left, schema), [f for f in prepare(right, person) if f.tokens])
+    best = best_name_score(query_forms(left, schema), name_forms(right, person))
     if best is None:
         return PairScore(0.0, Explanation(left, right, "none", ("nothing to compare",)))
     result, q, t = best

@@ -151,7 +151,6 @@ HAN_GLOSSARY: dict[str, tuple[str, WordClass]] = {
 HAN_LEGAL_FORMS: tuple[tuple[str, str], ...] = (
     ("股份有限公司", "jsc"),
     ("有限责任公司", "ltd"),
-    ("集团有限公司", "ltd"),
     ("有限公司", "ltd"),
     ("总公司", "corp"),
     ("公司", "corp"),
