@@ -15,18 +15,31 @@ from rich.table import Table
 
 from redline.cli.errors import UserError
 from redline.resolve import DEFAULT_THRESHOLD, QueryError, Resolver, score_pair, snapshot_records
+from redline.resolve.resolver import schema_kind
 
-SCHEMAS = ("Company", "Person", "Organization", "Vessel")
+
+def _schema_problem(schema: str | None) -> str | None:
+    """Why `schema` is refused, or None: every FollowTheMoney schema is accepted (Company, LegalEntity, ...)."""
+    if schema is None:
+        return None
+    try:
+        schema_kind(schema)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _check_schema(schema: str | None) -> None:
-    if schema is not None and schema not in SCHEMAS:
-        raise UserError(f"--schema must be one of {', '.join(SCHEMAS)}, not {schema!r}")
+    problem = _schema_problem(schema)
+    if problem:
+        raise UserError(f"--schema: {problem}")
 
 
 def match(
     query: Annotated[str, typer.Argument(help="A name in any script, or an identifier (ISIN, LEI, ticker...)")],
-    schema: Annotated[str | None, typer.Option("--schema", help="Company, Person, Organization or Vessel")] = None,
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="A FollowTheMoney schema: Company, Person, LegalEntity, Vessel...")
+    ] = None,
     birth_date: Annotated[str | None, typer.Option("--birth-date", help="YYYY or YYYY-MM-DD, for persons")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
     threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=1.0)] = DEFAULT_THRESHOLD,
@@ -79,8 +92,9 @@ def match_pairs(
         rows = []
         for line, row in enumerate(reader, start=2):
             schema = (row.get("schema") or "").strip() or None
-            if schema is not None and schema not in SCHEMAS:
-                raise UserError(f"{source}: line {line}: field schema: {schema!r} is not one of {', '.join(SCHEMAS)}")
+            problem = _schema_problem(schema)
+            if problem:
+                raise UserError(f"{source}: line {line}: field schema: {problem}")
             try:
                 score = score_pair(row["left"] or "", row["right"] or "", schema).score
             except QueryError as exc:

@@ -93,6 +93,9 @@ def _is_brand(
         return False
     if any(t.cls is WordClass.CORE for t in (*left_q, *left_c)):
         return False
+    # "Taiwan Mobile" vs "China Mobile": each side names its own place -> two firms
+    if any(t.cls is WordClass.LOCATION for t in left_q) and any(t.cls is WordClass.LOCATION for t in left_c):
+        return False
     # "Dahua Bank" vs "Zhejiang Dahua Technology": each side adds its own line of business -> not the same firm
     return not (any(_business(t) for t in left_q) and any(_business(t) for t in left_c))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from redline.resolve.text import clean, fold
-from redline.resolve.vocab import GENERIC_WORDS, LOCATION_WORDS, STOP_WORDS
+from redline.resolve.vocab import LOCATION_WORDS, ORGANISATION_WORDS, STOP_WORDS
 
 # Share-class and listing suffixes at the end of a security name; each pattern's group 1 is what is noted.
 _SUFFIXES = (
@@ -45,7 +45,8 @@ _RELATION = re.compile(
     r"d/?b/?a|doing\s+business\s+as|trading\s+as|t/a|now|renamed)\s*:?\s+",
     re.IGNORECASE,
 )
-_QUALIFIERS = GENERIC_WORDS | LOCATION_WORDS | STOP_WORDS | frozenset(["co", "ltd", "limited", "company", "holding"])
+# what a parenthesis holds when it qualifies the name: a place or how the firm is organised, not a short name
+_QUALIFIERS = LOCATION_WORDS | ORGANISATION_WORDS | STOP_WORDS | frozenset(["holdings"])
 
 
 @dataclass(frozen=True, slots=True)

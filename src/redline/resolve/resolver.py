@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from redline.model import Entity, Identifier
@@ -35,6 +36,9 @@ UNSUPPORTED_BRAND = 0.75
 # A firm's name with a distinctive word the entity never carries is usually another firm (a subsidiary, a
 # look-alike): shown for review, below the threshold.
 EXTRA_WORD_CAP = 0.78
+# Words that name a group or holding company rather than its operating subsidiaries (集团 and 控股 read as these).
+GROUP_WORDS = frozenset(["group", "holding", "holdings"])
+GROUP_MISMATCH = 0.06
 # "Foo Industries (China Mobile)": the short name alone meets an entity the full name does not; for review.
 SHORT_ONLY_CAP = 0.78
 _ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
@@ -126,16 +130,44 @@ class Candidate:
         }
 
 
+# FtM schemata whose kind is known without loading the FtM model (which takes seconds to import)
+_KINDS = {
+    "Person": "person",
+    "LegalEntity": "any",  # a person or an organisation
+    **dict.fromkeys(_ORG_SCHEMAS - {"LegalEntity"}, "org"),
+    **dict.fromkeys(["Vessel", "Airplane", "Vehicle", "Security"], "thing"),
+}
+
+
+@lru_cache(maxsize=256)
+def schema_kind(schema: str) -> str:
+    """ "person", "org", "any" (LegalEntity) or "thing" for any FollowTheMoney schema; ValueError for others."""
+    if schema in _KINDS:
+        return _KINDS[schema]
+    from followthemoney import model
+
+    found = model.get(schema)
+    if found is None:
+        raise ValueError(f"{schema!r} is not a FollowTheMoney schema (e.g. Company, Person, LegalEntity, Vessel)")
+    if found.is_a("Person"):
+        return "person"
+    if found.is_a("Organization"):
+        return "org"
+    return "any" if found.is_a("LegalEntity") else "thing"
+
+
 def _person_flag(schema: str | None) -> bool | None:
     if schema is None:
         return None
-    return schema == "Person"
+    kind = schema_kind(schema)
+    return None if kind == "any" else kind == "person"
 
 
 def _compatible(query_schema: str | None, record_schema: str) -> bool:
     if query_schema is None or query_schema == record_schema:
         return True
-    return query_schema in _ORG_SCHEMAS and record_schema in _ORG_SCHEMAS
+    kinds = {schema_kind(query_schema), _KINDS.get(record_schema, "thing")}
+    return kinds == {"org"} or ("any" in kinds and not kinds & {"thing"})
 
 
 def name_forms(name: str, person: bool | None) -> list[NameForm]:
@@ -302,6 +334,12 @@ class Resolver:
         if extra and record.schema != "Person" and score > EXTRA_WORD_CAP:
             score = EXTRA_WORD_CAP
             features.append("the query adds distinctive words no listed name has: " + ", ".join(extra))
+        group = sorted({t.text for t in q.tokens if t.text in GROUP_WORDS} - self._vocab[number])
+        if group and record.schema != "Person":
+            # "China Mobile Group" names the parent: a listed subsidiary none of whose names says group or
+            # holding(s) is another legal person, kept apart from a tie
+            score -= GROUP_MISMATCH
+            features.append(f"the query says {', '.join(group)}; no name of this entity does (parent vs subsidiary)")
         unsupported = [w for w in result.brand_extra if w not in self._vocab[number]]
         if unsupported and score > UNSUPPORTED_BRAND:
             score = UNSUPPORTED_BRAND
