@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import tempfile
@@ -36,7 +37,9 @@ def _check_schema(schema: str | None) -> None:
 
 
 def match(
-    query: Annotated[str, typer.Argument(help="A name in any script, or an identifier (ISIN, LEI, ticker...)")],
+    query: Annotated[
+        str | None, typer.Argument(help="A name in any script, or an identifier (ISIN, LEI, ticker...)")
+    ] = None,
     schema: Annotated[
         str | None, typer.Option("--schema", help="A FollowTheMoney schema: Company, Person, LegalEntity, Vessel...")
     ] = None,
@@ -47,13 +50,32 @@ def match(
     bundled_only: Annotated[
         bool, typer.Option("--bundled-only", help="Only the bundled China lists, not imported list snapshots")
     ] = False,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            help="Queries from FILE (one a line, or a CSV with a `query` column); one JSON object per line out",
+        ),
+    ] = None,
 ) -> None:
     """Find list entities for a name or identifier, best first, each with the reasons for its score.
 
     Searches the bundled China lists plus the latest imported snapshot of each list (`redline sources import`).
     """
     _check_schema(schema)
+    if (query is None) == (batch is None):
+        raise UserError("give a QUERY or --batch FILE (not both)")
+    queries = _batch_queries(batch) if batch is not None else []
     resolver = Resolver.from_store(extra=[] if bundled_only else snapshot_records(), threshold=threshold)
+    if batch is not None:
+        for line, text in queries:
+            try:
+                result = resolver.match(text, schema=schema, birth_date=birth_date, limit=limit)
+            except QueryError as exc:
+                result = {"query": text, "candidates": [], "error": f"{batch}: line {line}: {exc}"}
+            print(json.dumps(result, ensure_ascii=False), flush=False)
+        return
+    assert query is not None
     try:
         result = resolver.match(query, schema=schema, birth_date=birth_date, limit=limit)
     except QueryError as exc:
@@ -72,6 +94,21 @@ def match(
         flag = "decisive" if c["decisive"] else ("yes" if c["match"] else "review")
         table.add_row(f"{c['score']:.2f}", flag, c["entity_id"], c["name"], " ".join(c["lists"]), why)
     console.print(table)
+
+
+def _batch_queries(path: Path) -> list[tuple[int, str]]:
+    """(line, query) from a file of one query a line, or from the `query` column of a CSV file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    lines = text.splitlines()
+    if lines and "query" in next(csv.reader([lines[0]])):
+        rows = csv.DictReader(io.StringIO(text, newline=""))
+        return [(n, row["query"]) for n, row in enumerate(rows, start=2) if (row.get("query") or "").strip()]
+    return [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
 
 
 def match_pairs(
