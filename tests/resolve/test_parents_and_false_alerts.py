@@ -100,3 +100,18 @@ def test_match_pairs_accepts_every_ftm_schema(tmp_path: Path) -> None:
     assert result.exit_code != 0 and "line 2: field schema: 'Banana' is not a FollowTheMoney schema" in str(
         result.exception
     )  # `main` turns this UserError into one line and exit 2
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "same"),
+    [
+        ("NAZARENKO, Yuriy Gennadievich", "NAZARENKO, Yuri", True),  # patronymic left out
+        ("CUSPERT, Denis Mamadou", "CUSPERT, Denis", True),  # middle name left out
+        ("KIM CHOL SAM", "KIM CHOL NAM", False),  # one word differs: another person
+        ("LIMITED LIABILITY COMPANY OMZ-SPETSSTAL", "OMZ SPETSSTAL OOO", True),  # a spelled-out form opens it
+        ("AL-HARAMAYN FOUNDATION (KENYA)", "AL-HARAMAYN FOUNDATION (TANZANIA)", False),  # two branches
+    ],
+)
+def test_general_names(left: str, right: str, same: bool) -> None:
+    schema = "Person" if "," in left or left.startswith("KIM") else "Organization"
+    assert (score_pair(left, right, schema).score >= DEFAULT_THRESHOLD) is same

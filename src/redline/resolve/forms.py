@@ -64,6 +64,7 @@ ABBREVIATIONS = {
     "natl": "national", "nat": "national", "dev": "development", "info": "information", "comm": "communications",
     "comms": "communications", "sci": "science", "equip": "equipment", "telecomm": "telecommunications",
     "aero": "aerospace", "invest": "investment", "mgmt": "management", "chem": "chemical", "pharma": "pharmaceutical",
+    "serv": "services", "servs": "services", "co": "company", "corp": "corporation", "bros": "brothers",
 }  # fmt: skip
 
 

@@ -5,7 +5,7 @@ security names with the share class or listing form ("Hangzhou Hikvision Digital
 "BYD Co Ltd-H", "Xiaomi Corp Class B", "Baidu Inc - Spon ADR"). Each printed name is split into the parts that
 are names on their own: the full name, the short name in the trailing parentheses (also "formerly ..."), each
 without the listing suffix, which is kept as a note for the explanation. A parenthesis that only qualifies the
-name ("(Group)", "(Hong Kong)", "(Shenzhen)") stays part of it.
+name ("(Group)", "(Hong Kong)", "(Shenzhen)", "(KENYA)") stays part of it.
 """
 
 from __future__ import annotations
@@ -71,10 +71,18 @@ def strip_listing_suffix(name: str) -> tuple[str, list[str]]:
     return name, removed
 
 
-def _qualifier(text: str) -> bool:
-    """A parenthesis that only qualifies the name: "(Group)", "(Hong Kong)", "(Shenzhen)"."""
+def _qualifier(text: str, full: str) -> bool:
+    """A parenthesis that only qualifies the name: "(Group)", "(Hong Kong)", "(Shenzhen)", "(KENYA)"; a place
+    the full name itself carries is the short name ("Inner Mongolia First Machinery Group (Inner Mongolia)")."""
     words = fold(text).split()
-    return bool(words) and (all(w in _QUALIFIERS for w in words) or "".join(words) in _QUALIFIERS)
+    if words and (all(w in _QUALIFIERS for w in words) or "".join(words) in _QUALIFIERS):
+        return True
+    # a country or territory: "AL-HARAMAYN FOUNDATION (KENYA)" and "(TANZANIA)" are two branches, not one name
+    # (rigour's territory names; two- and three-letter codes are left out, they read as acronyms too)
+    from rigour.territories import lookup_territory
+
+    place = len(text.strip()) > 3 and lookup_territory(text.strip()) is not None
+    return place and " ".join(words) not in fold(full)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -84,7 +92,7 @@ def printed_names(name: str) -> tuple[PrintedName, ...]:
     text, suffixes = strip_listing_suffix(text)
     note = f"listing suffix ignored: {', '.join(suffixes)}" if suffixes else ""
     found = _TRAILING.match(text)
-    if not found or _qualifier(found.group(2)) or not any(ch.isalnum() for ch in found.group(1)):
+    if not found or _qualifier(found.group(2), found.group(1)) or not any(ch.isalnum() for ch in found.group(1)):
         return (PrintedName(text, "", note),)
     full, short = found.group(1).rstrip(" ,;-"), found.group(2).strip()
     relation = _RELATION.match(short)

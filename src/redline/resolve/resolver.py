@@ -41,6 +41,8 @@ UNSUPPORTED_BRAND = 0.75
 # A firm's name with a distinctive word the entity never carries is usually another firm (a subsidiary, a
 # look-alike): shown for review, below the threshold.
 EXTRA_WORD_CAP = 0.78
+# A person's name contained word for word in the other ("NAZARENKO, Yuri" / "NAZARENKO, Yuriy Gennadievich").
+PERSON_COVERED = 0.82
 # Words that name a group or holding company rather than its operating subsidiaries (集团 and 控股 read as these).
 GROUP_WORDS = frozenset(["group", "holding", "holdings"])
 GROUP_MISMATCH = 0.06
@@ -223,6 +225,14 @@ def best_name_score(queries: list[NameForm], targets: list[NameForm]) -> tuple[N
     return compare(q, t), q, t
 
 
+def person_score(result: NameScore, score: float, features: list[str]) -> float:
+    """A person's name whose every word is in the other name (middle names, patronymic left out) is a match."""
+    if result.covered and score < PERSON_COVERED:
+        features.append("every word of the shorter name is in the longer one (middle names, patronymic)")
+        return PERSON_COVERED
+    return score
+
+
 @dataclass
 class Resolver:
     """An index over every loaded name, and the scoring that ranks its candidates."""
@@ -379,6 +389,8 @@ class Resolver:
         if q.note:
             features.append(q.note)
         record = self.records[number]
+        if record.schema == "Person":
+            score = person_score(result, score, features)
         extra = [w for w in result.query_extra if w not in self._vocab[number]]
         if extra and record.schema != "Person" and score > EXTRA_WORD_CAP:
             score = EXTRA_WORD_CAP
@@ -438,4 +450,6 @@ def score_pair(left: str, right: str, schema: str | None = None) -> PairScore:
     if best is None:
         return PairScore(0.0, Explanation(left, right, "none", ("nothing to compare",)))
     result, q, t = best
-    return PairScore(result.score, Explanation(q.name, t.name, t.route, result.features))
+    features = list(result.features)
+    score = person_score(result, result.score, features) if person else result.score
+    return PairScore(score, Explanation(q.name, t.name, t.route, tuple(features)))
