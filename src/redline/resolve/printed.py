@@ -78,11 +78,16 @@ def _qualifier(text: str, full: str) -> bool:
     if words and (all(w in _QUALIFIERS for w in words) or "".join(words) in _QUALIFIERS):
         return True
     # a country or territory: "AL-HARAMAYN FOUNDATION (KENYA)" and "(TANZANIA)" are two branches, not one name
-    # (rigour's territory names; two- and three-letter codes are left out, they read as acronyms too)
-    from rigour.territories import lookup_territory
+    return " ".join(words) in _territories() and " ".join(words) not in fold(full)
 
-    place = len(text.strip()) > 3 and lookup_territory(text.strip()) is not None
-    return place and " ".join(words) not in fold(full)
+
+@lru_cache(maxsize=1)
+def _territories() -> frozenset[str]:
+    """Folded names of countries and territories (rigour's list; its fuzzy lookup takes seconds to set up).
+    Codes are left out: two and three letters read as acronyms too."""
+    from rigour.territories import get_territories
+
+    return frozenset(fold(n) for t in get_territories() for n in (t.name, t.full_name) if n and len(n) > 3)
 
 
 @lru_cache(maxsize=1 << 14)

@@ -207,7 +207,10 @@ def query_forms(query: str, schema: str | None = None) -> list[NameForm]:
     return forms
 
 
-def best_name_score(queries: list[NameForm], targets: list[NameForm]) -> tuple[NameScore, NameForm, NameForm] | None:
+def best_name_score(
+    queries: list[NameForm], targets: list[NameForm], explain: bool = True
+) -> tuple[NameScore, NameForm, NameForm] | None:
+    """The best-scoring pair of forms; `explain=False` leaves the word lists out of its features."""
     best: tuple[NameScore, NameForm, NameForm] | None = None
     for q in queries:
         for t in targets:
@@ -219,8 +222,8 @@ def best_name_score(queries: list[NameForm], targets: list[NameForm]) -> tuple[N
         else:
             continue
         break
-    if best is None:
-        return None
+    if best is None or not explain:
+        return best
     _, q, t = best
     return compare(q, t), q, t
 
@@ -381,11 +384,11 @@ class Resolver:
         self, number: int, forms: list[NameForm], dob: BirthDate | None
     ) -> tuple[float, list[str], NameForm, NameForm] | None:
         """The best score of one part of the query against record `number`, with its features."""
-        best = best_name_score(forms, self._forms[number])
+        best = best_name_score(forms, self._forms[number], explain=False)
         if best is None:
             return None
         result, q, t = best
-        score, features = result.score, list(result.features)
+        score, features = result.score, []
         if q.note:
             features.append(q.note)
         record = self.records[number]
@@ -409,6 +412,8 @@ class Resolver:
             adjust, reason = compare_birth_dates(dob, self._birth_dates[number])
             score = max(0.0, score + adjust)
             features.append(reason)
+        if score >= REVIEW_FLOOR:  # a kept candidate: spell out the words behind the score (the costly part)
+            features = [*compare(q, t).features, *features]
         return score, features, q, t
 
     def match(self, query: str, **options: Any) -> dict[str, Any]:
