@@ -90,7 +90,9 @@ def match(
         return
     table = Table("score", "match", "entity", "name", "lists", "why")
     for c in result["candidates"]:
-        why = c["explanation"]["identifier"] or "; ".join(c["explanation"]["features"])
+        features = c["explanation"]["features"]
+        identifier = c["explanation"]["identifier"]
+        why = "; ".join([identifier, *features[1:]]) if identifier else "; ".join(features)
         flag = "decisive" if c["decisive"] else ("yes" if c["match"] else "review")
         table.add_row(f"{c['score']:.2f}", flag, c["entity_id"], c["name"], " ".join(c["lists"]), why)
     console.print(table)

@@ -45,9 +45,23 @@ class NameScore:
     covered: bool = False
 
 
+_SIMILARITIES: dict[tuple[str, str], float] = {}  # word pairs recur across names (technology, co, mohammad)
+_SIMILARITY_CACHE = 1 << 20
+
+
 def token_similarity(a: Token, b: Token) -> float:
     if a.text == b.text:
         return 1.0
+    pair = (a.text, b.text)
+    known = _SIMILARITIES.get(pair)
+    if known is None:
+        if len(_SIMILARITIES) >= _SIMILARITY_CACHE:
+            _SIMILARITIES.clear()
+        known = _SIMILARITIES[pair] = _token_similarity(a, b)
+    return known
+
+
+def _token_similarity(a: Token, b: Token) -> float:
     if len(a.text) == 1 or len(b.text) == 1:  # an initial meets the word it abbreviates
         return 0.8 if a.text[0] == b.text[0] else 0.0
     if max(len(a.text), len(b.text)) <= SHORT_WORD and a.key != b.key:
