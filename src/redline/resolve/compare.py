@@ -151,7 +151,7 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
         covered = (
             shorter_side >= 2
             and (not left_q or not left_c)
-            and sum(1 for _, _, sim in matched if sim >= COVER_SIMILARITY) == shorter_side
+            and sum(1 for a, b, sim in matched if sim >= COVER_SIMILARITY or a.key == b.key) == shorter_side
         )
         if matched and explain:
             features.append("words: " + ", ".join(f"{a.text}~{b.text} {sim:.2f}" for a, b, sim in matched))

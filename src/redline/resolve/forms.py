@@ -13,7 +13,7 @@ from anyascii import anyascii
 from redline.resolve import chinese
 from redline.resolve.legal_forms import split_legal_form
 from redline.resolve.text import fold, has_han, is_han, is_hangul, loose, split_runs
-from redline.resolve.vocab import KOREAN_SURNAMES, WordClass, word_class
+from redline.resolve.vocab import KOREAN_SURNAMES, ORGANISATION_WORDS, WordClass, word_class
 
 Words = list[tuple[str, WordClass | None]]  # (word, class or None to classify it from the word)
 MAX_TOKENS = 24  # a longer name is text, not a name; its head is enough to find candidates
@@ -129,8 +129,13 @@ WEIGHTS = {WordClass.CORE: 1.0, WordClass.GENERIC: 0.35, WordClass.LOCATION: 0.2
 def token_weights(tokens: list[Token]) -> tuple[float, ...]:
     # a name made only of common words must be compared on them: they count fully
     promote = not any(t.cls is WordClass.CORE for t in tokens)
+    # ... except the words about how it is organised (group, holding): "Aerospace Communications Holdings
+    # Group" is still "Aerospace Communications Holdings"
     return tuple(
-        1.0 if promote and t.cls in (WordClass.GENERIC, WordClass.LOCATION) else WEIGHTS[t.cls] for t in tokens
+        1.0
+        if promote and t.cls in (WordClass.GENERIC, WordClass.LOCATION) and t.text not in ORGANISATION_WORDS
+        else WEIGHTS[t.cls]
+        for t in tokens
     )
 
 
