@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+# ../shared beside the checkout; REDLINE_SHARED_DATA points elsewhere (a git worktree sits deeper)
+SHARED_DATA = Path(os.environ.get("REDLINE_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redline.catalog.entities import EntityJoiner, publisher_key
 from redline.catalog.events import Edition, Entry, ImportedHistory, annex_days, imported_history, snapshot_citation
@@ -27,7 +28,9 @@ from redline.sources.bundled import ReferenceData
 from redline.sources.list_feeds import ListFeed, list_feeds
 from redline.sources.loaded import SourceList
 from redline.store.reference import ReferenceStore
-from redline.store.snapshots import Snapshot, SnapshotStore
+
+if TYPE_CHECKING:  # the snapshot store brings SQLAlchemy: a bundled-only answer never needs it
+    from redline.store.snapshots import Snapshot, SnapshotStore
 
 
 class Catalog(ReferenceStore):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from redline.model import (
     Citation,
@@ -30,7 +31,9 @@ from redline.model.events import designation_at
 from redline.model.records import DateKind, FactKey, SourceRecord
 from redline.sources.list_feeds import ListFeed
 from redline.sources.loaded import SourceList
-from redline.store.snapshots import Snapshot
+
+if TYPE_CHECKING:  # the snapshot store brings SQLAlchemy: a bundled-only answer never needs it
+    from redline.store.snapshots import Snapshot
 
 # An edition that has lost over 10% and over 10 of the entries expected of it is taken for an extract (trade.gov's
 # test fixtures, a filtered export): it infers no removal.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import tempfile
@@ -15,19 +16,34 @@ from rich.table import Table
 
 from redline.cli.errors import UserError
 from redline.resolve import DEFAULT_THRESHOLD, QueryError, score_pair
+from redline.resolve.resolver import schema_kind
 from redline.screen.cells import neutralise
 
-SCHEMAS = ("Company", "Person", "Organization", "Vessel")
+
+def _schema_problem(schema: str | None) -> str | None:
+    """Why `schema` is refused, or None: every FollowTheMoney schema is accepted (Company, LegalEntity, ...)."""
+    if schema is None:
+        return None
+    try:
+        schema_kind(schema)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _check_schema(schema: str | None) -> None:
-    if schema is not None and schema not in SCHEMAS:
-        raise UserError(f"--schema must be one of {', '.join(SCHEMAS)}, not {schema!r}")
+    problem = _schema_problem(schema)
+    if problem:
+        raise UserError(f"--schema: {problem}")
 
 
 def match(
-    query: Annotated[str, typer.Argument(help="A name in any script, or an identifier (ISIN, LEI, ticker...)")],
-    schema: Annotated[str | None, typer.Option("--schema", help="Company, Person, Organization or Vessel")] = None,
+    query: Annotated[
+        str | None, typer.Argument(help="A name in any script, or an identifier (ISIN, LEI, ticker...)")
+    ] = None,
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="A FollowTheMoney schema: Company, Person, LegalEntity, Vessel...")
+    ] = None,
     birth_date: Annotated[str | None, typer.Option("--birth-date", help="YYYY or YYYY-MM-DD, for persons")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
     threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=1.0)] = DEFAULT_THRESHOLD,
@@ -35,15 +51,35 @@ def match(
     bundled_only: Annotated[
         bool, typer.Option("--bundled-only", help="Only the bundled China lists, not imported list snapshots")
     ] = False,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            help="Queries from FILE (one a line, or a CSV with a `query` column); one JSON object per line out",
+        ),
+    ] = None,
 ) -> None:
     """Find list entities for a name or identifier, best first, each with the reasons for its score.
 
     Searches the catalog: the bundled China lists plus every imported list snapshot (`redline sources add`).
     """
     _check_schema(schema)
+    if (query is None) == (batch is None):
+        raise UserError("give a QUERY or --batch FILE (not both)")
+    queries = _batch_queries(batch) if batch is not None else []
     from redline.status.service import StatusService
 
     service = StatusService.bundled() if bundled_only else StatusService.current()
+    resolver = service.catalog.resolver
+    if batch is not None:
+        for line, text in queries:
+            try:
+                result = resolver.match(text, schema=schema, birth_date=birth_date, limit=limit, threshold=threshold)
+            except QueryError as exc:
+                result = {"query": text, "candidates": [], "error": f"{batch}: line {line}: {exc}"}
+            print(json.dumps(result, ensure_ascii=False), flush=False)
+        return
+    assert query is not None
     try:
         result = service.catalog.resolver.match(
             query, schema=schema, birth_date=birth_date, limit=limit, threshold=threshold
@@ -60,10 +96,27 @@ def match(
         return
     table = Table("score", "match", "entity", "name", "lists", "why")
     for c in result["candidates"]:
-        why = c["explanation"]["identifier"] or "; ".join(c["explanation"]["features"])
+        features = c["explanation"]["features"]
+        identifier = c["explanation"]["identifier"]
+        why = "; ".join([identifier, *features[1:]]) if identifier else "; ".join(features)
         flag = "decisive" if c["decisive"] else ("yes" if c["match"] else "review")
         table.add_row(f"{c['score']:.2f}", flag, c["entity_id"], c["name"], " ".join(c["lists"]), why)
     console.print(table)
+
+
+def _batch_queries(path: Path) -> list[tuple[int, str]]:
+    """(line, query) from a file of one query a line, or from the `query` column of a CSV file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    lines = text.splitlines()
+    if lines and "query" in next(csv.reader([lines[0]])):
+        rows = csv.DictReader(io.StringIO(text, newline=""))
+        return [(n, row["query"]) for n, row in enumerate(rows, start=2) if (row.get("query") or "").strip()]
+    return [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
 
 
 def match_pairs(
@@ -84,8 +137,9 @@ def match_pairs(
         rows = []
         for line, row in enumerate(reader, start=2):
             schema = (row.get("schema") or "").strip() or None
-            if schema is not None and schema not in SCHEMAS:
-                raise UserError(f"{source}: line {line}: field schema: {schema!r} is not one of {', '.join(SCHEMAS)}")
+            problem = _schema_problem(schema)
+            if problem:
+                raise UserError(f"{source}: line {line}: field schema: {problem}")
             try:
                 score = score_pair(row["left"] or "", row["right"] or "", schema).score
             except QueryError as exc:

@@ -28,6 +28,8 @@ NAME_SCALE = 0.97  # a perfect name leaves room for the legal-form signal (+/- 0
 SOUND_KEY_MIN = 6  # shorter words are acronyms as often as names: CNOOC and CNECC share a sound key
 LEGAL_BONUS = 0.03
 LEGAL_CONFLICT = 0.08
+COVER_SIMILARITY = 0.75
+SHORT_WORD = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +40,32 @@ class NameScore:
     brand_extra: tuple[str, ...] = ()
     # distinctive query words the list name lacks ("... Group Poly No. 59 ..."): for firms, another firm
     query_extra: tuple[str, ...] = ()
+    # every word of the shorter name (two or more) met a word of the longer one: for persons, the longer name
+    # adds middle names or a patronymic ("NAZARENKO, Yuri" in "NAZARENKO, Yuriy Gennadievich")
+    covered: bool = False
+
+
+_SIMILARITIES: dict[tuple[str, str], float] = {}  # word pairs recur across names (technology, co, mohammad)
+_SIMILARITY_CACHE = 1 << 20
 
 
 def token_similarity(a: Token, b: Token) -> float:
     if a.text == b.text:
         return 1.0
+    pair = (a.text, b.text)
+    known = _SIMILARITIES.get(pair)
+    if known is None:
+        if len(_SIMILARITIES) >= _SIMILARITY_CACHE:
+            _SIMILARITIES.clear()
+        known = _SIMILARITIES[pair] = _token_similarity(a, b)
+    return known
+
+
+def _token_similarity(a: Token, b: Token) -> float:
     if len(a.text) == 1 or len(b.text) == 1:  # an initial meets the word it abbreviates
         return 0.8 if a.text[0] == b.text[0] else 0.0
+    if max(len(a.text), len(b.text)) <= SHORT_WORD and a.key != b.key:
+        return 0.0  # one letter of three is a third of the word: SAM and NAM, KIM and KIN are other names
     sim = float(OSA.normalized_similarity(a.text, b.text, score_cutoff=TOKEN_FLOOR))
     if a.key == b.key and min(len(a.text), len(b.text)) >= SOUND_KEY_MIN:
         sim = max(sim, 0.85)  # transliteration variants: Mohammed/Muhammad, Jeong/Jong
@@ -93,6 +114,9 @@ def _is_brand(
         return False
     if any(t.cls is WordClass.CORE for t in (*left_q, *left_c)):
         return False
+    # "Taiwan Mobile" vs "China Mobile": each side names its own place -> two firms
+    if any(t.cls is WordClass.LOCATION for t in left_q) and any(t.cls is WordClass.LOCATION for t in left_c):
+        return False
     # "Dahua Bank" vs "Zhejiang Dahua Technology": each side adds its own line of business -> not the same firm
     return not (any(_business(t) for t in left_q) and any(_business(t) for t in left_c))
 
@@ -117,11 +141,18 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
     features: list[str] = []
     brand_extra: tuple[str, ...] = ()
     query_extra: tuple[str, ...] = ()
+    covered = False
     if q.compact and q.compact == c.compact:
         best, features = 1.0, ["same name after normalisation"]
     else:
         best, matched, left_q, left_c = _align(q, c)
         query_extra = tuple(t.text for t in left_q if t.cls is WordClass.CORE and len(t.text) >= 3)
+        shorter_side = min(len(q.tokens), len(c.tokens))
+        covered = (
+            shorter_side >= 2
+            and (not left_q or not left_c)
+            and sum(1 for a, b, sim in matched if sim >= COVER_SIMILARITY or a.key == b.key) == shorter_side
+        )
         if matched and explain:
             features.append("words: " + ", ".join(f"{a.text}~{b.text} {sim:.2f}" for a, b, sim in matched))
         if left_q and explain:
@@ -131,7 +162,10 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
         shorter, longer = sorted((len(q.compact), len(c.compact)))
         # whole strings can only add something when the words did not already say it, and when their lengths
         # leave room for a similarity of COMPACT_FLOOR (OSA similarity <= shorter / longer)
-        if best < 0.99 and shorter >= 4 and shorter >= COMPACT_FLOOR * longer:
+        # ... but not for a word swapped for another: "KIM CHOL SAM" / "KIM CHOL NAM" (as many words, one
+        # left over on each side) are two people, however close the letters
+        breaks = len(q.tokens) != len(c.tokens) or not (left_q and left_c)
+        if best < 0.99 and breaks and shorter >= 4 and shorter >= COMPACT_FLOOR * longer:
             compact = max(
                 OSA.normalized_similarity(q.compact, c.compact, score_cutoff=COMPACT_FLOOR),
                 OSA.normalized_similarity(q.sorted_compact, c.sorted_compact, score_cutoff=COMPACT_FLOOR),
@@ -171,4 +205,4 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
     if score > c.cap or score > q.cap:
         score = min(c.cap, q.cap)
         features.append("dictionary gloss: a lead for review, capped below the match threshold")
-    return NameScore(max(0.0, min(1.0, score)), tuple(features), brand_extra, query_extra)
+    return NameScore(max(0.0, min(1.0, score)), tuple(features), brand_extra, query_extra, covered)

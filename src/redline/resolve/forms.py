@@ -13,7 +13,7 @@ from anyascii import anyascii
 from redline.resolve import chinese
 from redline.resolve.legal_forms import split_legal_form
 from redline.resolve.text import fold, has_han, is_han, is_hangul, loose, split_runs
-from redline.resolve.vocab import KOREAN_SURNAMES, WordClass, word_class
+from redline.resolve.vocab import KOREAN_SURNAMES, ORGANISATION_WORDS, WordClass, word_class
 
 Words = list[tuple[str, WordClass | None]]  # (word, class or None to classify it from the word)
 MAX_TOKENS = 24  # a longer name is text, not a name; its head is enough to find candidates
@@ -42,6 +42,10 @@ class NameForm:
     core_compact: str = ""  # distinctive words only, joined
     has_core: bool = False
     weights: tuple[float, ...] = ()  # per token, from its class (`WEIGHTS`)
+    # which part of a printed name this form reads ("" whole, "full"/"short" of "Full (Short)"), and what
+    # was set aside from it (a listing suffix): see `printed.py`
+    part: str = ""
+    note: str = ""
 
 
 def _singular(token: str) -> str:
@@ -60,6 +64,7 @@ ABBREVIATIONS = {
     "natl": "national", "nat": "national", "dev": "development", "info": "information", "comm": "communications",
     "comms": "communications", "sci": "science", "equip": "equipment", "telecomm": "telecommunications",
     "aero": "aerospace", "invest": "investment", "mgmt": "management", "chem": "chemical", "pharma": "pharmaceutical",
+    "serv": "services", "servs": "services", "co": "company", "corp": "corporation", "bros": "brothers",
 }  # fmt: skip
 
 
@@ -124,8 +129,13 @@ WEIGHTS = {WordClass.CORE: 1.0, WordClass.GENERIC: 0.35, WordClass.LOCATION: 0.2
 def token_weights(tokens: list[Token]) -> tuple[float, ...]:
     # a name made only of common words must be compared on them: they count fully
     promote = not any(t.cls is WordClass.CORE for t in tokens)
+    # ... except the words about how it is organised (group, holding): "Aerospace Communications Holdings
+    # Group" is still "Aerospace Communications Holdings"
     return tuple(
-        1.0 if promote and t.cls in (WordClass.GENERIC, WordClass.LOCATION) else WEIGHTS[t.cls] for t in tokens
+        1.0
+        if promote and t.cls in (WordClass.GENERIC, WordClass.LOCATION) and t.text not in ORGANISATION_WORDS
+        else WEIGHTS[t.cls]
+        for t in tokens
     )
 
 
@@ -140,7 +150,12 @@ def prepare(name: str, person: bool | None = None) -> list[NameForm]:
         words = [w for run in runs for w in _latin_words(run)]
         rest, legal = split_legal_form(words) if person is not True else (words, [])
         route = "latin" if all(run.isascii() for run in runs) else "transliterated"
-        return [_form(name, route, [(w, None) for w in rest], legal)]
+        forms = [_form(name, route, [(w, None) for w in rest], legal)]
+        if legal and person is None:
+            # no schema: "KIM, Chol Sam" and "HLAING, Ko Ko" are persons whose names end like a legal form
+            # (SAM, KO); the words stay a name in a second form
+            forms.append(_form(name, route, [(w, None) for w in words], []))
+        return forms
     forms = _han_forms(name, runs, person)
     latin = [run for run in runs if not is_han(run[0])]
     if latin and len(latin) < len(runs):  # "XIAOMI CORP 小米集团": each script part is also a name on its own

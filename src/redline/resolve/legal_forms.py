@@ -28,7 +28,7 @@ _NOT_FORMS = word_set(
     """
 )
 # Forms that can open a name: "OOO Gazprom Export", "PT Bank ...".
-_PREFIX_FORMS = frozenset(["ooo", "oao", "zao", "pao", "ao", "pjsc", "ojsc", "cjsc", "jsc", "tov", "pt", "cv"])
+_PREFIX_FORMS = frozenset(["ooo", "oao", "zao", "pao", "ao", "pjsc", "ojsc", "cjsc", "jsc", "tov", "pt", "cv", "llc"])
 # Equivalence groups; a form may sit in several (Chinese "Co., Ltd." renders both 有限公司 and 股份有限公司).
 _GROUPS: dict[str, frozenset[str]] = {
     "ltd": frozenset(
@@ -118,6 +118,14 @@ def split_legal_form(tokens: list[str]) -> tuple[list[str], list[str]]:
             rest.pop()
     if len(rest) > 1 and rest[0] in _PREFIX_FORMS:
         found.insert(0, rest.pop(0))
+    else:
+        # spelled-out forms open names too: "LIMITED LIABILITY COMPANY OMZ-SPETSSTAL", "JOINT STOCK COMPANY ..."
+        for size in range(min(4, len(rest) - 1), 1, -1):
+            head = " ".join(rest[:size])
+            if head in known:
+                found.insert(0, head)
+                del rest[:size]
+                break
     return rest, found
 
 

@@ -1,6 +1,6 @@
 """The resolver: from a query (a name in any script, or an identifier) to ranked list entities.
 
-    resolver = Resolver.from_store()
+    resolver = current_catalog().resolver     # redline.catalog builds it over every entity it holds
     resolver.resolve("小米集团")          # -> [Candidate(entity_id="xiaomi", score=0.87, match=True, ...)]
     resolver.match("1810.HK")             # -> {"query": ..., "candidates": [...]} (the CLI's JSON form)
 
@@ -11,28 +11,42 @@ returned, marked `match: false`, as leads for a reviewer (e.g. a dictionary-glos
 
 from __future__ import annotations
 
+import os
+import pickle
+import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from redline.model import Entity, Identifier
 from redline.model.records import SourceRecord
 from redline.resolve.compare import NameScore, compare
 from redline.resolve.forms import NameForm, prepare
-from redline.resolve.identifiers import IdKey, keys_of, parse_query
+from redline.resolve.identifiers import VERBATIM, IdKey, checksum_note, keys_of, parse_query, printed_value
 from redline.resolve.index import NameIndex
 from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_date
+from redline.resolve.printed import printed_names
 from redline.resolve.text import clean
 
 DEFAULT_THRESHOLD = 0.80
+_SAVE_FORMAT = "redline-resolver-1"  # bump when Resolver, Record or NameForm change shape
 REVIEW_FLOOR = 0.50
-CANDIDATE_POOL = 20
+CANDIDATE_POOL = 20  # entities scored in full per query
 # "CATL Logistics Services" vs the alias "CATL": a brand plus lines of business no listed name of the entity
 # mentions is a different firm as often as not, so it stays below the threshold, for review.
 UNSUPPORTED_BRAND = 0.75
 # A firm's name with a distinctive word the entity never carries is usually another firm (a subsidiary, a
 # look-alike): shown for review, below the threshold.
-EXTRA_WORD_CAP = 0.78  # entities scored in full per query
+EXTRA_WORD_CAP = 0.78
+# A person's name contained word for word in the other ("NAZARENKO, Yuri" / "NAZARENKO, Yuriy Gennadievich").
+PERSON_COVERED = 0.82
+# Words that name a group or holding company rather than its operating subsidiaries (集团 and 控股 read as these).
+GROUP_WORDS = frozenset(["group", "holding", "holdings"])
+GROUP_MISMATCH = 0.06
+# "Foo Industries (China Mobile)": the short name alone meets an entity the full name does not; for review.
+SHORT_ONLY_CAP = 0.78
 _ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 
 
@@ -94,7 +108,7 @@ class Explanation:
 
     def text(self) -> str:
         if self.identifier:
-            return f"identifier {self.identifier}"
+            return "; ".join([f"identifier {self.identifier}", *self.features[1:]])
         return f"{self.query_name!r} ~ {self.list_name!r}: " + "; ".join(self.features)
 
 
@@ -122,29 +136,80 @@ class Candidate:
         }
 
 
+# FtM schemata whose kind is known without loading the FtM model (which takes seconds to import)
+_KINDS = {
+    "Person": "person",
+    "LegalEntity": "any",  # a person or an organisation
+    **dict.fromkeys(_ORG_SCHEMAS - {"LegalEntity"}, "org"),
+    **dict.fromkeys(["Vessel", "Airplane", "Vehicle", "Security"], "thing"),
+}
+
+
+@lru_cache(maxsize=256)
+def schema_kind(schema: str) -> str:
+    """ "person", "org", "any" (LegalEntity) or "thing" for any FollowTheMoney schema; ValueError for others."""
+    if schema in _KINDS:
+        return _KINDS[schema]
+    from followthemoney import model
+
+    found = model.get(schema)
+    if found is None:
+        raise ValueError(f"{schema!r} is not a FollowTheMoney schema (e.g. Company, Person, LegalEntity, Vessel)")
+    if found.is_a("Person"):
+        return "person"
+    if found.is_a("Organization"):
+        return "org"
+    return "any" if found.is_a("LegalEntity") else "thing"
+
+
 def _person_flag(schema: str | None) -> bool | None:
     if schema is None:
         return None
-    return schema == "Person"
+    kind = schema_kind(schema)
+    return None if kind == "any" else kind == "person"
 
 
 def _compatible(query_schema: str | None, record_schema: str) -> bool:
     if query_schema is None or query_schema == record_schema:
         return True
-    return query_schema in _ORG_SCHEMAS and record_schema in _ORG_SCHEMAS
+    kinds = {schema_kind(query_schema), _KINDS.get(record_schema, "thing")}
+    return kinds == {"org"} or ("any" in kinds and not kinds & {"thing"})
+
+
+def name_forms(name: str, person: bool | None) -> list[NameForm]:
+    """The forms of every name a printed name stands for ("Full (Short)" gives both), tagged with the part."""
+    forms: list[NameForm] = []
+    for printed in printed_names(name):
+        for form in prepare(printed.text, person):
+            if form.tokens and (printed.part or printed.note):
+                forms.append(replace(form, part=printed.part, note=printed.note))
+            elif form.tokens:
+                forms.append(form)
+    return forms
+
+
+def _verbatim_note(record: Record, value: str) -> str:
+    """Which listed identifier a verbatim hit met, and whether it fails its check digit as printed."""
+    for identifier in record.identifiers:
+        if printed_value(identifier.value) == value:
+            return checksum_note(identifier.scheme.value, value) or f"listed as {identifier.scheme.value} {value}"
+    return ""
 
 
 def query_forms(query: str, schema: str | None = None) -> list[NameForm]:
     """The comparable forms of a query; QueryError when nothing matchable is left."""
     if not clean(query):
         raise QueryError("the query is empty: give a name or an identifier")
-    forms = [form for form in prepare(query, _person_flag(schema)) if form.tokens]
+    forms = name_forms(query, _person_flag(schema))
     if not forms:
         raise QueryError(f"the query {query[:40]!r} has no letters or digits to match")
     return forms
 
 
-def best_name_score(queries: list[NameForm], targets: list[NameForm]) -> tuple[NameScore, NameForm, NameForm] | None:
+def best_name_score(
+    queries: list[NameForm], targets: list[NameForm], explain: bool = True
+) -> tuple[NameScore, NameForm, NameForm] | None:
+    """The best-scoring pair of forms; `explain=False` leaves the word lists out of its features."""
     best: tuple[NameScore, NameForm, NameForm] | None = None
     for q in queries:
         for t in targets:
@@ -156,10 +221,18 @@ def best_name_score(queries: list[NameForm], targets: list[NameForm]) -> tuple[N
         else:
             continue
         break
-    if best is None:
-        return None
+    if best is None or not explain:
+        return best
     _, q, t = best
     return compare(q, t), q, t
+
+
+def person_score(result: NameScore, score: float, features: list[str]) -> float:
+    """A person's name whose every word is in the other name (middle names, patronymic left out) is a match."""
+    if result.covered and score < PERSON_COVERED:
+        features.append("every word of the shorter name is in the longer one (middle names, patronymic)")
+        return PERSON_COVERED
+    return score
 
 
 @dataclass
@@ -181,20 +254,55 @@ class Resolver:
         return resolver
 
     def add(self, records: Iterable[Record]) -> None:
+        """Index `records`' identifiers now; their names are prepared on the first name query (`_names`), so an
+        identifier lookup never pays for pinyin, CC-CEDICT and the name index."""
         for record in records:
             number = len(self.records)
             self.records.append(record)
+            for identifier in record.identifiers:
+                for key in keys_of(identifier):
+                    self._ids.setdefault(key, []).append(number)
+
+    def _names(self) -> NameIndex:
+        """The name index, built for every record added since the last name query."""
+        for number in range(len(self._forms), len(self.records)):
+            record = self.records[number]
             person = _person_flag(record.schema)
-            forms = [
-                form for name in record.names or (record.caption,) for form in prepare(name, person) if form.tokens
-            ]
+            forms = [form for name in record.names or (record.caption,) for form in name_forms(name, person)]
             self._forms.append(forms)
             self._vocab.append(frozenset(t.text for form in forms for t in form.tokens))
             self._birth_dates.append([d for d in map(parse_birth_date, record.birth_dates) if d])
             self._index.add(number, forms)
-            for identifier in record.identifiers:
-                for key in keys_of(identifier):
-                    self._ids.setdefault(key, []).append(number)
+        return self._index
+
+    def save(self, path: Path) -> None:
+        """Write the built resolver (records, identifier and name indexes) to `path`, atomically, for `load`.
+
+        Loading takes a fraction of building (no transliteration, no dictionary); the caller keys the file by a
+        hash of what went in and rebuilds when that changes. The file is a pickle: keep it where only Redline
+        writes ($REDLINE_HOME)."""
+        self._names()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump((_SAVE_FORMAT, self), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> Resolver:
+        """A resolver saved by `save`; ValueError when the file is not one of this version of Redline."""
+        with path.open("rb") as handle:
+            try:
+                data = pickle.load(handle)
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as exc:
+                raise ValueError(f"{path}: not a saved resolver ({exc})") from None
+        if not (isinstance(data, tuple) and len(data) == 2 and data[0] == _SAVE_FORMAT and isinstance(data[1], cls)):
+            raise ValueError(f"{path}: a resolver saved by another version of Redline; rebuild it")
+        return data[1]
 
     def resolve(
         self,
@@ -213,47 +321,90 @@ class Resolver:
             for number in self._ids.get(key, []):
                 record = self.records[number]
                 if number not in found and _compatible(schema, record.schema):
-                    why = Explanation(
-                        query, record.caption, "identifier", (f"{description} is listed for this entity",), description
-                    )
+                    features = [f"{description} is listed for this entity"]
+                    if key[0] == VERBATIM:
+                        features += [_verbatim_note(record, key[2])]
+                    why = Explanation(query, record.caption, "identifier", tuple(f for f in features if f), description)
                     found[number] = Candidate(
                         record.entity_id, record.caption, record.schema, 1.0, True, True, record.lists, why
                     )
+        if found and any(ch.isdigit() for ch in query):
+            return self._ranked(found, {}, limit)  # "0981.HK", an ISIN: the identifier named it; no name search
         forms = query_forms(query, schema)
+        index = self._names()
+        parts: dict[str, list[NameForm]] = {}
+        for form in forms:
+            parts.setdefault(form.part, []).append(form)
         dob = parse_birth_date(birth_date) if birth_date else None
-        for number in self._index.candidates(forms, CANDIDATE_POOL):
+        for number in index.candidates(forms, CANDIDATE_POOL):
             record = self.records[number]
             if number in found or not _compatible(schema, record.schema):
                 continue
-            best = best_name_score(forms, self._forms[number])
-            if best is None:
+            scored = [s for s in (self._score(number, group, dob) for group in parts.values()) if s is not None]
+            if not scored:
                 continue
-            result, q, t = best
-            score, features = result.score, list(result.features)
-            extra = [w for w in result.query_extra if w not in self._vocab[number]]
-            if extra and record.schema != "Person" and score > EXTRA_WORD_CAP:
-                score = EXTRA_WORD_CAP
-                features.append("the query adds distinctive words no listed name has: " + ", ".join(extra))
-            unsupported = [w for w in result.brand_extra if w not in self._vocab[number]]
-            if unsupported and score > UNSUPPORTED_BRAND:
-                score = UNSUPPORTED_BRAND
-                features.append("no listed name of this entity has: " + ", ".join(unsupported))
-            if dob and self._birth_dates[number]:
-                adjust, reason = compare_birth_dates(dob, self._birth_dates[number])
-                score = max(0.0, score + adjust)
-                features.append(reason)
+            score, features, q, t = max(scored, key=lambda s: s[0])
+            if len(parts) > 1:
+                # "Full Name (Short)": the full name decides; a short name that meets the entity while the full
+                # name does not is a lead (short names are shared: "China Mobile", "CSSC")
+                full = max((s[0] for s in scored if s[2].part == "full"), default=0.0)
+                if q.part == "short" and full < REVIEW_FLOOR and score > SHORT_ONLY_CAP:
+                    score = SHORT_ONLY_CAP
+                    features.append(f"only the short name in parentheses meets this entity (full name {full:.2f})")
+                elif q.part == "full" and len(scored) > 1 and min(s[0] for s in scored) >= cut:
+                    features.append("the short name in parentheses meets it too")
             if score >= REVIEW_FLOOR:
                 why = Explanation(q.name, t.name, t.route, tuple(features))
                 caption_hit[number] = t.name == record.caption
                 found[number] = Candidate(
                     record.entity_id, record.caption, record.schema, score, score >= cut, False, record.lists, why
                 )
+        return self._ranked(found, caption_hit, limit)
+
+    @staticmethod
+    def _ranked(found: dict[int, Candidate], caption_hit: dict[int, bool], limit: int) -> list[Candidate]:
         # equal scores: the entity whose own name was met goes first (a group's alias vs the firm itself)
         ranked = sorted(
             found.items(),
             key=lambda i: (not i[1].decisive, -round(i[1].score, 6), not caption_hit.get(i[0]), i[1].entity_id),
         )
         return [candidate for _, candidate in ranked[:limit]]
+
+    def _score(
+        self, number: int, forms: list[NameForm], dob: BirthDate | None
+    ) -> tuple[float, list[str], NameForm, NameForm] | None:
+        """The best score of one part of the query against record `number`, with its features."""
+        best = best_name_score(forms, self._forms[number], explain=False)
+        if best is None:
+            return None
+        result, q, t = best
+        score, features = result.score, []
+        if q.note:
+            features.append(q.note)
+        record = self.records[number]
+        if record.schema == "Person":
+            score = person_score(result, score, features)
+        extra = [w for w in result.query_extra if w not in self._vocab[number]]
+        if extra and record.schema != "Person" and score > EXTRA_WORD_CAP:
+            score = EXTRA_WORD_CAP
+            features.append("the query adds distinctive words no listed name has: " + ", ".join(extra))
+        group = sorted({t.text for t in q.tokens if t.text in GROUP_WORDS} - self._vocab[number])
+        if group and record.schema != "Person":
+            # "China Mobile Group" names the parent: a listed subsidiary none of whose names says group or
+            # holding(s) is another legal person, kept apart from a tie
+            score -= GROUP_MISMATCH
+            features.append(f"the query says {', '.join(group)}; no name of this entity does (parent vs subsidiary)")
+        unsupported = [w for w in result.brand_extra if w not in self._vocab[number]]
+        if unsupported and score > UNSUPPORTED_BRAND:
+            score = UNSUPPORTED_BRAND
+            features.append("no listed name of this entity has: " + ", ".join(unsupported))
+        if dob and self._birth_dates[number]:
+            adjust, reason = compare_birth_dates(dob, self._birth_dates[number])
+            score = max(0.0, score + adjust)
+            features.append(reason)
+        if score >= REVIEW_FLOOR:  # a kept candidate: spell out the words behind the score (the costly part)
+            features = [*compare(q, t).features, *features]
+        return score, features, q, t
 
     def match(self, query: str, **options: Any) -> dict[str, Any]:
         """The stable JSON form: {"query", "candidates": [...]} (documented in docs/resolve.md)."""
@@ -269,8 +420,10 @@ class PairScore:
 def score_pair(left: str, right: str, schema: str | None = None) -> PairScore:
     """Score two names directly, without an index (`redline match-pairs`, benchmarks)."""
     person = _person_flag(schema)
-    best = best_name_score(query_forms(left, schema), [f for f in prepare(right, person) if f.tokens])
+    best = best_name_score(query_forms(left, schema), name_forms(right, person))
     if best is None:
         return PairScore(0.0, Explanation(left, right, "none", ("nothing to compare",)))
     result, q, t = best
-    return PairScore(result.score, Explanation(q.name, t.name, t.route, result.features))
+    features = list(result.features)
+    score = person_score(result, result.score, features) if person else result.score
+    return PairScore(score, Explanation(q.name, t.name, t.route, tuple(features)))

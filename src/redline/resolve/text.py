@@ -21,6 +21,8 @@ _SPACES = re.compile(r"\s+")
 
 def clean(text: str) -> str:
     """NFKC, without control or format characters, truncated to MAX_NAME_CHARS, whitespace collapsed."""
+    if text.isascii() and text.isprintable():  # most names: NFKC and the category filter change nothing
+        return " ".join(text[: MAX_NAME_CHARS * 4].split())[:MAX_NAME_CHARS]
     text = unicodedata.normalize("NFKC", text[: MAX_NAME_CHARS * 4])
     # whitespace first: a tab or line break separates words even though it is a control character
     kept = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _DROP)

@@ -25,7 +25,7 @@ class WordClass(StrEnum):
 
 GENERIC_WORDS = word_set(
     """
-    wireless optronic optronics automation navigation
+    wireless optronic optronics automation navigation mobile
     technology technologies tech digital group holding holdings international intl industries industry
     industrial science sciences scientific electronics electronic electric electrical communications
     communication telecommunications telecommunication telecom network networks system systems service
@@ -114,7 +114,7 @@ HAN_GLOSSARY: dict[str, tuple[str, WordClass]] = {
     "装备": ("equipment", WordClass.GENERIC),
     "仪器": ("instruments", WordClass.GENERIC),
     "海洋": ("offshore", WordClass.GENERIC),
-    "移动": ("mobile", WordClass.CORE),
+    "移动": ("mobile", WordClass.GENERIC),
     "联通": ("unicom", WordClass.CORE),
     "银行": ("bank", WordClass.GENERIC),
     "商业": ("commercial", WordClass.GENERIC),
@@ -151,7 +151,6 @@ HAN_GLOSSARY: dict[str, tuple[str, WordClass]] = {
 HAN_LEGAL_FORMS: tuple[tuple[str, str], ...] = (
     ("股份有限公司", "jsc"),
     ("有限责任公司", "ltd"),
-    ("集团有限公司", "ltd"),
     ("有限公司", "ltd"),
     ("总公司", "corp"),
     ("公司", "corp"),

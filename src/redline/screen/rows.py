@@ -19,6 +19,7 @@ from stdnum import cusip, figi, isin, lei
 from stdnum.exceptions import ValidationError
 
 from redline.model.instants import NEW_YORK, InstantError, at_new_york, parse_instant
+from redline.resolve.identifiers import market, parse_ticker
 from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap
 from redline.sources.errors import shorten
 
@@ -29,14 +30,6 @@ LATEST = date(2100, 12, 31)
 _SIDES = {
     "buy": "buy", "b": "buy", "purchase": "buy", "by": "buy", "cover": "buy", "buy to cover": "buy",
     "sell": "sell", "s": "sell", "sale": "sell", "sell short": "sell", "short": "sell", "ss": "sell",
-}  # fmt: skip
-
-# Exchange codes as people write them -> the market codes the reference data uses (Bloomberg style).
-_EXCHANGES = {
-    "hk": "HK", "hkex": "HK", "xhkg": "HK", "sehk": "HK", "hong kong": "HK",
-    "us": "US", "xnys": "US", "nyse": "US", "xnas": "US", "nasdaq": "US", "otc": "US", "otcm": "US", "pink": "US",
-    "cn": "CN", "ch": "CN", "xshg": "CN", "sse": "CN", "shanghai": "CN", "xshe": "CN", "szse": "CN", "shenzhen": "CN",
-    "c1": "CN", "c2": "CN",
 }  # fmt: skip
 
 
@@ -245,7 +238,15 @@ class RowReader:
         if self.exchange is not None and self.exchange < width:
             given = _text(values[self.exchange])
             if given:
-                exchange = _EXCHANGES.get(given.casefold(), given.upper())
+                exchange = market(given)
+        ticker = identifiers.get("ticker")
+        if ticker is not None:
+            # "0981.HK", "981 HK Equity", "HKEX:1186": the one ticker reader status uses (resolve/identifiers.py);
+            # an exchange in the cell counts when the row has no exchange column of its own
+            parsed = parse_ticker(ticker, exchange)
+            if parsed is not None:
+                identifiers["ticker"] = parsed.code
+                exchange = exchange or parsed.market or None
         side = None
         if self.side is not None and self.side < width:
             given = _text(values[self.side])

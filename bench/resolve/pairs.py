@@ -1,0 +1,272 @@
+"""A labelled name-pair set from public list files, Redline vs nomenklatura logic-v2 on it, and speed figures.
+
+    .venv/bin/python bench/resolve/pairs.py make      [--shared ../shared/data] [--out bench/resolve/out/pairs.csv]
+    .venv/bin/python bench/resolve/pairs.py evaluate  [--pairs bench/resolve/out/pairs.csv] [--json FILE]
+    .venv/bin/python bench/resolve/pairs.py speed     [--json FILE]
+
+`make` (the data are not committed; this script is):
+- positives: alias groups. Two names of one entry of the OFAC SDN file (2021-07-07; strong a.k.a.s, f.k.a.s
+  and n.k.a.s, never the weak ones), of the UN consolidated list (2026-02-27; good-quality aliases, not "Low")
+  and of the OFAC consolidated non-SDN file: the list itself says both names are one person or firm.
+- negatives: different entries with similar names. For an entry's name, the most similar name (rapidfuzz
+  token_sort_ratio over folded names) of another entry of the same kind (person / organisation) in the same
+  file; identical names are left out (no name matcher can tell them apart, and lists repeat names on purpose).
+- a fixed split by a hash of the entry id (30% test): every pair of an entry lands on the same side; tune on
+  `train`, report `test`.
+
+`evaluate` scores every pair with Redline (`score_pair`, threshold 0.80) and logic-v2 (threshold 0.70, its
+default) and reports precision, recall and F1 per split, plus pairs per CPU second.
+
+`speed` reports the cold start of `redline status` for an identifier and for a name against a bare interpreter,
+and distinct names per second through screening's name route.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import itertools
+import json
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+TEST_SHARE = 30  # percent of entries whose pairs are held out
+SEED = 20261202
+MAX_PER_SOURCE = 1500  # positives (and as many negatives) per file: ~9,000 pairs in all
+NK_THRESHOLD = 0.70
+
+
+def _kind(schema: str) -> str:
+    return "person" if schema == "Person" else "org" if schema in ("Company", "Organization", "LegalEntity") else ""
+
+
+def _split(entry: str) -> str:
+    digest = int(hashlib.sha256(entry.encode("utf-8")).hexdigest()[:8], 16)
+    return "test" if digest % 100 < TEST_SHARE else "train"
+
+
+def _records(shared: Path) -> dict[str, list[Any]]:
+    from redline.resolve import Record
+    from redline.sources.ofac_csv import load_ofac_csv
+    from redline.sources.un_xml import load_un_xml
+
+    sdn = load_ofac_csv([shared / "ofac" / "sdn_2021-07-07.csv"])
+    cons = load_ofac_csv([shared / "ofac" / "cons_prim_2025-12-19.csv"])
+    un = load_un_xml(shared / "un" / "UN_consolidated_2026-02-27.xml")
+    return {
+        "ofac-sdn": [Record.from_source_record(r, "sdn", "sdn:") for r in sdn.records],
+        "ofac-cons": [Record.from_source_record(r, "cons", "cons:") for r in cons.records],
+        "un": [Record.from_source_record(r, "un", "un:") for r in un.records],
+    }
+
+
+def make(shared: Path, out: Path) -> None:
+    from rapidfuzz import fuzz, process
+
+    from redline.resolve.text import fold
+
+    rows: list[dict[str, str]] = []
+    rng = random.Random(SEED)
+    for source, records in _records(shared).items():
+        records = [r for r in records if _kind(r.schema)]
+        positives = []
+        for record in records:
+            names = list(dict.fromkeys(record.names))
+            if len(names) >= 2:
+                left, right = rng.sample(names, 2)
+                if fold(left) != fold(right):
+                    positives.append((left, right, record.schema, record.entity_id))
+        rng.shuffle(positives)
+        positives = positives[:MAX_PER_SOURCE]
+        rows += [_row(left, right, schema, "1", source, entry) for left, right, schema, entry in positives]
+        # negatives: for as many entries, the nearest name of another entry of the same kind
+        for kind in ("person", "org"):
+            pool = [(fold(n), n, r) for r in records if _kind(r.schema) == kind for n in r.names if fold(n)]
+            share = sum(1 for p in positives if _kind(p[2]) == kind)
+            queries = rng.sample([r for r in records if _kind(r.schema) == kind], min(share, len(records)))
+            choices = [folded for folded, _, _ in pool]
+            texts = [fold(r.caption) for r in queries]
+            scores = process.cdist(texts, choices, scorer=fuzz.token_sort_ratio, dtype="uint8", workers=1)
+            for number, record in enumerate(queries):
+                row = scores[number]
+                for position in row.argsort()[::-1][:50]:
+                    folded, name, other = pool[int(position)]
+                    if other.entity_id != record.entity_id and folded != texts[number]:
+                        rows.append(_row(record.caption, name, record.schema, "0", source, record.entity_id))
+                        break
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["left", "right", "schema", "label", "source", "entry", "split"])
+        writer.writeheader()
+        writer.writerows(rows)
+    counts = {(r["split"], r["label"]): 0 for r in rows}
+    for r in rows:
+        counts[(r["split"], r["label"])] += 1
+    print(f"{len(rows)} pairs -> {out}: " + ", ".join(f"{s}/{'pos' if label == '1' else 'neg'} {n}"
+                                                      for (s, label), n in sorted(counts.items())))  # fmt: skip
+
+
+def _row(left: str, right: str, schema: str, label: str, source: str, entry: str) -> dict[str, str]:
+    return {"left": left, "right": right, "schema": schema, "label": label, "source": source, "entry": entry,
+            "split": _split(entry)}  # fmt: skip
+
+
+def redline_scorer() -> Callable[[dict[str, str]], float]:
+    from redline.resolve import score_pair
+
+    return lambda row: score_pair(row["left"], row["right"], row["schema"]).score
+
+
+def logic_v2_scorer() -> Callable[[dict[str, str]], float]:
+    from followthemoney import Dataset, StatementEntity
+    from nomenklatura.matching import get_algorithm
+    from nomenklatura.matching.types import ScoringConfig
+
+    dataset = Dataset.make({"name": "bench", "title": "bench"})
+    algorithm = get_algorithm("logic-v2")
+    assert algorithm is not None
+    config = ScoringConfig.defaults()
+    ids = itertools.count()
+
+    def entity(schema: str, name: str) -> Any:
+        data = {"id": f"e{next(ids)}", "schema": schema, "properties": {"name": [name]}}
+        return StatementEntity.from_data(dataset, data)
+
+    return lambda row: float(
+        algorithm.compare(entity(row["schema"], row["left"]), entity(row["schema"], row["right"]), config).score
+    )
+
+
+def metrics(rows: list[dict[str, str]], scores: list[float], threshold: float) -> dict[str, Any]:
+    tp = sum(1 for r, s in zip(rows, scores, strict=True) if r["label"] == "1" and s >= threshold)
+    fp = sum(1 for r, s in zip(rows, scores, strict=True) if r["label"] == "0" and s >= threshold)
+    positives = sum(1 for r in rows if r["label"] == "1")
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / positives if positives else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"pairs": len(rows), "threshold": threshold, "precision": round(precision, 4),
+            "recall": round(recall, 4), "f1": round(f1, 4)}  # fmt: skip
+
+
+def _timed(scorer: Callable[[dict[str, str]], float], rows: list[dict[str, str]]) -> tuple[list[float], float]:
+    for row in rows[:30]:  # one-time loading (dictionaries, legal forms) is not per-pair cost
+        scorer(row)
+    started = time.process_time()
+    scores = [scorer(row) for row in rows]
+    return scores, time.process_time() - started
+
+
+def evaluate(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    out: dict[str, Any] = {"pairs_file": str(path), "pairs": len(rows)}
+    runs = {"redline": (redline_scorer(), 0.80), "logic-v2": (logic_v2_scorer(), NK_THRESHOLD)}
+    for name, (scorer, threshold) in runs.items():
+        scores, seconds = _timed(scorer, rows)
+        result: dict[str, Any] = {"pairs_per_second_cpu": round(len(rows) / seconds, 1) if seconds else None}
+        for split in ("train", "test"):
+            chosen = [(r, s) for r, s in zip(rows, scores, strict=True) if r["split"] == split]
+            result[split] = metrics([r for r, _ in chosen], [s for _, s in chosen], threshold)
+            if split == "test":
+                result["test_misses"] = [
+                    (r["left"], r["right"], r["label"], round(s, 3))
+                    for r, s in chosen
+                    if (s >= threshold) != (r["label"] == "1")
+                ][:40]
+        out[name] = result
+        test = result["test"]
+        print(f"{name:9s} test P {test['precision']:.3f} R {test['recall']:.3f} F1 {test['f1']:.3f}  "
+              f"train F1 {result['train']['f1']:.3f}  {result['pairs_per_second_cpu']} pairs/s")  # fmt: skip
+    rl, v2 = out["redline"]["pairs_per_second_cpu"], out["logic-v2"]["pairs_per_second_cpu"]
+    out["speed_ratio_vs_logic_v2"] = round(rl / v2, 1) if rl and v2 else None
+    print(f"Redline / logic-v2 pairs per second: {out['speed_ratio_vs_logic_v2']}x")
+    return out
+
+
+def _wall(command: list[str], runs: int = 5) -> float:
+    """The median wall time of `command` (cold: a new process each time)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2]
+
+
+def speed() -> dict[str, Any]:
+    python = sys.executable
+    cli = [python, "-c", "from redline.cli.app import main; main()"]
+    bare = _wall([python, "-c", "pass"])
+    ident = _wall([*cli, "status", "1810.HK", "--on", "2021-03-16"])
+    name = _wall([*cli, "status", "Xiaomi Corporation", "--on", "2021-03-16"], runs=3)
+    out = {
+        "bare_interpreter_s": round(bare, 3),
+        "status_identifier_s": round(ident, 3),
+        "status_name_s": round(name, 3),
+        "identifier_vs_bare": round(ident / bare, 1),
+        "name_vs_bare": round(name / bare, 1),
+        "screening_distinct_names_per_s": _screening_names_per_second(),
+    }
+    print(json.dumps(out, indent=2))
+    return out
+
+
+def _screening_names_per_second(count: int = 2000) -> float:
+    """Distinct names per CPU second through screening's name route (`RowResolver`, cache cold per name)."""
+    from redline.resolve.lookup import bundled_lookup
+    from redline.screen.resolution import RowResolver
+    from redline.screen.rows import ScreenRow
+
+    lookup = bundled_lookup()
+    lookup.resolve("warm up")  # the name index is built once per process, not per name
+    names = _distinct_names(count)
+    resolver = RowResolver(lookup)
+    started = time.process_time()
+    for number, name in enumerate(names):
+        resolver.resolve(ScreenRow(number + 2, name=name))
+    return round(len(names) / (time.process_time() - started), 1)
+
+
+def _distinct_names(count: int) -> list[str]:
+    """Company-like names: bundled list names with a word changed or added, and unrelated firm names."""
+    from redline.resolve.lookup import bundled_lookup
+
+    rng = random.Random(SEED)
+    names = [n for r in bundled_lookup().resolver.records for n in r.names if n.isascii()]
+    words = ["Global", "Pacific", "Holdings", "Trading", "Apex", "Northern", "Digital", "Blue", "River", "Star"]
+    out: set[str] = set()
+    while len(out) < count:
+        base = rng.choice(names).split()
+        base.insert(rng.randrange(len(base) + 1), rng.choice(words))
+        out.add(" ".join(base) + f" {rng.randrange(1000)}")
+    return sorted(out)
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["make", "evaluate", "speed", "all"])
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--out", "--pairs", dest="pairs", type=Path, default=HERE / "out" / "pairs.csv")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    results: dict[str, Any] = {}
+    if args.command in ("make", "all"):
+        make(args.shared, args.pairs)
+    if args.command in ("evaluate", "all"):
+        results["pairs"] = evaluate(args.pairs)
+    if args.command in ("speed", "all"):
+        results["speed"] = speed()
+    if args.json and results:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

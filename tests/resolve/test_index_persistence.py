@@ -1,0 +1,69 @@
+"""Identifier lookups without the name index, saving and loading a built resolver, `redline match --batch`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from redline.cli.app import app
+from redline.resolve import Resolver
+from redline.status.service import StatusService
+
+
+def test_an_identifier_query_does_not_build_the_name_index() -> None:
+    resolver = Resolver.from_records(StatusService.bundled().catalog.resolver.records)
+    best = resolver.resolve("0981.HK")[0]
+    assert (best.entity_id, best.decisive) == ("smic", True)
+    assert resolver._forms == []  # no name of any entity was prepared
+    assert resolver.resolve("Xiaomi Corporation")[0].entity_id == "xiaomi"
+    assert len(resolver._forms) == len(resolver.records)
+
+
+def test_a_saved_resolver_answers_as_the_built_one(tmp_path: Path) -> None:
+    built = Resolver.from_records(StatusService.bundled().catalog.resolver.records)
+    path = tmp_path / "index" / "resolver.pickle"
+    built.save(path)
+    loaded = Resolver.load(path)
+    for query in ["小米集团", "Dawning Information Industry Co. (Sugon)", "0981.HK", "China Mobile", "CND10002K094"]:
+        assert [c.to_dict() for c in loaded.resolve(query)] == [c.to_dict() for c in built.resolve(query)]
+    assert [p.name for p in path.parent.iterdir()] == ["resolver.pickle"]  # no temporary file left behind
+
+
+def test_loading_something_else_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "resolver.pickle"
+    path.write_bytes(b"not a pickle")
+    with pytest.raises(ValueError, match="not a saved resolver"):
+        Resolver.load(path)
+
+
+def test_match_batch_prints_one_json_object_per_query(tmp_path: Path) -> None:
+    plain = tmp_path / "queries.txt"
+    plain.write_text("0981.HK\n\nXiaomi\n!!!\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["match", "--batch", str(plain), "--bundled-only", "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["0981.HK", "Xiaomi", "!!!"]
+    assert lines[0]["candidates"][0]["entity_id"] == "smic" and lines[1]["candidates"][0]["entity_id"] == "xiaomi"
+    assert "line 4" in lines[2]["error"]
+    single = CliRunner().invoke(app, ["match", "0981.HK", "--json", "--bundled-only", "--limit", "1"])
+    assert json.loads(single.stdout) == lines[0]  # the same shape as `redline match --json`
+    table = tmp_path / "queries.csv"
+    table.write_text('id,query\n1,"Huawei Technologies Co., Ltd."\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["match", "--batch", str(table), "--bundled-only", "--limit", "1"])
+    assert json.loads(result.stdout)["candidates"][0]["entity_id"] == "huawei"
+
+
+def test_status_for_an_identifier_imports_no_transliteration() -> None:
+    import subprocess
+
+    code = (
+        "import sys; from redline.status.service import StatusService; "
+        "s = StatusService.bundled(); e, _ = s.resolve('1810.HK'); "
+        "print(e.id, 'pypinyin' in sys.modules, 'sqlalchemy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["xiaomi", "False", "False"]
