@@ -204,3 +204,16 @@ def test_text_after_an_unresolved_xml_entity_is_kept(redline: Run, tmp_path: Pat
     (record,) = load_un_xml(source).records
     assert record.name == "JOHN &x; SMITH"  # never resolved (no XXE), never cut short
     assert "root:" not in repr(record)
+
+
+def test_csl_json_with_ids_of_the_wrong_type_is_one_error(redline: Run, tmp_path: Path) -> None:
+    # Found by bench/fuzz: an `ids` item that is not an object ended in AttributeError.
+    import json
+
+    document = json.loads((Path(__file__).parents[1] / "sources" / "fixtures" / "csl.json").read_text("utf-8"))
+    document["results"][0]["ids"] = [1.5]
+    source = tmp_path / "csl.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    result = redline("sources", "add", str(source), "--as", "csl-json")
+    _no_traceback(result, lines=2)
+    assert result.code == 2 and "results[0]: ids[0] is not an object (a float)" in result.err

@@ -18,6 +18,7 @@ from typing import Any
 
 from redline.model import NameKind
 from redline.model.records import RecordAddress, RecordName, RecordSchema, SourceRecord
+from redline.sources.errors import shorten
 from redline.sources.loaded import (
     LoadedSource,
     SourceFormat,
@@ -69,9 +70,15 @@ def _record(row: dict[str, Any], where: str) -> SourceRecord:
     if not name:
         raise ValueError(f"{where}: row {record_id} has no name")
     parsed = Parsed()
-    for ident in row.get("ids") or []:
+    ids = row.get("ids") or []
+    if not isinstance(ids, list):
+        raise ValueError(f"{where}: ids is not a list (a {type(ids).__name__})")
+    for position, ident in enumerate(ids):
+        if not isinstance(ident, dict):
+            raise ValueError(f"{where}: ids[{position}] is not an object (a {type(ident).__name__})")
         label, number = str(ident.get("type") or ""), str(ident.get("number") or "")
-        if label and number and not classify_id(label, number, ident.get("country") or None, parsed):
+        country = str(ident.get("country") or "") or None
+        if label and number and not classify_id(label, number, country, parsed):
             parsed.extra.append((label, number))
     for dob in _split(row.get("dates_of_birth")):
         add_birth_date(dob, parsed)
@@ -131,6 +138,8 @@ def _collect(
             record = _record(row, f"{path}:{line}")
         except ValueError as exc:
             raise fail(path, line_no, prefix + str(exc).split(": ", 1)[-1]) from None
+        except (TypeError, AttributeError) as exc:  # a JSON value of a type no CSL field has
+            raise fail(path, line_no, f"{prefix}a field of an unexpected type ({shorten(str(exc))})") from None
         if record.source_id in by_id:
             first, first_line = by_id[record.source_id]
             merged = merge_repeated(first, record)
