@@ -221,14 +221,14 @@ def speed() -> dict[str, Any]:
 
 def _screening_names_per_second(count: int = 2000) -> float:
     """Distinct names per CPU second through screening's name route (`RowResolver`, cache cold per name)."""
-    from redline.resolve.lookup import bundled_lookup
     from redline.screen.resolution import RowResolver
     from redline.screen.rows import ScreenRow
+    from redline.status.service import StatusService
 
-    lookup = bundled_lookup()
-    lookup.resolve("warm up")  # the name index is built once per process, not per name
+    catalog = StatusService.bundled().catalog
+    catalog.resolver.resolve("warm up")  # the name index is built once per process, not per name
     names = _distinct_names(count)
-    resolver = RowResolver(lookup)
+    resolver = RowResolver(catalog)
     started = time.process_time()
     for number, name in enumerate(names):
         resolver.resolve(ScreenRow(number + 2, name=name))
@@ -237,10 +237,10 @@ def _screening_names_per_second(count: int = 2000) -> float:
 
 def _distinct_names(count: int) -> list[str]:
     """Company-like names: bundled list names with a word changed or added, and unrelated firm names."""
-    from redline.resolve.lookup import bundled_lookup
+    from redline.status.service import StatusService
 
     rng = random.Random(SEED)
-    names = [n for r in bundled_lookup().resolver.records for n in r.names if n.isascii()]
+    names = [n for r in StatusService.bundled().catalog.resolver.records for n in r.names if n.isascii()]
     words = ["Global", "Pacific", "Holdings", "Trading", "Apex", "Northern", "Digital", "Blue", "River", "Star"]
     out: set[str] = set()
     while len(out) < count:

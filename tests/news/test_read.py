@@ -9,8 +9,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from redline.model import parse_instant
+from redline.model.periods import Period
 from redline.news import ArticleError, NewsReader, read_source
-from redline.news.dates import Period, find_dates
+from redline.news.dates import find_dates
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 

@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
+from redline.catalog.news_facts import accepted_events
 from redline.cli.app import app
 from redline.cli.errors import UserError
 from redline.model import parse_instant
-from redline.news.queue import accepted_events
 from redline.sources.bundled import load_reference
 from redline.status.timeline import timeline
 from redline.store.news import NewsStore
@@ -66,6 +66,17 @@ def test_cli_review_flow_and_the_timeline(redline_home: Path) -> None:
     news_entry = next(entry for entry in after if entry.kind == "listed" and entry.at.year == 2027)
     assert news_entry.at == parse_instant("2027-03-01") and "news" in news_entry.sources[0].title
     assert f"sha256:{accepted.article_sha256}" in news_entry.sources[0].label()  # a file: named by its hash
+
+    # Through the real doors: the catalog holds the accepted fact, known only from the article's publication.
+    on = "2027-03-05"
+    status_before = json.loads(_run("status", "xiaomi", "--on", on, "--known-at", "2027-03-02T07:59-05:00", "--json"))
+    status_after = json.loads(_run("status", "xiaomi", "--on", on, "--known-at", "2027-03-02T08:00-05:00", "--json"))
+    state = {r["regime"]: r for r in status_after["regimes"]}["NDAA1260H"]
+    assert {r["regime"]: r for r in status_before["regimes"]}["NDAA1260H"]["listed_on"] != state["listed_on"]
+    assert state["state"] == "listed_no_ban" and state["listed_on"].startswith("2027-03-01")
+    assert any("news" in source for source in state["sources"])
+    shown = json.loads(_run("timeline", "xiaomi", "--known-at", "2027-03-03", "--json"))
+    assert any(e["at"].startswith("2027-03-01") and e["kind"] == "listed" for e in shown["events"]), shown
 
 
 def test_accept_needs_a_date_when_the_article_gave_none(redline_home: Path, tmp_path: Path) -> None:

@@ -9,9 +9,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redline.catalog.catalog import Catalog, build_catalog, editions_version, load_catalog, save_catalog
 from redline.catalog.identify import REVIEW_FLOOR, Candidate, Identification, Outcome, candidates, identify
+
+if TYPE_CHECKING:
+    from redline.model import CourtOrder, ListingEvent
+    from redline.store.news import NewsStore
 
 __all__ = [
     "REVIEW_FLOOR",
@@ -26,12 +31,13 @@ __all__ = [
 ]
 
 _lock = threading.RLock()  # re-entered: current_catalog falls back to _bundled_catalog under it
-_cached: dict[str, tuple[tuple[int, int], Catalog]] = {}
+_cached: dict[str, tuple[tuple[object, ...], Catalog]] = {}
 
 
 def current_catalog() -> Catalog:
     """The catalog for the configured database; the bundled data alone while nothing has been imported."""
     from redline.store.database import database_url
+    from redline.store.news import NewsStore
     from redline.store.reference import bundled_store
     from redline.store.snapshots import SnapshotStore
 
@@ -40,16 +46,24 @@ def current_catalog() -> Catalog:
     if url.startswith("sqlite:///") and not _sqlite_file_exists(url):
         return _bundled_catalog(bundled_store().data)
     store = SnapshotStore()
-    version = store.version()
+    news = NewsStore()
+    snapshots, accepted = store.version(), news.version()
+    version = (*snapshots, *accepted)
     with _lock:
         cached = _cached.get(url)
         if cached is not None and cached[0] == version:
             return cached[1]
-        if not version[0]:
+        if not snapshots[0] and not accepted[0]:
             catalog = _bundled_catalog(bundled_store().data)
         else:
-            path = _cache_file(editions_version(store.snapshots()))
-            catalog = load_catalog(path) or build_catalog(bundled_store().data, store)
+            news_version = hashlib.sha256(repr(accepted).encode()).hexdigest()[:12] if accepted[0] else ""
+            path = _cache_file(editions_version(store.snapshots()) + news_version)
+            catalog = load_catalog(path) or build_catalog(
+                bundled_store().data,
+                store if snapshots[0] else None,
+                _news_events(news) if accepted[0] else ([], []),
+                news_version,
+            )
             if catalog.cache_path is None:
                 catalog.cache_path = path
                 save_catalog(catalog, path)
@@ -93,3 +107,20 @@ def clear_cache() -> None:
     with _lock:
         _cached.clear()
         _bundled.clear()
+
+
+def _news_events(news: NewsStore) -> tuple[list[ListingEvent], list[CourtOrder]]:
+    """The accepted news proposals as events; one that cannot become an event (no date, no list) is left out,
+    and `redline news review` says why when it is accepted."""
+    from redline.catalog.news_facts import FactError, accepted_events
+
+    listings: list[ListingEvent] = []
+    orders: list[CourtOrder] = []
+    for proposal in news.accepted():
+        try:
+            found = accepted_events([proposal])
+        except FactError:
+            continue
+        listings += found[0]
+        orders += found[1]
+    return listings, orders

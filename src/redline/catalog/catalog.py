@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from redline.catalog.entities import EntityJoiner, publisher_key
 from redline.catalog.events import Edition, Entry, ImportedHistory, annex_days, imported_history, snapshot_citation
-from redline.model import Citation, Entity, ListId, ListingEvent
+from redline.model import Citation, CourtOrder, Entity, ListId, ListingEvent
 from redline.model.records import SourceRecord
 from redline.resolve.identifiers import IdKey, keys_of
 from redline.resolve.resolver import Record, Resolver
@@ -42,12 +42,17 @@ class Catalog(ReferenceStore):
         imported: Iterable[tuple[str, SourceRecord, str]] = (),
         editions: Iterable[tuple[Snapshot, frozenset[ListId]]] = (),
         version: str = "bundled",
+        court_orders: Iterable[CourtOrder] = (),
     ) -> None:
         self.history = history or ImportedHistory()
         extra = {e.id: e for e in extra_entities}
-        super().__init__(
-            replace(data, entities={**data.entities, **extra}, listings=[*data.listings, *self.history.events])
+        merged = replace(
+            data,
+            entities={**data.entities, **extra},
+            listings=[*data.listings, *self.history.events],
+            court_orders=[*data.court_orders, *court_orders],
         )
+        super().__init__(merged)
         self.bundled = data
         self.imported_records = list(imported)  # (entity id, newest record, list key) for matching
         self.editions = list(editions)  # (snapshot, the lists it feeds), in known-time order
@@ -142,10 +147,19 @@ def editions_version(snapshots: Iterable[Snapshot]) -> str:
     return digest.hexdigest()[:16] if count else "bundled"
 
 
-def build_catalog(data: ReferenceData, store: SnapshotStore | None) -> Catalog:
-    """The catalog over the bundled data and every snapshot in `store` (None: the bundled data alone)."""
+def build_catalog(
+    data: ReferenceData,
+    store: SnapshotStore | None,
+    news: tuple[list[ListingEvent], list[CourtOrder]] = ([], []),
+    news_version: str = "",
+) -> Catalog:
+    """The catalog over the bundled data, every snapshot in `store` (None: none) and the accepted news facts
+    (low-confidence events known from their articles' publication, redline.catalog.news_facts)."""
+    news_listings, news_orders = news
     if store is None:
-        return Catalog(data)
+        history = ImportedHistory(events=list(news_listings))
+        version = f"news-{news_version}" if news_version else "bundled"
+        return Catalog(data, history, version=version, court_orders=news_orders)
     feeds = list_feeds()
     joiner = EntityJoiner(data.entities.values())
     editions: list[Edition] = []
@@ -168,6 +182,7 @@ def build_catalog(data: ReferenceData, store: SnapshotStore | None) -> Catalog:
         editions.append(Edition(snapshot, feed, entries))
         fed_lists.append((snapshot, frozenset(e.list_id for e in entries) | feed.authoritative))
     history = imported_history(editions, data.listings, annex_days(data.regimes.values()))
+    history.events.extend(news_listings)
     imported = [(entity_id, record, list_keys[key]) for key, (entity_id, record) in joiner.latest.items()]
-    version = editions_version(snapshots)
-    return Catalog(data, history, joiner.imported_entities(), imported, fed_lists, version)
+    version = editions_version(snapshots) + (f"-news-{news_version}" if news_version else "")
+    return Catalog(data, history, joiner.imported_entities(), imported, fed_lists, version, news_orders)

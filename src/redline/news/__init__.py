@@ -5,7 +5,7 @@
     report.to_json()  # {"source", "title", "published", "language", "entities", "events", "adverse", "flags"}
 
 Nothing read here changes a legal answer: `report.proposals` go to the review queue (`redline.store.news`), and
-only an accepted proposal becomes a (low-confidence) catalog event, through `redline.news.facts`.
+only an accepted proposal becomes a (low-confidence) catalog event, through `redline.catalog.news_facts`.
 """
 
 from redline.news.analysis import ArticleReport, NewsReader, default_reader

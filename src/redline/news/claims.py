@@ -12,8 +12,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from redline.model import ListingAction
+from redline.model.periods import Period, Precision
 from redline.news.catalog import NewsCatalog
-from redline.news.dates import Period, Precision
 from redline.news.events import COURT_KINDS, Event
 
 SLACK = timedelta(days=3)

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from redline.model import ListId
-from redline.news.dates import DateMention, Period, find_dates
+from redline.model.periods import Period
+from redline.news.dates import DateMention, find_dates
 from redline.news.entities import Mention
 
 COURT_KINDS = ("complaint", "preliminary_injunction", "vacatur", "dismissal", "judgment_for_government", "appeal")

@@ -7,38 +7,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from redline.model import CourtOrder, ListingEvent, parse_instant
 from redline.news.analysis import ArticleReport, NewsReader
-from redline.news.facts import AcceptedEvent, catalog_events
 from redline.news.text import ArticleError, fetch, read_bytes
-from redline.store.news import NewsStore, Proposal
+from redline.store.news import NewsStore
 
 
 def queue(report: ArticleReport, store: NewsStore, who: str | None = None) -> list[str]:
     """Keep the report and queue its proposals; the ids queued (none when read before)."""
     return store.add(report.to_json(), report.article.url, report.proposal_rows(), who)
-
-
-def accepted_events(proposals: Iterable[Proposal]) -> tuple[list[ListingEvent], list[CourtOrder]]:
-    """Accepted proposals as catalog events (pure: the store's rows in, model events out)."""
-    return catalog_events(
-        AcceptedEvent(
-            proposal_id=p.id,
-            kind=p.kind,
-            entity_id=p.entity_id,
-            mention=p.mention,
-            date=p.date or "",
-            list_id=p.list_id or "",
-            evidence=p.evidence,
-            article_title=p.article_title,
-            article_url=p.article_url,
-            article_sha256=p.article_sha256,
-            published=parse_instant(p.published),
-            court=p.court,
-        )
-        for p in proposals
-        if p.state == "accepted"
-    )
 
 
 @dataclass(frozen=True, slots=True)

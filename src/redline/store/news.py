@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, insert, select, update
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, func, insert, select, update
 
 from redline.store import audit
 from redline.store.clock import actor as current_actor
@@ -282,6 +282,14 @@ class NewsStore:
                 )
                 decided.append(ident)
         return decided
+
+    def version(self) -> tuple[int, str]:
+        """(count, newest decision time) of the accepted proposals: changes whenever one is accepted."""
+        with reading(self.engine) as connection:
+            count, newest = connection.execute(
+                select(func.count(), func.max(news_proposals.c.decided_at)).where(news_proposals.c.state == "accepted")
+            ).one()
+        return int(count), str(newest or "")
 
     def accepted(self) -> list[Proposal]:
         with reading(self.engine) as connection:

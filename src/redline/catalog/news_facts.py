@@ -1,5 +1,8 @@
 """Accepted news proposals as catalog events: low-confidence facts known from the article's publication.
 
+The catalog holds them beside the bundled data and the imported lists (docs/news.md); nothing read from news
+changes an answer until an analyst accepts it.
+
 Pure: rows in, `ListingEvent`s and `CourtOrder`s out. A date known only to a week, month or year becomes the
 day that fails closed: a listing or a complaint at the period's first day (restrictions never start later than
 the article allows), a removal, injunction or vacatur at its last day, capped at the publication (relief never
@@ -22,8 +25,10 @@ from redline.model import (
     ListingBasis,
     ListingEvent,
     at_new_york,
+    parse_instant,
 )
-from redline.news.dates import Period
+from redline.model.periods import Period
+from redline.store.news import Proposal
 
 RELIEF = ("removed", "preliminary_injunction", "vacatur", "dismissal")
 
@@ -119,3 +124,25 @@ def catalog_events(accepted: Iterable[AcceptedEvent]) -> tuple[list[ListingEvent
             )
         )
     return listings, orders
+
+
+def accepted_events(proposals: Iterable[Proposal]) -> tuple[list[ListingEvent], list[CourtOrder]]:
+    """Accepted proposals (the store's rows) as catalog events."""
+    return catalog_events(
+        AcceptedEvent(
+            proposal_id=p.id,
+            kind=p.kind,
+            entity_id=p.entity_id,
+            mention=p.mention,
+            date=p.date or "",
+            list_id=p.list_id or "",
+            evidence=p.evidence,
+            article_title=p.article_title,
+            article_url=p.article_url,
+            article_sha256=p.article_sha256,
+            published=parse_instant(p.published),
+            court=p.court,
+        )
+        for p in proposals
+        if p.state == "accepted"
+    )
