@@ -8,6 +8,7 @@ would have been answered then.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from redline.model import (
     CourtEffect,
     CourtOrder,
     Entity,
+    ListId,
     ListingBasis,
     ListingEvent,
     Regime,
@@ -117,19 +119,10 @@ class StatusEngine:
                 f"Not checked: no edition of {', '.join(regime.lists)} known at {_day(known_at)} has been imported "
                 "(`redline sources add FILE` or `redline sources update`)."
             )
-        return RegimeStatus(
-            regime=regime.id,
-            title=regime.title,
-            listed=False,
-            state=state,
-            effective_from=None,
-            divest_until=None,
-            enjoined=False,
-            reasons=(reason,),
-            # A negative answer is only as good as the lists consulted: the bundled editions public by `known_at`
-            # (`cite: editions`) and the imported ones.
-            sources=(*regime.cite("editions"), *editions) if state is State.NOT_LISTED else (),
-        )
+        # A negative answer is only as good as the lists consulted: the bundled editions public by `known_at`
+        # (`cite: editions`) and the imported ones.
+        sources = (*regime.cite("editions"), *editions) if state is State.NOT_LISTED else ()
+        return _off_list(regime, state, (reason,), sources)
 
     def undetermined(
         self,
@@ -152,18 +145,7 @@ class StatusEngine:
                     if result.regime is regime.id:
                         reasons.append(f"If it is {lead.name} ({lead.id}): {result.state.value}.")
                         sources.extend(result.sources)
-            undetermined = RegimeStatus(
-                regime=regime.id,
-                title=regime.title,
-                listed=False,
-                state=State.UNDETERMINED,
-                effective_from=None,
-                divest_until=None,
-                enjoined=False,
-                reasons=tuple(reasons),
-                sources=tuple(sources),
-                uncertain=True,
-            )
+            undetermined = _off_list(regime, State.UNDETERMINED, reasons, sources, uncertain=True)
             results.append(self._finish(undetermined, known_at))
         return StatusReport(
             query, on, known_at, None, (), tuple(results), warnings, outcome="undetermined", candidates=candidates
@@ -358,16 +340,11 @@ class StatusEngine:
             if regime.court_effects.get(order.kind) is CourtEffect.VACATES and order.issued_at <= removal.valid_from:
                 reasons.append(f"The designation had been vacated on {_day(order.issued_at)} ({order.case}).")
                 sources.extend(order.citations)
-        return RegimeStatus(
-            regime=regime.id,
-            title=regime.title,
-            listed=False,
-            state=State.REMOVED,
-            effective_from=None,
-            divest_until=None,
-            enjoined=False,
-            reasons=tuple(reasons),
-            sources=tuple(sources),
+        return _off_list(
+            regime,
+            State.REMOVED,
+            reasons,
+            sources,
             lists=(removal.list_id,),
             listed_name=removal.listed_name,
             listed_on=found.first_listed.valid_from if found.first_listed else None,
@@ -487,6 +464,36 @@ class StatusEngine:
 def _freedom(allowed: Permissions) -> int:
     """How many of buy, sell and hold a state allows: the stricter of two readings allows fewer."""
     return sum((allowed.may_buy, allowed.may_sell, allowed.may_hold))
+
+
+def _off_list(
+    regime: Regime,
+    state: State,
+    reasons: Iterable[str],
+    sources: Iterable[Citation],
+    lists: tuple[ListId, ...] = (),
+    listed_name: str | None = None,
+    listed_on: datetime | None = None,
+    removed_on: datetime | None = None,
+    uncertain: bool = False,
+) -> RegimeStatus:
+    """A regime answer with no designation in force: not listed, not checked, undetermined or removed."""
+    return RegimeStatus(
+        regime=regime.id,
+        title=regime.title,
+        listed=False,
+        state=state,
+        effective_from=None,
+        divest_until=None,
+        enjoined=False,
+        reasons=tuple(reasons),
+        sources=tuple(sources),
+        lists=lists,
+        listed_name=listed_name,
+        listed_on=listed_on,
+        removed_on=removed_on,
+        uncertain=uncertain,
+    )
 
 
 def _notes(regime: Regime, known_at: datetime) -> list[str]:
