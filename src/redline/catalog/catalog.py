@@ -7,6 +7,7 @@ imported editions superseded are hidden from answers known after the superseding
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -97,18 +98,33 @@ class Catalog(ReferenceStore):
 
     @cached_property
     def resolver(self) -> Resolver:
-        """The name index over every entity, built on the first name query (identifier queries never need it),
-        then saved with the catalog so the next process loads it instead of building it."""
+        """The name index over every entity, built on the first name query (identifier queries never need it).
+
+        Kept beside the saved catalog (`<catalog file>.resolver`, `Resolver.save`): the next process loads it on its
+        first name query instead of transliterating every entity again, and identifier queries never read it."""
+        path = self.cache_path.with_suffix(".resolver") if self.cache_path is not None else None
+        if path is not None and path.exists():
+            with contextlib.suppress(OSError, ValueError):  # a damaged or older file: rebuilt below
+                return Resolver.load(path)
         records = [
             Record.from_entity(e, [x.value for x in self.lists_of(e.id)]) for e in self.bundled.entities.values()
         ]
         for entity_id, record, list_key in self.imported_records:
             records.append(replace(Record.from_source_record(record, list_key), entity_id=entity_id))
         resolver = Resolver.from_records(records)
-        self.__dict__["resolver"] = resolver
-        if self.cache_path is not None:
-            save_catalog(self, self.cache_path)
+        if path is not None:
+            with contextlib.suppress(OSError):  # a read-only or full home only costs speed
+                resolver.save(path)  # prepares every name first
         return resolver
+
+    def __getstate__(self) -> dict[str, object]:
+        """The saved catalog leaves its name index out: it has a file of its own, read only by name queries."""
+        state = dict(self.__dict__)
+        state.pop("resolver", None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
 
 
 def save_catalog(catalog: Catalog, path: Path) -> None:
