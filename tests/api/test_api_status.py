@@ -10,7 +10,10 @@ def test_status_is_the_cli_contract(client: TestClient) -> None:
     response = client.get("/status", params={"q": "1810.HK", "on": "2021-03-16", "known_at": "2021-03-11"})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"query", "on", "known_at", "entity", "us_person", "procurement", "regimes", "warnings"}
+    assert set(data) == {
+        "query", "on", "known_at", "entity", "us_person", "procurement", "regimes", "identification", "warnings",
+    }  # fmt: skip
+    assert data["identification"]["outcome"] == "matched"
     assert data["us_person"] == {"may_buy": False, "may_sell": True, "may_hold": True}
     assert data["regimes"][0]["state"] == "divestment_window"
 

@@ -99,3 +99,23 @@ def test_every_door_names_the_same_entity(
     assert len(named) == 1, seen
     if expected is not None:
         assert named == {expected}, seen
+
+
+def test_the_api_carries_the_identification_and_an_undetermined_answer(
+    doors: tuple[TestClient, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in doors[1].items():
+        monkeypatch.setenv(name, value)
+    client, _ = doors
+    # A misspelt listed name, close to Hikvision but under the match threshold: undetermined, never "free".
+    answer = client.get("/status", params={"q": "Hangzhou Hikvsion Digital Tech Grp Holdings", "on": "2023-01-01"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    if body["identification"]["outcome"] == "undetermined":
+        assert body["us_person"] == {"may_buy": None, "may_sell": None, "may_hold": None}
+        assert {r["state"] for r in body["regimes"]} == {"undetermined"}
+        assert body["identification"]["candidates"][0]["id"] == "hikvision"
+    else:  # matched: then it must be Hikvision, and restricted on that day
+        assert body["entity"]["id"] == "hikvision" and body["us_person"]["may_buy"] is False
+    free = client.get("/status", params={"q": "Entirely Unrelated Bakery Ltd"}).json()
+    assert free["identification"]["outcome"] == "no_match" and len(free["regimes"]) == 6

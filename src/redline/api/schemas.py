@@ -10,9 +10,29 @@ from pydantic.config import JsonDict
 
 
 class Permissions(BaseModel):
-    may_buy: bool
-    may_sell: bool = Field(description="In a divestment window: only to divest.")
-    may_hold: bool
+    """All three are null when the identification is `undetermined`: never "yes" on a doubtful match."""
+
+    may_buy: bool | None
+    may_sell: bool | None = Field(description="In a divestment window: only to divest.")
+    may_hold: bool | None = Field(description="Under blocking sanctions: only as blocked, reported property.")
+
+
+class CandidateOut(BaseModel):
+    id: str
+    name: str
+    score: float
+    match: bool
+    decisive: bool
+    lists: list[str]
+    explanation: str
+
+
+class IdentificationOut(BaseModel):
+    outcome: Literal["matched", "undetermined", "no_match", "invalid"] = Field(
+        description="undetermined: nothing matched with confidence but an entity on a list scored at or above the "
+        "review floor; the answer gives no permission and every regime is `undetermined`"
+    )
+    candidates: list[CandidateOut]
 
 
 class EntityRef(BaseModel):
@@ -27,7 +47,7 @@ class RegimeOut(BaseModel):
     listed: bool
     state: str = Field(
         description="not_listed, listed_no_ban, not_yet_effective, divestment_window, holding_only, "
-        "possession_prohibited, enjoined, vacated, removed"
+        "possession_prohibited, enjoined, vacated, removed, blocked, not_checked, undetermined"
     )
     effective_from: str | None
     divest_until: str | None
@@ -52,6 +72,7 @@ class StatusOut(BaseModel):
     us_person: Permissions
     procurement: bool = Field(description="any regime's DoD procurement prohibition applies at `on`")
     regimes: list[RegimeOut]
+    identification: IdentificationOut
     warnings: list[str]
 
 
