@@ -26,6 +26,13 @@ def test_entity_page_shows_the_injunction_on_the_timeline_with_source_links(clie
     assert 'id="source-xiaomi-pi"' in page.text
 
 
+def test_status_page_never_shows_yes_for_an_undetermined_query(client: TestClient) -> None:
+    page = client.get("/ui/status", params={"q": "Hikvizion Digital", "on": "2023-01-01"})
+    assert page.status_code == 200
+    assert "undetermined" in page.text and 'href="/ui/entity/hikvision"' in page.text
+    assert "may buy" not in page.text
+
+
 def test_status_page_explains_an_answer_as_known_then(client: TestClient) -> None:
     page = client.get("/ui/status", params={"q": "1810.HK", "on": "2021-03-16", "known_at": "2021-03-11"})
     assert page.status_code == 200
