@@ -97,6 +97,22 @@ def test_real_ita_consolidated_xml_extracts(shared_data: Path, day: str) -> None
         assert record.facts_of(FactKey.LISTING_DATE, "CMIC")[0].day == date(2021, 6, 3)
 
 
+@pytest.mark.parametrize("field", ["Year", "Month", "Day"])
+def test_advanced_xml_with_a_date_number_too_large_for_a_date(fixtures: Path, tmp_path: Path, field: str) -> None:
+    """Found by bench/fuzz: a 60-digit year, month or day overflowed Python's date(); the date is unreadable."""
+    text = (fixtures / "cons_advanced.xml").read_text(encoding="utf-8")
+    value = {"Year": "2020", "Month": "3", "Day": "17"}[field]
+    huge = text.replace(f"<{field}>{value}</{field}>", f"<{field}>{'9' * 60}</{field}>", 1)
+    path = tmp_path / "cons_advanced.xml"
+    path.write_text(huge, encoding="utf-8")
+    try:
+        loaded = load_ofac_advanced_xml(path)
+    except SourceError as exc:  # a one-line error naming the file is as good as a result
+        assert str(path.name) in str(exc)
+    else:
+        assert loaded.issued_at is None and len(loaded.records) > 0
+
+
 @pytest.mark.shared
 def test_real_advanced_xml(shared_data: Path) -> None:
     loaded = load_ofac_advanced_xml(shared_data / "ofac" / "cons_advanced_2020-03-17.xml")

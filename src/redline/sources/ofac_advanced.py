@@ -77,7 +77,7 @@ def _date_of(element: etree._Element | None) -> date | None:
         return date(
             int(element.findtext("Year") or 0), int(element.findtext("Month") or 1), int(element.findtext("Day") or 1)
         )
-    except ValueError:
+    except (ValueError, OverflowError):  # not a date, or a number too large for one (found by bench/fuzz)
         return None
 
 
