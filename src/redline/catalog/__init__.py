@@ -16,6 +16,7 @@ from redline.catalog.identify import REVIEW_FLOOR, Candidate, Identification, Ou
 
 if TYPE_CHECKING:
     from redline.model import CourtOrder, ListingEvent
+    from redline.sources.bundled import ReferenceData
     from redline.store.news import NewsStore
 
 __all__ = [
@@ -88,10 +89,7 @@ def _sqlite_file_exists(url: str) -> bool:
 _bundled: list[tuple[object, Catalog]] = []  # (the bundled data it was made from, the catalog)
 
 
-def _bundled_catalog(data: object) -> Catalog:
-    from redline.sources.bundled import ReferenceData
-
-    assert isinstance(data, ReferenceData)
+def _bundled_catalog(data: ReferenceData) -> Catalog:
     with _lock:
         if not _bundled or _bundled[0][0] is not data:
             path = _cache_file("bundled")

@@ -67,7 +67,9 @@ def _alert_changes(before: Catalog, after: Catalog, store: ScreenStore, now: dat
     return changes
 
 
-def _run_changes(before: Catalog, after: Catalog, store: ScreenStore, run: dict[str, Any]) -> list[AnswerChange]:
+def _run_changes(
+    resolvers: tuple[RowResolver, RowResolver], store: ScreenStore, run: dict[str, Any]
+) -> list[AnswerChange]:
     path = Path(run["input_path"])
     if not path.is_file():
         return []
@@ -76,9 +78,7 @@ def _run_changes(before: Catalog, after: Catalog, store: ScreenStore, run: dict[
     known_at = datetime.now(UTC)
     on = parse_instant(parameters["on"]) if parameters.get("on") else known_at
     verdicts = store.verdicts()
-    screeners = [
-        RowScreener(catalog, kind, known_at, RowResolver(catalog), verdicts=verdicts) for catalog in (before, after)
-    ]
+    screeners = [RowScreener(r.catalog, kind, known_at, r, verdicts=verdicts) for r in resolvers]
     reader = open_table(path)
     columns = detect_columns(reader.header, parameters.get("mapping") or {}) if reader.header else ColumnMap(())
     rows = RowReader(columns)
@@ -109,8 +109,10 @@ def changes_for_import(
     moment = now or datetime.now(UTC)
     changes = _alert_changes(before, after, store, moment)
     cutoff = moment - timedelta(days=since_days)
+    # One resolver per catalog for every run: books repeat securities, and its cache is per resolver.
+    resolvers = RowResolver(before), RowResolver(after)
     for run in store.runs(limit=200):
         finished = datetime.fromisoformat(run["finished_at"].replace("Z", "+00:00"))
         if finished >= cutoff and run["status"] == "completed":
-            changes.extend(_run_changes(before, after, store, run))
+            changes.extend(_run_changes(resolvers, store, run))
     return changes
