@@ -223,7 +223,7 @@ def _screening_names_per_second(count: int = 2000) -> float:
     """Distinct names per CPU second through screening's name route (`RowResolver`, cache cold per name)."""
     from redline.screen.resolution import RowResolver
     from redline.screen.rows import ScreenRow
-    from redline.status.service import StatusService
+    from redline.services.status import StatusService
 
     catalog = StatusService.bundled().catalog
     catalog.resolver.resolve("warm up")  # the name index is built once per process, not per name
@@ -237,7 +237,7 @@ def _screening_names_per_second(count: int = 2000) -> float:
 
 def _distinct_names(count: int) -> list[str]:
     """Company-like names: bundled list names with a word changed or added, and unrelated firm names."""
-    from redline.status.service import StatusService
+    from redline.services.status import StatusService
 
     rng = random.Random(SEED)
     names = [n for r in StatusService.bundled().catalog.resolver.records for n in r.names if n.isascii()]

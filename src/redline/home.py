@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from redline.settings import settings
 
 
 def redline_home() -> Path:
-    """The state folder, created on first use."""
-    configured = os.environ.get("REDLINE_HOME")
-    home = Path(configured).expanduser() if configured else Path(user_data_dir("redline", appauthor=False))
+    """The state folder (`Settings.home`), created on first use."""
+    home = settings().home
     home.mkdir(parents=True, exist_ok=True)
     return home

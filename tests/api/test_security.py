@@ -117,7 +117,7 @@ def test_sources_show_file_names_never_server_paths(service: Service, tmp_path: 
 
 
 def test_public_origin_keeps_names_urls_and_upload_labels() -> None:
-    from redline.api.routes.sources import public_origin
+    from redline.services.sources import public_origin
 
     given = "/srv/lists/sdn.csv, /srv/lists/add.csv, C:\\lists\\alt.csv"
     assert public_origin(given) == "sdn.csv, add.csv, alt.csv"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from redline.catalog import current_catalog, identify
 from redline.model import ListId, ListingAction, parse_instant
+from redline.services.status import StatusService
 from redline.sources.formats import load
-from redline.status.service import StatusService
 from redline.store.snapshots import SnapshotStore
 from tests.catalog.conftest import DROPPED, FIXTURES, NEW_ISIN, NEW_NAME
 from tests.sources.cli_runner import Result, redline_fixture  # noqa: F401

@@ -12,7 +12,7 @@ from redline.impact.errors import ImpactInputError
 from redline.impact.models import ModelName
 from redline.impact.study import StudyOptions, run_study, screen_events
 from redline.impact.timeline import find_entity
-from redline.status.service import StatusService
+from redline.services.status import StatusService
 from tests.impact.synthetic import panel_and_events
 
 OPTIONS = StudyOptions(ModelName.MARKET, Window(-250, -11), (Window(0, 0), Window(-1, 1)))

@@ -19,7 +19,7 @@ from redline.impact.timeline import (
     security_label,
     traded_tickers,
 )
-from redline.status.service import StatusService
+from redline.services.status import StatusService
 from redline.store.reference import bundled_store
 
 HK, US = EXCHANGES["HK"], EXCHANGES["US"]

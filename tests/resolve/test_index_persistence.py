@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from redline.cli.app import app
 from redline.resolve import Resolver
-from redline.status.service import StatusService
+from redline.services.status import StatusService
 
 
 def test_an_identifier_query_does_not_build_the_name_index() -> None:
@@ -61,7 +61,7 @@ def test_status_for_an_identifier_imports_no_transliteration() -> None:
     import subprocess
 
     code = (
-        "import sys; from redline.status.service import StatusService; "
+        "import sys; from redline.services.status import StatusService; "
         "s = StatusService.bundled(); e, _ = s.resolve('1810.HK'); "
         "print(e.id, 'pypinyin' in sys.modules, 'sqlalchemy' in sys.modules)"
     )

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from redline.cli.app import app
 from redline.resolve import DEFAULT_THRESHOLD, Resolver, score_pair
 from redline.resolve.printed import printed_names
-from redline.status.service import StatusService
+from redline.services.status import StatusService
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ import pytest
 
 from redline.resolve import Record, Resolver
 from redline.resolve.identifiers import MIN_PRINTED, printed_value
+from redline.services.status import StatusService
 from redline.sources.formats import load
-from redline.status.service import StatusService
 
 FIXTURES = Path(__file__).parents[1] / "sources" / "fixtures"
 

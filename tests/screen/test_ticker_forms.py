@@ -9,7 +9,7 @@ import pytest
 from redline.resolve.identifiers import parse_ticker
 from redline.screen.columns import detect_columns
 from redline.screen.rows import RowReader
-from redline.status.service import StatusService
+from redline.services.status import StatusService
 from redline.store.screening import ScreenStore
 from tests.screen.helpers import decisions_by_line, run
 

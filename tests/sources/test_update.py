@@ -11,7 +11,8 @@ import yaml
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from redline.sources.update import Downloader, OfficialSource, UpdateError, read_config, update_source
+from redline.services.sources import update_source
+from redline.sources.update import Downloader, OfficialSource, UpdateError, read_config
 from redline.store.snapshots import SnapshotStore
 from tests.sources.cli_runner import Result, redline_fixture  # noqa: F401  (provides `redline`)
 

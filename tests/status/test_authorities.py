@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 
 from redline.model import CourtOrderKind, ListId, RegimeId, parse_instant
+from redline.services.status import StatusService
 from redline.sources.bundled import load_reference
 from redline.status.engine import StatusEngine
 from redline.status.report import RegimeStatus, State
-from redline.status.service import StatusService
 from redline.store.reference import ReferenceStore
 
 

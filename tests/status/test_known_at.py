@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from redline.model import NEW_YORK, Entity, parse_instant
+from redline.services.status import StatusService
 from redline.status.clocks import clocks_for, literal_clocks
-from redline.status.service import StatusService
 from redline.status.timeline import timeline
 from redline.store.reference import ReferenceStore
 

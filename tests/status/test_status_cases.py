@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from redline.model import parse_instant
-from redline.status.service import StatusService
+from redline.services.status import StatusService
 
 CASES = list(csv.DictReader((Path(__file__).parent / "status_cases.csv").open(encoding="utf-8")))
 NOW = "2026-11-01"

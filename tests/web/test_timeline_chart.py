@@ -45,7 +45,7 @@ def test_labels_do_not_overlap() -> None:
 
 
 def test_the_status_table_says_listed_no_ban_and_the_procurement_ban() -> None:
-    from redline.status.service import StatusService
+    from redline.services.status import StatusService
     from redline.web.rendering import TEMPLATES
 
     report = StatusService.bundled().status("Hikvision", TODAY, TODAY).to_json()

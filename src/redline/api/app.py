@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -17,8 +16,10 @@ from redline.api.deps import KEY_COOKIE, KEY_HEADER, Forbidden, NotSignedIn, sam
 from redline.api.routes import admin, alerts, news, reference, screenings, sources
 from redline.api.security import COMMON_HEADERS, DATA_POLICY, SecurityHeaders
 from redline.api.uploads import RequestBodyGuard, UploadRule
-from redline.screen.jobs import DEFAULT_MAX_UPLOAD, remove_stale_uploads
-from redline.status.service import StatusService
+from redline.screen.jobs import remove_stale_uploads
+from redline.services.errors import ServiceError, status_code_of
+from redline.services.status import StatusService
+from redline.settings import SettingError, settings
 from redline.store.database import engine_for
 from redline.store.errors import StoreError
 from redline.store.keys import KeyStore, Role
@@ -42,14 +43,10 @@ def _is_page(request: Request) -> bool:
 
 def max_upload_bytes() -> int:
     """REDLINE_MAX_UPLOAD_MB (default 50): the largest screening upload accepted."""
-    configured = os.environ.get("REDLINE_MAX_UPLOAD_MB", "").strip()
-    if not configured:
-        return DEFAULT_MAX_UPLOAD
     try:
-        megabytes = float(configured)
-    except ValueError:
-        raise StoreError(f"REDLINE_MAX_UPLOAD_MB must be a number of megabytes, not {configured!r}") from None
-    return int(megabytes * 1024 * 1024)
+        return settings().max_upload_bytes
+    except SettingError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def create_app(service: StatusService | None = None) -> FastAPI:
@@ -97,6 +94,16 @@ def create_app(service: StatusService | None = None) -> FastAPI:
 
             return error_page(request, exc.status_code, str(exc.detail))
         return await http_exception_handler(request, exc)
+
+    @app.exception_handler(ServiceError)
+    async def refused(request: Request, exc: ServiceError) -> Response:
+        # Each kind of refusal has one status code, here and nowhere else.
+        status_code = status_code_of(exc)
+        if _is_page(request) and status_code < 500:
+            from redline.web.pages import error_page
+
+            return error_page(request, status_code, str(exc))
+        return JSONResponse(status_code=status_code, content={"detail": str(exc)})
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:

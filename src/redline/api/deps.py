@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -12,7 +11,8 @@ from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from redline.api.schemas import is_blank
 from redline.model import InstantError, parse_instant
-from redline.status.service import StatusService
+from redline.services.status import StatusService
+from redline.settings import settings
 from redline.store.keys import ApiKey, KeyStore, Role
 
 KEY_HEADER = "X-API-Key"
@@ -98,8 +98,7 @@ def query_text(text: str, name: str = "q") -> str:
 def trusted_proxies() -> frozenset[str]:
     """REDLINE_TRUSTED_PROXIES: addresses of reverse proxies whose X-Forwarded-Proto is believed (default: this
     machine, 127.0.0.1 and ::1); `*` trusts any sender (only when nothing but the proxy can reach the server)."""
-    configured = os.environ.get("REDLINE_TRUSTED_PROXIES", "127.0.0.1,::1")
-    return frozenset(part.strip() for part in configured.split(",") if part.strip())
+    return settings().trusted_proxies
 
 
 def over_https(request: Request) -> bool:

@@ -76,3 +76,11 @@ def check(
 def regimes() -> None:
     """Print the README's regime table, generated from regimes.yaml (paste it between the README markers)."""
     typer.echo(readme_section(load_reference().regimes))
+
+
+@data_app.command("settings")
+def settings_table_command() -> None:
+    """Print the README's settings table, generated from redline.settings.SETTINGS."""
+    from redline.settings import settings_table
+
+    typer.echo(settings_table())

@@ -8,8 +8,8 @@ from rich.table import Table
 
 from redline.cli.console import console
 from redline.model import NEW_YORK
+from redline.services.status import StatusService
 from redline.status.report import StatusReport
-from redline.status.service import StatusService
 
 STORY = ("xiaomi", "luokung", "smic", "sensetime")
 

@@ -67,7 +67,7 @@ def match(
     if (query is None) == (batch is None):
         raise UserError("give a QUERY or --batch FILE (not both)")
     queries = _batch_queries(batch) if batch is not None else []
-    from redline.status.service import StatusService
+    from redline.services.status import StatusService
 
     service = StatusService.bundled() if bundled_only else StatusService.current()
     resolver = service.catalog.resolver

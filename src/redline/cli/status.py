@@ -13,8 +13,8 @@ from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
 from redline.cli.options import instant_option, query_argument
 from redline.model import NEW_YORK, iso, parse_instant
+from redline.services.status import StatusService
 from redline.status.report import StatusReport
-from redline.status.service import StatusService
 
 OnOption = Annotated[
     str | None, typer.Option("--on", help="Instant to judge (ISO 8601; a bare date is noon New York). Default: now.")

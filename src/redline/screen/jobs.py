@@ -32,7 +32,6 @@ from redline.store.screening import ScreenStore
 
 log = logging.getLogger("redline.screen.jobs")
 
-DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 _CHUNK = 1 << 20
 _one_at_a_time = threading.Semaphore(1)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from importlib import resources
@@ -29,8 +29,7 @@ from redline import __version__ as redline_version
 from redline.home import redline_home
 from redline.sources.errors import SourceError
 from redline.sources.formats import KINDS, load
-from redline.sources.loaded import IssuedFrom, check_bytes
-from redline.store.snapshots import Snapshot, SnapshotStore
+from redline.sources.loaded import IssuedFrom, LoadedSource, check_bytes
 
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 _CHUNK = 1 << 16
@@ -56,15 +55,6 @@ class Fetched:
     sha256: str
     size: int
     last_modified: datetime | None
-
-
-@dataclass
-class UpdateResult:
-    name: str
-    snapshot: Snapshot | None = None
-    created: bool = False
-    error: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def config_path(explicit: Path | None = None) -> Path:
@@ -206,8 +196,19 @@ def _file_name(source: OfficialSource, role: str, url: str) -> str:
     return f"{role}{suffix}"
 
 
-def update_source(source: OfficialSource, downloader: Downloader, store: SnapshotStore) -> UpdateResult:
-    result = UpdateResult(source.name)
+@dataclass
+class Downloaded:
+    """One source's files, all arrived and read; `folder` holds them (the evidence of a new snapshot)."""
+
+    loaded: LoadedSource
+    folder: Path
+    retrieved: datetime
+    origin: str
+
+
+def download(source: OfficialSource, downloader: Downloader) -> Downloaded:
+    """Fetch every file of `source` and read them as one list. Raises UpdateError or SourceError (and removes
+    the partial download); storing the result is the caller's (`redline.services.sources.update`)."""
     retrieved = datetime.now(UTC)
     folder = downloader.directory / source.name / retrieved.strftime("%Y%m%dT%H%M%S%fZ")
     fetched: dict[str, Fetched] = {}
@@ -220,29 +221,20 @@ def update_source(source: OfficialSource, downloader: Downloader, store: Snapsho
             )
         ordered = [fetched["main"].path, *(f.path for role, f in fetched.items() if role != "main")]
         loaded = load(ordered, source.kind)
-        modified = fetched["main"].last_modified
-        if loaded.issued_at is None and modified is not None:
-            loaded.issued_at, loaded.issued_from = modified, IssuedFrom.HTTP
-        snapshot, created = store.add(loaded, ", ".join(source.files.values()), retrieved)
-        result.snapshot, result.created, result.warnings = snapshot, created, loaded.warnings
-    except UpdateError as exc:
-        result.error = str(exc)
-    except SourceError as exc:
-        result.error = "; ".join(str(problem) for problem in exc.problems[:5])
-    # The downloaded files of a new snapshot stay as its evidence; a failed or unchanged download goes.
-    if not result.created:
+    except (UpdateError, SourceError):
         shutil.rmtree(folder, ignore_errors=True)
-    return result
+        raise
+    modified = fetched["main"].last_modified
+    if loaded.issued_at is None and modified is not None:
+        loaded.issued_at, loaded.issued_from = modified, IssuedFrom.HTTP
+    return Downloaded(loaded, folder, retrieved, ", ".join(source.files.values()))
 
 
-def update_all(
-    sources: list[OfficialSource], store: SnapshotStore, downloader: Downloader, only: list[str] | None = None
-) -> list[UpdateResult]:
-    chosen = [s for s in sources if not only or s.name in only]
+def chosen_sources(sources: list[OfficialSource], only: list[str] | None) -> list[OfficialSource]:
     unknown = sorted(set(only or ()) - {s.name for s in sources})
     if unknown:
         raise UpdateError(f"unknown source(s) {', '.join(unknown)}; configured: {', '.join(s.name for s in sources)}")
-    return [update_source(source, downloader, store) for source in chosen]
+    return [s for s in sources if not only or s.name in only]
 
 
 def describe(config: list[OfficialSource]) -> list[dict[str, Any]]:

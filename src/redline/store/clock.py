@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import getpass
-import os
 import socket
 from datetime import UTC, datetime
+
+from redline.settings import settings
 
 
 def stamp(moment: datetime | None = None) -> str:
@@ -16,7 +17,7 @@ def stamp(moment: datetime | None = None) -> str:
 
 def actor() -> str:
     """Who is acting: $REDLINE_USER, or the login name at this host."""
-    configured = os.environ.get("REDLINE_USER", "").strip()
+    configured = settings().user
     if configured:
         return configured
     try:

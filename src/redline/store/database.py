@@ -9,7 +9,6 @@ lock the chain head row.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from redline.home import redline_home
+from redline.settings import settings
 from redline.store.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -35,11 +35,11 @@ _guard = threading.Lock()
 
 
 def database_url() -> str:
-    """REDLINE_DATABASE_URL, or the embedded SQLite file under $REDLINE_HOME."""
-    configured = os.environ.get("REDLINE_DATABASE_URL", "").strip()
-    if configured:
-        return configured
-    return f"sqlite:///{redline_home() / 'redline.db'}"
+    """REDLINE_DATABASE_URL, or the embedded SQLite file under $REDLINE_HOME (created on first use)."""
+    configured = settings().database_url
+    if configured.startswith("sqlite:///"):
+        redline_home()
+    return configured
 
 
 def _normalise(url: str) -> str:

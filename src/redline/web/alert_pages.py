@@ -13,7 +13,7 @@ from redline.api.routes.alerts import alert_detail
 from redline.model import InstantError, parse_instant
 from redline.screen.jobs import input_path, results_path
 from redline.screen.results import screened_row
-from redline.status.service import StatusService
+from redline.services.status import StatusService
 from redline.store.errors import StoreError
 from redline.store.jobs import JobStore
 from redline.store.keys import ApiKey

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
-from redline.api.routes.sources import public_origin
 from redline.model import NEW_YORK
 from redline.screen.report import money
+from redline.services.sources import public_origin
 from redline.store.keys import ApiKey, Role
 from redline.web.assets_route import DECISION_CLASSES
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from redline.api.deps import Viewer
-from redline.api.routes.sources import diff_snapshots, snapshot_store
+from redline.services import sources as service
+from redline.services.errors import ServiceError, status_code_of
 from redline.store.snapshots import Snapshot
 from redline.web.rendering import render
 
@@ -34,8 +35,7 @@ def sources_page(
     a: Annotated[str, Query(max_length=64)] = "",
     b: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
-    with snapshot_store() as store:
-        snapshots = store.snapshots(None)
+    snapshots = service.list_snapshots()
     before, after = _defaults(snapshots)
     context: dict[str, Any] = {
         "snapshots": snapshots,
@@ -48,9 +48,9 @@ def sources_page(
     status = 200
     if a.strip() and b.strip():
         try:
-            context["diff"] = diff_snapshots(a.strip(), b.strip())
-        except HTTPException as exc:
-            context["error"], status = str(exc.detail), exc.status_code
+            context["diff"] = service.diff(a.strip(), b.strip())
+        except ServiceError as exc:
+            context["error"], status = str(exc), status_code_of(exc)
     elif a.strip() or b.strip():
         context["error"], status = "pick two snapshots to compare", 400
     return render(request, "sources.html", context, key, status)

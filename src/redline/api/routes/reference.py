@@ -10,7 +10,7 @@ from redline.api import schemas
 from redline.api.deps import Service, Viewer, instant, query_text
 from redline.model import Entity, iso
 from redline.resolve import QueryError
-from redline.status.service import StatusService
+from redline.services.status import StatusService
 
 QUERY_LIMIT = 1000
 router = APIRouter()
