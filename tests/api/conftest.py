@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from redline.api.app import create_app
-from redline.api.deps import KEY_HEADER
+from redline.server.app import create_app
+from redline.server.shared.deps import KEY_HEADER
 from redline.store.database import dispose_all
 from redline.store.keys import KeyStore, Role
 from tests.store.conftest import database_url, postgres_database

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from redline.api.security import PAGE_POLICY, REPORT_POLICY
+from redline.server.shared.security import PAGE_POLICY, REPORT_POLICY
 from tests.api.conftest import Service
 
 SCRIPT = "<script>fetch('/admin/keys',{method:'POST'})</script>"

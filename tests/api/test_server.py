@@ -7,7 +7,7 @@ from multiprocessing.reduction import ForkingPickler
 
 import pytest
 
-from redline.api.server import WorkerListener, listener, parent_listener, reuse_port_supported
+from redline.server.runner import WorkerListener, listener, parent_listener, reuse_port_supported
 
 
 def test_listeners_are_tcp_so_asyncio_sets_nodelay_on_their_connections() -> None:

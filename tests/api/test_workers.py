@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from redline.api.deps import KEY_HEADER
+from redline.server.shared.deps import KEY_HEADER
 from redline.store.keys import KeyStore, Role
 
 REPO = Path(__file__).resolve().parents[2]

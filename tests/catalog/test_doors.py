@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from redline.api.app import create_app
-from redline.api.deps import KEY_HEADER
 from redline.catalog import current_catalog
 from redline.impact.timeline import find_entity
+from redline.server.app import create_app
+from redline.server.shared.deps import KEY_HEADER
 from redline.sources.formats import load
 from redline.store.database import dispose_all
 from redline.store.keys import KeyStore, Role

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from redline.server.web.timeline_chart import CHAR_WIDTH, render_timeline_svg
 from redline.status.timeline import timeline
 from redline.store.reference import bundled_store
-from redline.web.timeline_chart import CHAR_WIDTH, render_timeline_svg
 
 TODAY = datetime(2026, 11, 1, tzinfo=UTC)
 LABEL = re.compile(r'<text x="([\d.]+)" y="([\d.-]+)" text-anchor="middle">([^<]+)</text></a>')
@@ -45,8 +45,8 @@ def test_labels_do_not_overlap() -> None:
 
 
 def test_the_status_table_says_listed_no_ban_and_the_procurement_ban() -> None:
+    from redline.server.web.rendering import TEMPLATES
     from redline.services.status import StatusService
-    from redline.web.rendering import TEMPLATES
 
     report = StatusService.bundled().status("Hikvision", TODAY, TODAY).to_json()
     html = TEMPLATES.env.get_template("_report.html").render(report=report)

@@ -21,7 +21,7 @@ def serve(
     The database is REDLINE_DATABASE_URL (PostgreSQL) or the SQLite file under $REDLINE_HOME; uploads are limited
     to REDLINE_MAX_UPLOAD_MB (default 50).
     """
-    from redline.api.server import serve as run_server
+    from redline.server.runner import serve as run_server
     from redline.store.keys import KeyStore
 
     try:

@@ -7,9 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 
-from redline.api import schemas
-from redline.api.deps import Analyst, Viewer, optional_instant
-from redline.api.security import REPORT_POLICY
 from redline.screen.jobs import (
     UploadError,
     input_path,
@@ -19,6 +16,9 @@ from redline.screen.jobs import (
     results_path,
     run_job,
 )
+from redline.server.api import schemas
+from redline.server.shared.deps import Analyst, Viewer, optional_instant
+from redline.server.shared.security import REPORT_POLICY
 from redline.store.jobs import Job, JobStore
 
 router = APIRouter(prefix="/screenings", tags=["screening"])

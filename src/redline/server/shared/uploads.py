@@ -29,6 +29,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from redline.store.keys import KeyStore, Role
 
+# The pages' refusal pages, which the app puts on `app.state` (`forbidden_page`, `error_page`).
+PageRefusal = Callable[[Request, str], Response]
+PageError = Callable[[Request, int, str], Response]
+
 DEFAULT_LIMIT = 1024 * 1024
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the form's own small fields
 
@@ -118,8 +122,8 @@ class RequestBodyGuard:
         if key.role < role:
             message = f"this needs the {role.label} role; key {key.id} ({key.owner}) is a {key.role.label}"
             if page:
-                from redline.web.rendering import forbidden_page
-
+                # The pages' own refusal page, handed in by the app (this guard sits below both faces).
+                forbidden_page: PageRefusal = scope["app"].state.forbidden_page
                 return forbidden_page(Request(scope), message)
             return JSONResponse({"detail": message}, status_code=403)
         return None
@@ -128,8 +132,7 @@ class RequestBodyGuard:
 def _too_large(scope: Scope, limit: int) -> Response:
     error = BodyTooLarge(limit)
     if scope["path"].startswith("/ui/"):
-        from redline.web.rendering import error_page
-
+        error_page: PageError = scope["app"].state.error_page
         return error_page(Request(scope), 413, str(error.detail))
     return JSONResponse({"detail": error.detail}, status_code=413)
 

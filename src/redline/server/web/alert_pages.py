@@ -8,17 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from redline.api.deps import Analyst, Service, Viewer
-from redline.api.routes.alerts import alert_detail
 from redline.model import InstantError, parse_instant
 from redline.screen.jobs import input_path, results_path
 from redline.screen.results import screened_row
+from redline.server.api.routes.alerts import alert_detail
+from redline.server.shared.deps import Analyst, Service, Viewer
+from redline.server.web.rendering import error_page, render
 from redline.services.status import StatusService
 from redline.store.errors import StoreError
 from redline.store.jobs import JobStore
 from redline.store.keys import ApiKey
 from redline.store.screening import VERDICTS, ScreenStore
-from redline.web.rendering import error_page, render
 
 router = APIRouter()
 STATES = ("open", *VERDICTS)

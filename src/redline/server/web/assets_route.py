@@ -1,5 +1,5 @@
 """The pages' style sheet and scripts, served from this origin so the Content-Security-Policy allows no inline
-script or style (`redline.api.security`)."""
+script or style (`redline.server.shared.security`)."""
 
 from __future__ import annotations
 

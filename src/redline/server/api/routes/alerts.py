@@ -6,8 +6,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from redline.api import schemas
-from redline.api.deps import Analyst, Viewer
+from redline.server.api import schemas
+from redline.server.shared.deps import Analyst, Viewer
+from redline.server.shared.text import is_blank
 from redline.store.errors import StoreError
 from redline.store.screening import ScreenStore
 
@@ -51,7 +52,7 @@ def get_alert(_: Viewer, alert_id: AlertId) -> dict[str, Any]:
 def decide(key: Analyst, alert_id: AlertId, body: schemas.DecisionIn) -> dict[str, Any]:
     """Record a verdict (analyst). It lands in the audit log under the key's owner."""
     store = ScreenStore()
-    if schemas.is_blank(body.comment):
+    if is_blank(body.comment):
         raise HTTPException(status_code=422, detail="body.comment: a decision needs a comment saying why")
     try:
         decided = store.decide([alert_id], body.verdict, body.comment, who=key.actor)

@@ -1,6 +1,6 @@
 """Screening pages: the jobs and runs with the upload form; one job's progress, results, charts and downloads.
 
-The upload goes through `redline.api.routes.screenings.submit`, the function behind `POST /screenings`, so the
+The upload goes through `redline.server.api.routes.screenings.submit`, the function behind `POST /screenings`, so the
 page and the API accept and refuse exactly the same files.
 """
 
@@ -11,17 +11,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from redline.api.deps import Analyst, Viewer
-from redline.api.routes.screenings import job_json, job_or_404, submit
 from redline.screen.jobs import UploadError, input_path, job_folder, results_path
 from redline.screen.pipeline import KINDS
 from redline.screen.readers import InputError
 from redline.screen.report import summary_charts
 from redline.screen.results import Filters, result_page
+from redline.server.api.routes.screenings import job_json, job_or_404, submit
+from redline.server.shared.deps import Analyst, Viewer
+from redline.server.web.rendering import render
 from redline.store.jobs import JobStore
 from redline.store.keys import ApiKey
 from redline.store.screening import ScreenStore
-from redline.web.rendering import render
 
 router = APIRouter()
 PAGE_SIZE = 100

@@ -13,9 +13,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
 from redline.model import NEW_YORK
 from redline.screen.report import money
+from redline.server.web.assets_route import DECISION_CLASSES
 from redline.services.sources import public_origin
 from redline.store.keys import ApiKey, Role
-from redline.web.assets_route import DECISION_CLASSES
 
 # The screening report's templates come second, so the pages draw its bar charts with the same macro.
 _ENVIRONMENT = Environment(

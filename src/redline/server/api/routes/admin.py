@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
-from redline.api import schemas
-from redline.api.deps import Admin
+from redline.server.api import schemas
+from redline.server.shared.deps import Admin
 from redline.store import audit
 from redline.store.errors import StoreError
 from redline.store.keys import KeyStore, Role

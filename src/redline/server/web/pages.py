@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from redline.api.deps import KEY_COOKIE, Service, Viewer, over_https
 from redline.model import NEW_YORK, InstantError, iso, parse_instant
 from redline.resolve import QueryError
+from redline.server.shared.deps import KEY_COOKIE, Service, Viewer, over_https
+from redline.server.web import alert_pages, assets_route, news_pages, screening_pages, source_pages
+from redline.server.web.rendering import error_page, forbidden_page, local_time, render
+from redline.server.web.timeline_chart import render_timeline_svg
 from redline.store.keys import KeyStore
-from redline.web import alert_pages, assets_route, news_pages, screening_pages, source_pages
-from redline.web.rendering import error_page, forbidden_page, local_time, render
-from redline.web.timeline_chart import render_timeline_svg
 
 __all__ = ["error_page", "forbidden_page", "web_router"]
 

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
-from redline.api import schemas
-from redline.api.deps import Service, Viewer, instant, query_text
 from redline.model import Entity, iso
 from redline.resolve import QueryError
+from redline.server.api import schemas
+from redline.server.shared.deps import Service, Viewer, instant, query_text
 from redline.services.status import StatusService
 
 QUERY_LIMIT = 1000

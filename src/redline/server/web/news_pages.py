@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from redline.api.deps import Analyst, Viewer
+from redline.server.shared.deps import Analyst, Viewer
+from redline.server.web.rendering import error_page, render
 from redline.store.errors import StoreError
 from redline.store.keys import ApiKey
 from redline.store.news import STATES, NewsStore
-from redline.web.rendering import error_page, render
 
 router = APIRouter()
 LIMIT = 500

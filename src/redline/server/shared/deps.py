@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader
 
-from redline.api.schemas import is_blank
 from redline.model import InstantError, parse_instant
+from redline.server.shared.text import is_blank
 from redline.services.status import StatusService
 from redline.settings import settings
 from redline.store.keys import ApiKey, KeyStore, Role

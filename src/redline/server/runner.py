@@ -22,7 +22,7 @@ from typing import Any
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-APP = "redline.api.app:create_app"
+APP = "redline.server.app:create_app"
 log = logging.getLogger("uvicorn.error")
 
 

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 
-from redline.api import schemas
-from redline.api.deps import Admin, Viewer
 from redline.home import redline_home
 from redline.screen.jobs import IMPORT_PREFIX, display_name
+from redline.server.api import schemas
+from redline.server.shared.deps import Admin, Viewer
 from redline.services import sources as service
 from redline.services.errors import InvalidInput
 from redline.services.sources import public_json

@@ -11,21 +11,22 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline import __version__
-from redline.api import schemas
-from redline.api.deps import KEY_COOKIE, KEY_HEADER, Forbidden, NotSignedIn, same_origin
-from redline.api.routes import admin, alerts, news, reference, screenings, sources
-from redline.api.security import COMMON_HEADERS, DATA_POLICY, SecurityHeaders
-from redline.api.uploads import RequestBodyGuard, UploadRule
 from redline.screen.jobs import remove_stale_uploads
+from redline.server.api import schemas
+from redline.server.api.routes import admin, alerts, news, reference, screenings, sources
+from redline.server.shared.deps import KEY_COOKIE, KEY_HEADER, Forbidden, NotSignedIn, same_origin
+from redline.server.shared.security import COMMON_HEADERS, DATA_POLICY, SecurityHeaders
+from redline.server.shared.uploads import RequestBodyGuard, UploadRule
+from redline.server.web.pages import web_router
+from redline.server.web.rendering import error_page, forbidden_page
 from redline.services.errors import ServiceError, status_code_of
 from redline.services.status import StatusService
 from redline.settings import SettingError, settings
 from redline.store.database import engine_for
 from redline.store.errors import StoreError
 from redline.store.keys import KeyStore, Role
-from redline.web.pages import web_router
 
-log = logging.getLogger("redline.api")
+log = logging.getLogger("redline.server.api")
 
 DESCRIPTION = """May a US person buy, sell or hold this security? Point-in-time status under US investment
 restrictions on Chinese military companies, explained and sourced; screening of whole files, the alert queue and
@@ -55,6 +56,7 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     app.state.service = service or StatusService.current()
     app.state.max_upload = max_upload_bytes()
     engine_for()  # open and migrate the database now: a bad REDLINE_DATABASE_URL fails at start, not per request
+    app.state.error_page, app.state.forbidden_page = error_page, forbidden_page  # for the upload guard
     app.state.keys = KeyStore()  # one per process: every request authenticates
     removed = remove_stale_uploads()  # what workers killed mid-upload left behind
     if removed:
@@ -66,8 +68,6 @@ def create_app(service: StatusService | None = None) -> FastAPI:
         where = ".".join(str(part) for part in first.get("loc", ()))
         detail = f"{where}: {first.get('msg', 'invalid input')}"
         if _is_page(request):
-            from redline.web.pages import error_page
-
             return error_page(request, 422, detail)
         return JSONResponse(status_code=422, content={"detail": detail})
 
@@ -81,8 +81,6 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
         if _is_page(request):
-            from redline.web.pages import forbidden_page
-
             return forbidden_page(request, exc.message)
         return JSONResponse(status_code=403, content={"detail": exc.message})
 
@@ -90,8 +88,6 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         # A page's 404 or 400 is a page a person can read; the API keeps FastAPI's {"detail": ...} JSON.
         if _is_page(request) and 400 <= exc.status_code < 500:
-            from redline.web.pages import error_page
-
             return error_page(request, exc.status_code, str(exc.detail))
         return await http_exception_handler(request, exc)
 
@@ -100,8 +96,6 @@ def create_app(service: StatusService | None = None) -> FastAPI:
         # Each kind of refusal has one status code, here and nowhere else.
         status_code = status_code_of(exc)
         if _is_page(request) and status_code < 500:
-            from redline.web.pages import error_page
-
             return error_page(request, status_code, str(exc))
         return JSONResponse(status_code=status_code, content={"detail": str(exc)})
 

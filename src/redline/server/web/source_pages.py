@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from redline.api.deps import Viewer
+from redline.server.shared.deps import Viewer
+from redline.server.web.rendering import render
 from redline.services import sources as service
 from redline.services.errors import ServiceError, status_code_of
 from redline.store.snapshots import Snapshot
-from redline.web.rendering import render
 
 router = APIRouter()
 SHOWN = 1000  # entries listed per section of a diff; the counts are always complete

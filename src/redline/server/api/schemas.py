@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic.config import JsonDict
+
+from redline.server.shared.text import BLANK_CLASS
 
 
 class Permissions(BaseModel):
@@ -165,16 +166,7 @@ INSTANT_SCHEMA: JsonDict = {
 }
 # Alert ids are given whole or as a unique prefix of at least 6 characters (shorter ones get a 400 saying so).
 ALERT_ID: JsonDict = {"minLength": 6}
-# Free text must hold more than white space; the route checks it (with its own message) using the very class the
-# schema documents. It is white space as Python's str.isspace() and as JSON Schema's regex dialect (ECMA 262) read
-# it: `\S` alone would differ between them (U+001C-U+001F, U+FEFF), so server and clients could disagree.
-BLANK_CLASS = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 NOT_BLANK: JsonDict = {"pattern": f"[^{BLANK_CLASS}]"}
-_NOT_BLANK = re.compile(f"[^{BLANK_CLASS}]")
-
-
-def is_blank(text: str) -> bool:
-    return _NOT_BLANK.search(text) is None
 
 
 class MatchIn(BaseModel):

@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
-from redline.api import schemas
-from redline.api.deps import Analyst, Viewer, optional_instant
 from redline.news import ArticleError, default_reader, read_bytes
 from redline.news.queue import queue
+from redline.server.api import schemas
+from redline.server.shared.deps import Analyst, Viewer, optional_instant
 from redline.store.errors import StoreError
 from redline.store.keys import Role
 from redline.store.news import NewsStore
