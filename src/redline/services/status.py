@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from redline.catalog import Candidate, Catalog, Identification, Outcome, candidates, current_catalog, identify
 from redline.model import Entity, ListId
 from redline.model.events import designation_at
 from redline.status.engine import StatusEngine
-from redline.status.report import StatusReport
+from redline.status.report import State, StatusReport
 from redline.status.timeline import TimelineEntry, timeline
 
 # Identifications kept per service. A status service (the API, the pages) sees the same tickers and names again and
@@ -31,6 +31,45 @@ def _bundled() -> Catalog:
     from redline.store.reference import bundled_store
 
     return Catalog(bundled_store().data)
+
+
+@dataclass(frozen=True, slots=True)
+class Badge:
+    """A one-glance answer now: the strictest state over the regimes, and what a US person may do."""
+
+    state: str
+    may_buy: bool
+    may_sell: bool
+    may_hold: bool
+
+    @property
+    def label(self) -> str:
+        return self.state.replace("_", " ")
+
+
+# The order in which a badge names a state: the one that restricts most comes first.
+_BADGE_ORDER = [
+    State.BLOCKED, State.POSSESSION_PROHIBITED, State.HOLDING_ONLY, State.DIVESTMENT_WINDOW,
+    State.NOT_YET_EFFECTIVE, State.ENJOINED, State.LISTED_NO_BAN, State.VACATED, State.REMOVED, State.NOT_LISTED,
+]  # fmt: skip
+
+
+def badge_of(report: StatusReport) -> Badge:
+    states = {regime.state for regime in report.regimes}
+    state = next((s for s in _BADGE_ORDER if s in states), State.NOT_LISTED)
+    allowed = report.us_person
+    return Badge(state.value, allowed.may_buy, allowed.may_sell, allowed.may_hold)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: str
+    name: str
+    lists: list[str]
+    score: float
+    decisive: bool
+    explanation: str
+    badge: Badge
 
 
 @dataclass
@@ -72,6 +111,27 @@ class StatusService:
     def candidates(self, query: str, limit: int = 10) -> list[Candidate]:
         """Scored candidates, best first (search pages, /entities); raises QueryError for an empty query."""
         return candidates(self.catalog, query, limit)
+
+    def search(self, query: str, limit: int = 10, now: datetime | None = None) -> list[SearchHit]:
+        """Entities for a search box, best first, each with its status now (the badge on the search page and
+        in GET /entities). Raises QueryError for a query of nothing but symbols."""
+        moment = now or datetime.now(UTC)
+        catalog = self.catalog
+        hits = []
+        for candidate in candidates(catalog, query, limit):
+            report = StatusEngine(catalog).status(candidate.entity, moment, moment, query=candidate.entity.id)
+            hits.append(
+                SearchHit(
+                    id=candidate.entity.id,
+                    name=candidate.entity.name,
+                    lists=[x.value for x in catalog.lists_of(candidate.entity.id)],
+                    score=candidate.score,
+                    decisive=candidate.decisive,
+                    explanation=candidate.explanation,
+                    badge=badge_of(report),
+                )
+            )
+        return hits
 
     def resolve(self, query: str) -> tuple[Entity | None, list[str]]:
         """The entity for `query` (None when not identified), with the identification's warnings."""

@@ -106,6 +106,16 @@ class EntityOut(BaseModel):
     relations: list[RelationOut]
 
 
+class BadgeOut(BaseModel):
+    """The entity's status now, at a glance: the most restrictive state and what a US person may do."""
+
+    state: str
+    label: str
+    may_buy: bool
+    may_sell: bool
+    may_hold: bool
+
+
 class SearchHit(BaseModel):
     id: str
     name: str
@@ -113,6 +123,7 @@ class SearchHit(BaseModel):
     score: float
     decisive: bool
     explanation: str
+    badge: BadgeOut
 
 
 class SearchOut(BaseModel):

@@ -13,7 +13,7 @@ from redline.model import NEW_YORK, InstantError, iso, parse_instant
 from redline.resolve import QueryError
 from redline.server.shared.deps import KEY_COOKIE, Service, Viewer, over_https
 from redline.server.web import alert_pages, assets_route, news_pages, screening_pages, source_pages
-from redline.server.web.rendering import error_page, forbidden_page, local_time, render
+from redline.server.web.rendering import error_page, forbidden_page, render, when
 from redline.server.web.timeline_chart import render_timeline_svg
 from redline.store.keys import KeyStore
 
@@ -71,18 +71,9 @@ def web_router() -> APIRouter:
     ) -> HTMLResponse:
         problem = None
         try:
-            matches = svc.candidates(q.strip()) if q.strip() else []
+            hits = svc.search(q.strip()) if q.strip() else []
         except QueryError as exc:  # a query of nothing but symbols: say so on the page
-            matches, problem = [], str(exc)
-        hits = [
-            {
-                "id": c.entity.id,
-                "name": c.entity.name,
-                "lists": [x.value for x in svc.store.lists_of(c.entity.id)],
-                "explanation": c.explanation,
-            }
-            for c in matches
-        ]
+            hits, problem = [], str(exc)
         return render(request, "search.html", {"query": q, "hits": hits, "problem": problem}, key)
 
     @router.get("/ui/entity/{entity_id}", response_class=HTMLResponse)
@@ -98,7 +89,7 @@ def web_router() -> APIRouter:
         report = svc.status_of(entity, now, now).to_json()
         events = [
             {
-                "when": local_time(e.at),
+                "when": when(e.at),
                 "regime": e.regime,
                 "kind": e.kind,
                 "text": e.text,

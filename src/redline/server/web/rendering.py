@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from markupsafe import Markup, escape
 
 from redline.model import NEW_YORK
 from redline.screen.report import money
@@ -30,8 +31,28 @@ _ENVIRONMENT.filters["public_origin"] = public_origin  # no server paths on a pa
 TEMPLATES = Jinja2Templates(env=_ENVIRONMENT)
 
 
-def local_time(moment: datetime) -> str:
-    return moment.astimezone(NEW_YORK).strftime("%Y-%m-%d %H:%M %Z")
+def when(moment: datetime | str | None) -> Markup:
+    """Every instant on a page: New York time with its zone and offset, the UTC instant on hover (`<time>`).
+    Accepts a datetime or the ISO text the stores and the JSON forms carry; an empty value is a dash."""
+    if moment is None or moment == "":
+        return Markup("—")
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        except ValueError:
+            return Markup(escape(moment))
+        if moment.tzinfo is None:  # stored instants are UTC; a naive one is never guessed to be local
+            moment = moment.replace(tzinfo=UTC)
+    utc = moment.astimezone(UTC)
+    local = moment.astimezone(NEW_YORK)
+    offset = local.strftime("%z")
+    shown = f"{local:%Y-%m-%d %H:%M} {local:%Z} ({offset[:3]}:{offset[3:]})"
+    return Markup('<time datetime="{}" title="{} UTC">{}</time>').format(
+        utc.isoformat(), utc.strftime("%Y-%m-%d %H:%M:%S"), shown
+    )
+
+
+_ENVIRONMENT.filters["when"] = when
 
 
 def render(

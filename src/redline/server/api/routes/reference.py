@@ -90,19 +90,26 @@ def search(
     """Catalog entities (bundled and imported) for a name, ticker or identifier, best first."""
     query = query_text(q)
     try:
-        found = service.candidates(query)
+        found = service.search(query)
     except QueryError as exc:
         raise HTTPException(status_code=400, detail=f"q: {exc}") from None
     hits = [
         schemas.SearchHit(
-            id=c.entity.id,
-            name=c.entity.name,
-            lists=[x.value for x in service.store.lists_of(c.entity.id)],
-            score=c.score,
-            decisive=c.decisive,
-            explanation=c.explanation,
+            id=hit.id,
+            name=hit.name,
+            lists=hit.lists,
+            score=hit.score,
+            decisive=hit.decisive,
+            explanation=hit.explanation,
+            badge=schemas.BadgeOut(
+                state=hit.badge.state,
+                label=hit.badge.label,
+                may_buy=hit.badge.may_buy,
+                may_sell=hit.badge.may_sell,
+                may_hold=hit.badge.may_hold,
+            ),
         )
-        for c in found
+        for hit in found
     ]
     return schemas.SearchOut(query=query, results=hits)
 
