@@ -35,16 +35,14 @@ def _bundled() -> Catalog:
 
 @dataclass(frozen=True, slots=True)
 class Badge:
-    """A one-glance answer now: the strictest state over the regimes, and what a US person may do."""
+    """A one-glance answer now: the strictest state over the regimes, and what a US person may do.
+    (One type for the service, the page and the OpenAPI schema of GET /entities.)"""
 
     state: str
+    label: str
     may_buy: bool
     may_sell: bool
     may_hold: bool
-
-    @property
-    def label(self) -> str:
-        return self.state.replace("_", " ")
 
 
 # The order in which a badge names a state: the one that restricts most comes first.
@@ -58,7 +56,7 @@ def badge_of(report: StatusReport) -> Badge:
     states = {regime.state for regime in report.regimes}
     state = next((s for s in _BADGE_ORDER if s in states), State.NOT_LISTED)
     allowed = report.us_person
-    return Badge(state.value, allowed.may_buy, allowed.may_sell, allowed.may_hold)
+    return Badge(state.value, state.value.replace("_", " "), allowed.may_buy, allowed.may_sell, allowed.may_hold)
 
 
 @dataclass(frozen=True, slots=True)

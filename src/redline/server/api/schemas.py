@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic.config import JsonDict
 
 from redline.server.shared.text import BLANK_CLASS
+from redline.services.status import SearchHit
 
 
 class Permissions(BaseModel):
@@ -106,29 +107,9 @@ class EntityOut(BaseModel):
     relations: list[RelationOut]
 
 
-class BadgeOut(BaseModel):
-    """The entity's status now, at a glance: the most restrictive state and what a US person may do."""
-
-    state: str
-    label: str
-    may_buy: bool
-    may_sell: bool
-    may_hold: bool
-
-
-class SearchHit(BaseModel):
-    id: str
-    name: str
-    lists: list[str]
-    score: float
-    decisive: bool
-    explanation: str
-    badge: BadgeOut
-
-
 class SearchOut(BaseModel):
     query: str
-    results: list[SearchHit]
+    results: list[SearchHit]  # the service's own type: one model for the service, the pages and this schema
 
 
 class TimelineEvent(BaseModel):

@@ -93,25 +93,7 @@ def search(
         found = service.search(query)
     except QueryError as exc:
         raise HTTPException(status_code=400, detail=f"q: {exc}") from None
-    hits = [
-        schemas.SearchHit(
-            id=hit.id,
-            name=hit.name,
-            lists=hit.lists,
-            score=hit.score,
-            decisive=hit.decisive,
-            explanation=hit.explanation,
-            badge=schemas.BadgeOut(
-                state=hit.badge.state,
-                label=hit.badge.label,
-                may_buy=hit.badge.may_buy,
-                may_sell=hit.badge.may_sell,
-                may_hold=hit.badge.may_hold,
-            ),
-        )
-        for hit in found
-    ]
-    return schemas.SearchOut(query=query, results=hits)
+    return schemas.SearchOut(query=query, results=found)
 
 
 @router.get(
