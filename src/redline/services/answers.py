@@ -1,0 +1,77 @@
+"""The questions a certificate can record, asked of a catalog: the one code path for answering them when a
+certificate is issued and when it is replayed (redline.services.certificates, redline.services.replay)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from redline.certificates.document import canonical_bytes
+from redline.model import iso, parse_instant
+from redline.resolve import DEFAULT_THRESHOLD
+from redline.status.service import StatusService
+
+ASKED = ("status", "match", "timeline")  # kinds answered from a question alone (a screening needs its file)
+
+
+class NotIdentified(LookupError):
+    """A timeline's query names no entity (the CLI's exit 2, the API's 404)."""
+
+
+def normalised(value: Any) -> Any:
+    """`value` as it reads back from its canonical JSON (tuples become lists), so answers compare equal."""
+    return json.loads(canonical_bytes(value))
+
+
+def status_question(query: str, on: str, known_at: str) -> dict[str, Any]:
+    return {"query": query, "on": on, "known_at": known_at}
+
+
+def match_question(
+    query: str,
+    schema: str | None = None,
+    birth_date: str | None = None,
+    limit: int = 10,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> dict[str, Any]:
+    return {"query": query, "schema": schema, "birth_date": birth_date, "limit": limit, "threshold": threshold}
+
+
+def timeline_question(query: str, known_at: str | None) -> dict[str, Any]:
+    return {"query": query, "known_at": known_at}
+
+
+def timeline_answer(service: StatusService, query: str, known_at: str | None) -> dict[str, Any]:
+    """`redline timeline --json`: the entity's dated, sourced history as known at `known_at` (None: everything)."""
+    entity, warnings = service.resolve(query)
+    if entity is None:
+        raise NotIdentified(f"no listed entity matches {query!r}")
+    known = parse_instant(known_at) if known_at else None
+    return {
+        "query": query,
+        "known_at": iso(known) if known else None,
+        "entity": {"id": entity.id, "name": entity.name},
+        "events": [entry.to_json() for entry in service.timeline(entity, known)],
+        "warnings": warnings,
+    }
+
+
+def answer(kind: str, question: dict[str, Any], service: StatusService) -> dict[str, Any]:
+    """The stable JSON answer to `question` (a `kind` in ASKED) from `service`'s catalog."""
+    if kind == "status":
+        report = service.status(question["query"], parse_instant(question["on"]), parse_instant(question["known_at"]))
+        result: dict[str, Any] = report.to_json()
+    elif kind == "match":
+        result = service.catalog.resolver.match(
+            question["query"],
+            schema=question["schema"],
+            birth_date=question["birth_date"],
+            limit=question["limit"],
+            threshold=question["threshold"],
+        )
+    elif kind == "timeline":
+        result = timeline_answer(service, question["query"], question["known_at"])
+    else:
+        raise ValueError(f"a {kind} certificate cannot be answered from its question alone")
+    normal: dict[str, Any] = normalised(result)
+    return normal
