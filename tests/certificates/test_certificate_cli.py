@@ -37,7 +37,9 @@ def test_status_certificate_verifies_on_another_machine_with_only_the_public_key
     document = json.loads(certificate.read_text(encoding="utf-8"))
     body = document["certificate"]
     assert body["answer"] == printed  # the JSON printed is the JSON certified
-    assert body["question"] == {"query": "1810.HK", "on": printed["on"], "known_at": printed["known_at"]}
+    assert printed == json.loads(redline("status", *XIAOMI, "--json").out)  # the same JSON as without a certificate
+    on, known_at = "2021-03-16T12:00:00-04:00[America/New_York]", "2021-03-11T12:00:00-05:00[America/New_York]"
+    assert body["question"] == {"query": "1810.HK", "on": on, "known_at": known_at}
     assert body["actor"] == "Ana Analyst" and body["door"] == "cli" and body["kind"] == "status"
     assert body["data"]["bundled"]["files"]["listings.csv"] and body["data"]["snapshots"] == []
     key_file = home / KEY_FILE

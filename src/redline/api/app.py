@@ -14,10 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from redline import __version__
 from redline.api import schemas
 from redline.api.deps import KEY_COOKIE, KEY_HEADER, Forbidden, NotSignedIn, same_origin
-from redline.api.routes import admin, alerts, news, reference, screenings, sources
+from redline.api.routes import admin, alerts, certificates, news, reference, screenings, sources
 from redline.api.security import COMMON_HEADERS, DATA_POLICY, SecurityHeaders
 from redline.api.uploads import RequestBodyGuard, UploadRule
 from redline.screen.jobs import DEFAULT_MAX_UPLOAD, remove_stale_uploads
+from redline.services.certificates import CertificateService
 from redline.status.service import StatusService
 from redline.store.database import engine_for
 from redline.store.errors import StoreError
@@ -59,6 +60,7 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     app.state.max_upload = max_upload_bytes()
     engine_for()  # open and migrate the database now: a bad REDLINE_DATABASE_URL fails at start, not per request
     app.state.keys = KeyStore()  # one per process: every request authenticates
+    app.state.certificates = CertificateService.default(app.state.service)
     removed = remove_stale_uploads()  # what workers killed mid-upload left behind
     if removed:
         log.info("removed %d stale upload folders", removed)
@@ -134,7 +136,7 @@ def create_app(service: StatusService | None = None) -> FastAPI:
             "catalog": catalog.version,
         }
 
-    for module in (reference, screenings, alerts, sources, admin, news):
+    for module in (reference, screenings, alerts, sources, admin, news, certificates):
         app.include_router(module.router, responses=schemas.SECURED_RESPONSES)
     app.include_router(web_router())
     screening_upload = UploadRule(Role.ANALYST, lambda scope: int(scope["app"].state.max_upload))

@@ -25,13 +25,9 @@ CertificateOption = Annotated[
 
 
 def write_certificate(path: Path, text: str) -> None:
-    """The certificate file, written atomically; a folder that is not there is the user's error (exit 2)."""
-    from redline.atomic import write_bytes_atomically
+    from redline.cli.options import write_output
 
-    try:
-        write_bytes_atomically(path, text.encode("utf-8"))
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write the certificate ({exc.strerror or exc})") from None
+    write_output(path, text.encode("utf-8"), "certificate")
 
 
 def certificate_service(bundled_only: bool = False) -> Any:

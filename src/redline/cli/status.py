@@ -88,7 +88,7 @@ def status(
     moment = instant_option(on, "--on")
     known = instant_option(known_at, "--known-at")
     if certificate is not None:
-        data = certified_answer(certificate, "status", status_question(text, iso(moment), iso(known)))
+        data = certified_answer(certificate, "status", status_question(text, moment, known))
     else:
         data = StatusService.current().status(text, moment, known).to_json()
     if as_json:
@@ -110,9 +110,9 @@ def timeline(
     if as_json or certificate is not None:
         try:
             if certificate is not None:
-                payload = certified_answer(certificate, "timeline", timeline_question(text, iso(known)))
+                payload = certified_answer(certificate, "timeline", timeline_question(text, known))
             else:
-                payload = timeline_answer(service, text, iso(known))
+                payload = timeline_answer(service, text, known)
         except NotIdentified as exc:
             raise UserError(str(exc)) from None
         if as_json:

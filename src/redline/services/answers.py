@@ -4,7 +4,9 @@ certificate is issued and when it is replayed (redline.services.certificates, re
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from redline.certificates.document import canonical_bytes
 from redline.model import iso, parse_instant
@@ -23,8 +25,24 @@ def normalised(value: Any) -> Any:
     return json.loads(canonical_bytes(value))
 
 
-def status_question(query: str, on: str, known_at: str) -> dict[str, Any]:
-    return {"query": query, "on": on, "known_at": known_at}
+def instant_text(moment: datetime) -> str:
+    """An instant as a question records it: ISO 8601 with its offset and, when it was given in a named zone (a
+    bare date is noon New York), that zone in brackets (RFC 9557: `2021-03-16T12:00:00-04:00[America/New_York]`),
+    because answers word an instant in the zone it was asked in."""
+    zone = getattr(moment.tzinfo, "key", None)
+    return f"{iso(moment)}[{zone}]" if zone else iso(moment)
+
+
+def read_instant(text: str) -> datetime:
+    """The instant `instant_text` wrote, in the same zone."""
+    if text.endswith("]") and "[" in text:
+        base, zone = text[:-1].split("[", 1)
+        return parse_instant(base).astimezone(ZoneInfo(zone))
+    return parse_instant(text)
+
+
+def status_question(query: str, on: datetime, known_at: datetime) -> dict[str, Any]:
+    return {"query": query, "on": instant_text(on), "known_at": instant_text(known_at)}
 
 
 def match_question(
@@ -32,21 +50,20 @@ def match_question(
     schema: str | None = None,
     birth_date: str | None = None,
     limit: int = 10,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = DEFAULT_THRESHOLD,
 ) -> dict[str, Any]:
     return {"query": query, "schema": schema, "birth_date": birth_date, "limit": limit, "threshold": threshold}
 
 
-def timeline_question(query: str, known_at: str | None) -> dict[str, Any]:
-    return {"query": query, "known_at": known_at}
+def timeline_question(query: str, known_at: datetime | None) -> dict[str, Any]:
+    return {"query": query, "known_at": instant_text(known_at) if known_at else None}
 
 
-def timeline_answer(service: StatusService, query: str, known_at: str | None) -> dict[str, Any]:
-    """`redline timeline --json`: the entity's dated, sourced history as known at `known_at` (None: everything)."""
+def timeline_answer(service: StatusService, query: str, known: datetime | None) -> dict[str, Any]:
+    """`redline timeline --json`: the entity's dated, sourced history as known at `known` (None: everything)."""
     entity, warnings = service.resolve(query)
     if entity is None:
         raise NotIdentified(f"no listed entity matches {query!r}")
-    known = parse_instant(known_at) if known_at else None
     return {
         "query": query,
         "known_at": iso(known) if known else None,
@@ -59,7 +76,7 @@ def timeline_answer(service: StatusService, query: str, known_at: str | None) ->
 def answer(kind: str, question: dict[str, Any], service: StatusService) -> dict[str, Any]:
     """The stable JSON answer to `question` (a `kind` in ASKED) from `service`'s catalog."""
     if kind == "status":
-        report = service.status(question["query"], parse_instant(question["on"]), parse_instant(question["known_at"]))
+        report = service.status(question["query"], read_instant(question["on"]), read_instant(question["known_at"]))
         result: dict[str, Any] = report.to_json()
     elif kind == "match":
         result = service.catalog.resolver.match(
@@ -70,7 +87,8 @@ def answer(kind: str, question: dict[str, Any], service: StatusService) -> dict[
             threshold=question["threshold"],
         )
     elif kind == "timeline":
-        result = timeline_answer(service, question["query"], question["known_at"])
+        known = read_instant(question["known_at"]) if question["known_at"] else None
+        result = timeline_answer(service, question["query"], known)
     else:
         raise ValueError(f"a {kind} certificate cannot be answered from its question alone")
     normal: dict[str, Any] = normalised(result)
