@@ -78,6 +78,12 @@ def _certificate(app: typer.Typer) -> None:
     app.add_typer(certificate_app, name="certificate")
 
 
+def _mcp(app: typer.Typer) -> None:
+    from redline.cli.mcp import mcp
+
+    app.command("mcp")(mcp)
+
+
 def _keys(app: typer.Typer) -> None:
     from redline.cli.keys import keys_app
 
@@ -109,6 +115,7 @@ _COMMANDS = {
     "keys": _keys,
     "news": _news,
     "certificate": _certificate,
+    "mcp": _mcp,
 }
 
 
