@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from redline.certificates.document import canonical_bytes
 from redline.model import iso, parse_instant
 from redline.resolve import DEFAULT_THRESHOLD
 from redline.status.service import StatusService
@@ -22,6 +21,9 @@ class NotIdentified(LookupError):
 
 def normalised(value: Any) -> Any:
     """`value` as it reads back from its canonical JSON (tuples become lists), so answers compare equal."""
+    # Imported here: `redline status` imports this module, and only a certificate needs the signing library.
+    from redline.certificates.document import canonical_bytes
+
     return json.loads(canonical_bytes(value))
 
 
