@@ -53,6 +53,18 @@ SETTINGS: tuple[Setting, ...] = (
         "max_upload_mb", "REDLINE_MAX_UPLOAD_MB", "50", "The largest screening upload the server accepts, in megabytes."
     ),
     Setting(
+        "signing_key",
+        "REDLINE_SIGNING_KEY",
+        "`$REDLINE_HOME/keys/` (generated on first use)",
+        "The Ed25519 private key (PEM) that signs certificates; when set, the file must exist.",
+    ),
+    Setting(
+        "api_key",
+        "REDLINE_API_KEY",
+        "none",
+        "The API key `redline mcp` acts with over stdio (its role applies to every tool call).",
+    ),
+    Setting(
         "trusted_proxies",
         "REDLINE_TRUSTED_PROXIES",
         "127.0.0.1,::1",
@@ -82,6 +94,8 @@ class Settings:
     home: Path
     database_url: str
     user: str | None
+    signing_key: Path | None
+    api_key: str | None
     max_upload_mb: float
     trusted_proxies: frozenset[str]
 
@@ -98,6 +112,8 @@ class Settings:
             "home": home,
             "database_url": text("database_url") or f"sqlite:///{home / 'redline.db'}",
             "user": text("user") or None,
+            "signing_key": Path(text("signing_key")).expanduser() if text("signing_key") else None,
+            "api_key": text("api_key") or None,
             "max_upload_mb": parse["max_upload_mb"](text("max_upload_mb") or "50"),
             "trusted_proxies": parse["trusted_proxies"](
                 env.get("REDLINE_TRUSTED_PROXIES", _BY_FIELD["trusted_proxies"].default)

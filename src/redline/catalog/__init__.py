@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from redline.catalog.identify import REVIEW_FLOOR, Candidate, Identification, Ou
 if TYPE_CHECKING:
     from redline.model import CourtOrder, ListingEvent
     from redline.sources.bundled import ReferenceData
-    from redline.store.news import NewsStore
+    from redline.store.news import Proposal
 
 __all__ = [
     "REVIEW_FLOOR",
@@ -29,6 +30,7 @@ __all__ = [
     "candidates",
     "current_catalog",
     "identify",
+    "pinned_catalog",
 ]
 
 _lock = threading.RLock()  # re-entered: current_catalog falls back to _bundled_catalog under it
@@ -62,7 +64,7 @@ def current_catalog() -> Catalog:
             catalog = load_catalog(path) or build_catalog(
                 bundled_store().data,
                 store if snapshots[0] else None,
-                _news_events(news) if accepted[0] else ([], []),
+                _news_events(news.accepted()) if accepted[0] else ([], []),
                 news_version,
             )
             if catalog.cache_path is None:
@@ -107,14 +109,28 @@ def clear_cache() -> None:
         _bundled.clear()
 
 
-def _news_events(news: NewsStore) -> tuple[list[ListingEvent], list[CourtOrder]]:
+def pinned_catalog(snapshot_ids: Collection[int], proposal_ids: Collection[str]) -> Catalog:
+    """The catalog over today's bundled data, only the snapshots `snapshot_ids` and only the accepted news
+    proposals `proposal_ids`: the data a certificate recorded (snapshots are immutable), for its replay."""
+    from redline.store.news import NewsStore
+    from redline.store.reference import bundled_store
+    from redline.store.snapshots import SnapshotStore
+
+    store = SnapshotStore().pinned(snapshot_ids) if snapshot_ids else None
+    wanted = set(proposal_ids)
+    proposals = [p for p in NewsStore().accepted() if p.id in wanted] if wanted else []
+    news_version = hashlib.sha256(repr(sorted(wanted)).encode()).hexdigest()[:12] if wanted else ""
+    return build_catalog(bundled_store().data, store, _news_events(proposals), news_version)
+
+
+def _news_events(proposals: Iterable[Proposal]) -> tuple[list[ListingEvent], list[CourtOrder]]:
     """The accepted news proposals as events; one that cannot become an event (no date, no list) is left out,
     and `redline news review` says why when it is accepted."""
     from redline.catalog.news_facts import FactError, accepted_events
 
     listings: list[ListingEvent] = []
     orders: list[CourtOrder] = []
-    for proposal in news.accepted():
+    for proposal in proposals:
         try:
             found = accepted_events([proposal])
         except FactError:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -119,3 +121,32 @@ def log(limit: Annotated[int, typer.Option("--limit", help="The newest N entries
     for entry in entries:
         table.add_row(str(entry.seq), entry.at[:19], entry.actor, entry.action, entry.subject[:40])
     make_console().print(table)
+
+
+@audit_app.command("export")
+def export(
+    start: Annotated[str, typer.Option("--from", help="First instant (ISO 8601; a bare date is noon New York)")],
+    end: Annotated[str | None, typer.Option("--to", help="End instant, excluded (default: now)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json, csv or html")] = "json",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here (atomically) instead of printing", dir_okay=False)
+    ] = None,
+) -> None:
+    """Every question, run, decision, import and key change from --from to --to, with actor, time, data versions
+    and certificate ids (no-hit screenings included): for a regulator's request."""
+    from redline.cli.options import instant_option, write_output
+    from redline.services.audit_export import FORMATS, AuditExportService
+    from redline.store.clock import actor
+
+    if fmt not in FORMATS:
+        raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    first, last = instant_option(start, "--from"), instant_option(end, "--to")
+    if last <= first:
+        raise UserError(f"--to ({last.isoformat()}) must be after --from ({first.isoformat()})")
+    result = AuditExportService.default().export(first, last, actor())
+    data = result.render(fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_output(output, data, "audit export")

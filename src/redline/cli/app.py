@@ -72,6 +72,18 @@ def _alerts(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
 
 
+def _certificate(app: typer.Typer) -> None:
+    from redline.cli.certificate import certificate_app
+
+    app.add_typer(certificate_app, name="certificate")
+
+
+def _mcp(app: typer.Typer) -> None:
+    from redline.cli.mcp import mcp
+
+    app.command("mcp")(mcp)
+
+
 def _keys(app: typer.Typer) -> None:
     from redline.cli.keys import keys_app
 
@@ -102,6 +114,8 @@ _COMMANDS = {
     "audit": _alerts,
     "keys": _keys,
     "news": _news,
+    "certificate": _certificate,
+    "mcp": _mcp,
 }
 
 

@@ -14,10 +14,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from redline.cli.certificate import CertificateOption, certified_answer
 from redline.cli.errors import UserError
 from redline.resolve import DEFAULT_THRESHOLD, QueryError, score_pair
 from redline.resolve.resolver import schema_kind
 from redline.screen.cells import neutralise
+from redline.services.answers import match_question
 
 
 def _schema_problem(schema: str | None) -> str | None:
@@ -58,6 +60,7 @@ def match(
             help="Queries from FILE (one a line, or a CSV with a `query` column); one JSON object per line out",
         ),
     ] = None,
+    certificate: CertificateOption = None,
 ) -> None:
     """Find list entities for a name or identifier, best first, each with the reasons for its score.
 
@@ -66,6 +69,8 @@ def match(
     _check_schema(schema)
     if (query is None) == (batch is None):
         raise UserError("give a QUERY or --batch FILE (not both)")
+    if certificate is not None and batch is not None:
+        raise UserError("--certificate certifies one answer: give a QUERY, not --batch")
     queries = _batch_queries(batch) if batch is not None else []
     from redline.services.status import StatusService
 
@@ -81,9 +86,11 @@ def match(
         return
     assert query is not None
     try:
-        result = service.catalog.resolver.match(
-            query, schema=schema, birth_date=birth_date, limit=limit, threshold=threshold
-        )
+        if certificate is not None:
+            question = match_question(query, schema, birth_date, limit, threshold)
+            result = certified_answer(certificate, "match", question, bundled_only)
+        else:
+            result = resolver.match(query, schema=schema, birth_date=birth_date, limit=limit, threshold=threshold)
     except QueryError as exc:
         raise UserError(str(exc)) from None
     if as_json:

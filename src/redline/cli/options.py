@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from redline.cli.errors import UserError
 from redline.model import InstantError, parse_instant
@@ -25,3 +26,13 @@ def query_argument(text: str) -> str:
     if len(query) > 1000:
         raise UserError(f"QUERY is {len(query)} characters long; at most 1000 are accepted")
     return query
+
+
+def write_output(path: Path, data: bytes, what: str) -> None:
+    """An output file written atomically; a folder that is not there is the user's error (exit 2)."""
+    from redline.atomic import write_bytes_atomically
+
+    try:
+        write_bytes_atomically(path, data)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write the {what} ({exc.strerror or exc})") from None

@@ -13,12 +13,14 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from redline.cli.certificate import CertificateOption, certificate_service, write_certificate
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
 from redline.cli.options import instant_option
 from redline.screen.columns import MappingError, parse_mapping
 from redline.screen.pipeline import KINDS, Screening, ScreenOptions, ScreenOutcome
 from redline.screen.readers import InputError
+from redline.store.clock import actor
 from redline.store.errors import StoreError
 from redline.store.screening import ScreenStore
 
@@ -49,12 +51,15 @@ def screen(
         Path | None, typer.Option("--constituents", help="Fund holdings file or folder, for look-through.")
     ] = None,
     deadline_days: Annotated[int, typer.Option("--deadline-days", help="Deadlines shown: the next N days.")] = 90,
+    certificate: CertificateOption = None,
 ) -> None:
     """Screen a file: each row resolved, judged at its own instant as known at --known-at, and decided."""
     if kind not in KINDS:
         raise UserError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if deadline_days < 0:
         raise UserError("--deadline-days must be 0 or more")
+    if certificate is not None and not (certificate.parent if str(certificate.parent) else Path(".")).is_dir():
+        raise UserError(f"--certificate: the folder {certificate.parent} does not exist")
     try:
         options = ScreenOptions(
             kind=kind,
@@ -88,6 +93,9 @@ def screen(
         raise UserError(f"{exc.filename or file}: {exc.strerror or exc}") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if certificate is not None:
+        certified = certificate_service().screening(outcome, actor(), "cli", input_name=file.name)
+        write_certificate(certificate, certified.text)
     if as_json:
         print(json.dumps(outcome.to_json(), indent=2, ensure_ascii=False))
     else:

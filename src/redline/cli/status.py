@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from redline.cli.certificate import CertificateOption, certified_answer
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
 from redline.cli.options import instant_option, query_argument
 from redline.model import NEW_YORK, iso, parse_instant
+from redline.services.answers import NotIdentified, status_question, timeline_answer, timeline_question
 from redline.services.status import StatusService
-from redline.status.report import StatusReport
 
 OnOption = Annotated[
     str | None, typer.Option("--on", help="Instant to judge (ISO 8601; a bare date is noon New York). Default: now.")
@@ -37,8 +38,8 @@ def _when(value: str | None) -> str:
     return parse_instant(value).astimezone(NEW_YORK).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def print_status(report: StatusReport, console: Console) -> None:
-    data = report.to_json()
+def print_status(data: dict[str, Any], console: Console) -> None:
+    """The answer's stable JSON (`StatusReport.to_json`, or a certificate's answer) as tables and lines."""
     entity = data["entity"]
     title = "no match" if entity is None else f"{entity['name']} ({entity['id']})"
     console.print(f"[bold]{title}[/bold]  on {data['on']}  known at {data['known_at']}")
@@ -80,41 +81,47 @@ def status(
     on: OnOption = None,
     known_at: KnownAtOption = None,
     as_json: JsonOption = False,
+    certificate: CertificateOption = None,
 ) -> None:
     """May a US person buy, sell or hold QUERY at --on, judged on what was known at --known-at?"""
     text = query_argument(query)
     moment = instant_option(on, "--on")
     known = instant_option(known_at, "--known-at")
-    report = StatusService.current().status(text, moment, known)
-    if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    if certificate is not None:
+        data = certified_answer(certificate, "status", status_question(text, moment, known))
     else:
-        print_status(report, make_console())
+        data = StatusService.current().status(text, moment, known).to_json()
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print_status(data, make_console())
 
 
 def timeline(
     query: Annotated[str, typer.Argument(help="ISIN, LEI, ticker or name")],
     known_at: KnownAtOption = None,
     as_json: JsonOption = False,
+    certificate: CertificateOption = None,
 ) -> None:
     """The entity's whole history across regimes and courts, dated and sourced."""
     text = query_argument(query)
     known = instant_option(known_at, "--known-at")
     service = StatusService.current()
+    if as_json or certificate is not None:
+        try:
+            if certificate is not None:
+                payload = certified_answer(certificate, "timeline", timeline_question(text, known))
+            else:
+                payload = timeline_answer(service, text, known)
+        except NotIdentified as exc:
+            raise UserError(str(exc)) from None
+        if as_json:
+            typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
     entity, warnings = service.resolve(text)
     if entity is None:
         raise UserError(f"no listed entity matches {text!r}")
     entries = service.timeline(entity, known)
-    if as_json:
-        payload = {
-            "query": text,
-            "known_at": iso(known),
-            "entity": {"id": entity.id, "name": entity.name},
-            "events": [entry.to_json() for entry in entries],
-            "warnings": warnings,
-        }
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-        return
     out = make_console()
     out.print(f"[bold]{entity.name}[/bold] ({entity.id})")
     table = Table(show_lines=False)

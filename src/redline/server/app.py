@@ -13,12 +13,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from redline import __version__
 from redline.screen.jobs import remove_stale_uploads
 from redline.server.api import schemas
-from redline.server.api.routes import admin, alerts, news, reference, screenings, sources
+from redline.server.api.routes import admin, alerts, certificates, news, reference, screenings, sources
 from redline.server.shared.deps import KEY_COOKIE, KEY_HEADER, Forbidden, NotSignedIn, same_origin
 from redline.server.shared.security import COMMON_HEADERS, DATA_POLICY, SecurityHeaders
 from redline.server.shared.uploads import RequestBodyGuard, UploadRule
 from redline.server.web.pages import web_router
 from redline.server.web.rendering import error_page, forbidden_page
+from redline.services.certificates import CertificateService
 from redline.services.errors import ServiceError, status_code_of
 from redline.services.status import StatusService
 from redline.settings import SettingError, settings
@@ -58,6 +59,7 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     engine_for()  # open and migrate the database now: a bad REDLINE_DATABASE_URL fails at start, not per request
     app.state.error_page, app.state.forbidden_page = error_page, forbidden_page  # for the upload guard
     app.state.keys = KeyStore()  # one per process: every request authenticates
+    app.state.certificates = CertificateService.default(app.state.service)
     removed = remove_stale_uploads()  # what workers killed mid-upload left behind
     if removed:
         log.info("removed %d stale upload folders", removed)
@@ -135,7 +137,7 @@ def create_app(service: StatusService | None = None) -> FastAPI:
             "catalog": catalog.version,
         }
 
-    for module in (reference, screenings, alerts, sources, admin, news):
+    for module in (reference, screenings, alerts, sources, admin, news, certificates):
         app.include_router(module.router, responses=schemas.SECURED_RESPONSES)
     app.include_router(web_router())
     screening_upload = UploadRule(Role.ANALYST, lambda scope: int(scope["app"].state.max_upload))

@@ -577,6 +577,17 @@ def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regi
 
 
 @lru_cache(maxsize=1)
+def data_files() -> dict[str, str]:
+    """SHA-256 of each bundled reference file (what `data_version` hashes together): a certificate records them,
+    so a replay can name the file that changed since (a rules file, or a data file)."""
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(data_dir().iterdir())
+        if path.suffix in (".csv", ".yaml")
+    }
+
+
+@lru_cache(maxsize=1)
 def data_version() -> str:
     """A hash of the bundled reference files: which list data an answer or a run used."""
     digest = hashlib.sha256()

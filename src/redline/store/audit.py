@@ -6,10 +6,10 @@ deleting one breaks the link of the next; the head row records the newest sequen
 the newest entries is caught too. Appends lock the head row, which serialises writers across processes.
 
 Rows are covered too (`audit_rows`, migration 0004): an entry lists the digest of every row its action wrote in
-a protected table (`PROTECTED`: runs, alerts, run_alerts, decisions, api_keys, snapshots and their records),
-and its own hash covers the digest of that list. `verify_rows` recomputes every protected row and compares it
-with the digest of the entry that wrote it last: an edited row, a deleted row and a row inserted outside Redline
-(a forged key) are each named.
+a protected table (`PROTECTED`: runs, alerts, run_alerts, decisions, api_keys, snapshots and their records,
+certificates), and its own hash covers the digest of that list. `verify_rows` recomputes every protected row and
+compares it with the digest of the entry that wrote it last: an edited row, a deleted row and a row inserted
+outside Redline (a forged key) are each named.
 Another table joins by adding a `Protected` to `PROTECTED` and writing through `Pending.protect`.
 
 What no database-only check can catch is the newest entries deleted *and* the head rewound to match: the log is
@@ -37,6 +37,7 @@ from redline.store.schema import (
     audit_head,
     audit_log,
     audit_rows,
+    certificates,
     decisions,
     run_alerts,
     runs,
@@ -86,6 +87,7 @@ PROTECTED: dict[str, Protected] = {
     "snapshots": Protected(snapshots, ("id",)),
     # A snapshot's records are only ever inserted together, with it: one digest per snapshot.
     "snapshot_records": Protected(snapshot_records, ("snapshot_id",), grouped=True),
+    "certificates": Protected(certificates, ("id",)),
 }
 
 

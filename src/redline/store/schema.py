@@ -182,3 +182,20 @@ snapshot_records = Table(
     Column("name", Text, nullable=False),
     Column("payload", Text, nullable=False),  # JSON: redline.model.records.to_json
 )
+
+# Signed certificates of answers (issue 19): the whole signed document, as issued, with the audit entry that
+# recorded it. Rows are never updated or deleted (triggers, migration 0006) and are protected rows of the audit
+# chain, so `audit verify` names a certificate edited, deleted or inserted outside Redline.
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kind", String(20), nullable=False),  # status | match | timeline | screening
+    Column("issued_at", String(40), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("subject", Text, nullable=False),  # the query, or the screening run id
+    Column("key_id", String(16), nullable=False),
+    Column("audit_seq", Integer, nullable=False),
+    Column("document", Text, nullable=False),  # the canonical JSON (redline.certificates.document.file_bytes)
+)
+Index("ix_certificates_audit_seq", certificates.c.audit_seq)

@@ -314,6 +314,10 @@ class SnapshotStore:
             for record in self.records(snapshot):
                 yield snapshot, record
 
+    def pinned(self, ids: Iterable[int]) -> SnapshotStore:
+        """This store seen through only the snapshots `ids` (a certificate's recorded data, for its replay)."""
+        return PinnedSnapshots(self.engine, frozenset(ids))
+
     def version(self) -> tuple[int, int]:
         """(count, highest id) of the stored snapshots: a cheap key that changes whenever an import lands."""
         with reading(self.engine) as connection:
@@ -326,3 +330,14 @@ class SnapshotStore:
             count = connection.execute(select(func.count()).select_from(snapshots)).scalar_one()
             records = connection.execute(select(func.count()).select_from(snapshot_records)).scalar_one()
         return int(count), int(records)
+
+
+class PinnedSnapshots(SnapshotStore):
+    """Only some snapshots of the store: they are immutable, so these ids name exactly the data once used."""
+
+    def __init__(self, engine: Engine, ids: frozenset[int]) -> None:
+        super().__init__(engine)
+        self.ids = ids
+
+    def snapshots(self, source: SourceList | None = None) -> list[Snapshot]:
+        return [snapshot for snapshot in super().snapshots(source) if snapshot.id in self.ids]

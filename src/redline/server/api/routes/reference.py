@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from redline.model import Entity, iso
 from redline.resolve import QueryError
 from redline.server.api import schemas
+from redline.server.api.routes.certificates import certificates, link
 from redline.server.shared.deps import Service, Viewer, instant, query_text
+from redline.services.answers import match_question, status_question
 from redline.services.status import StatusService
 
 QUERY_LIMIT = 1000
+CertificateWanted = Annotated[
+    bool, Query(description="Also sign and record the answer; its id is in the Redline-Certificate header")
+]
 router = APIRouter()
 
 
@@ -30,8 +35,10 @@ def _entity_or_404(service: StatusService, entity_id: str) -> Entity:
     responses={400: schemas.problem("An empty query, or an instant that is not a date")},
 )
 def status(
-    _: Viewer,
+    key: Viewer,
     service: Service,
+    request: Request,
+    response: Response,
     q: Annotated[
         str,
         Query(
@@ -51,10 +58,16 @@ def status(
         str | None,
         Query(description="Use only facts public by then (ISO 8601)", json_schema_extra=schemas.INSTANT_SCHEMA),
     ] = None,
-) -> dict[str, object]:
-    """May a US person buy, sell or hold it at `on`, as known at `known_at`: the CLI's JSON contract."""
-    report = service.status(query_text(q), instant(on, "on"), instant(known_at, "known_at"))
-    return report.to_json()
+    certificate: CertificateWanted = False,
+) -> dict[str, Any]:
+    """May a US person buy, sell or hold it at `on`, as known at `known_at`: the CLI's JSON contract. With
+    `certificate=true` the answer is also signed and recorded: its id is in the `Redline-Certificate` header."""
+    text, moment, known = query_text(q), instant(on, "on"), instant(known_at, "known_at")
+    if certificate:
+        certified = certificates(request).ask("status", status_question(text, moment, known), key.actor, "api")
+        link(response, certified.id)
+        return certified.answer
+    return service.status(text, moment, known).to_json()
 
 
 @router.post(
@@ -63,10 +76,23 @@ def status(
     tags=["entities"],
     responses={400: schemas.problem("A query with nothing to match once normalised")},
 )
-def match(_: Viewer, body: schemas.MatchIn, service: Service) -> dict[str, Any]:
+def match(
+    key: Viewer,
+    body: schemas.MatchIn,
+    service: Service,
+    request: Request,
+    response: Response,
+    certificate: CertificateWanted = False,
+) -> dict[str, Any]:
     """Candidates for a name in any script or an identifier, over the bundled lists and imported snapshots,
-    best first, each with the reasons for its score (the `redline match --json` form)."""
+    best first, each with the reasons for its score (the `redline match --json` form). With `certificate=true`
+    the answer is also signed and recorded (`Redline-Certificate` header)."""
     try:
+        if certificate:
+            question = match_question(body.query, body.schema_, body.birth_date, body.limit, body.threshold)
+            certified = certificates(request).ask("match", question, key.actor, "api")
+            link(response, certified.id)
+            return certified.answer
         return service.catalog.resolver.match(
             body.query,
             schema=body.schema_,
