@@ -18,6 +18,7 @@ from redline.api.routes import admin, alerts, news, reference, screenings, sourc
 from redline.api.security import COMMON_HEADERS, DATA_POLICY, SecurityHeaders
 from redline.api.uploads import RequestBodyGuard, UploadRule
 from redline.screen.jobs import DEFAULT_MAX_UPLOAD, remove_stale_uploads
+from redline.services.warmup import warm, warm_requested
 from redline.status.service import StatusService
 from redline.store.database import engine_for
 from redline.store.errors import StoreError
@@ -59,6 +60,8 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     app.state.max_upload = max_upload_bytes()
     engine_for()  # open and migrate the database now: a bad REDLINE_DATABASE_URL fails at start, not per request
     app.state.keys = KeyStore()  # one per process: every request authenticates
+    if warm_requested():  # `redline serve`: load the saved name index now, not on the first name query
+        log.info("name index ready in %.1f s", warm(app.state.service))
     removed = remove_stale_uploads()  # what workers killed mid-upload left behind
     if removed:
         log.info("removed %d stale upload folders", removed)
