@@ -109,6 +109,12 @@ def test_match_finds_chinese_names_and_identifiers_with_reasons(client: TestClie
     assert by_isin[0]["decisive"] is True and by_isin[0]["explanation"]["identifier"]
 
 
+@pytest.mark.parametrize("schema", ["LegalEntity", "Company", "Organization", "PublicBody"])
+def test_match_accepts_the_ftm_schemata_of_organisations(client: TestClient, schema: str) -> None:
+    response = client.post("/match", json={"query": "Xiaomi Corporation", "schema": schema})
+    assert response.status_code == 200 and response.json()["candidates"][0]["entity_id"] == "xiaomi"
+
+
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [

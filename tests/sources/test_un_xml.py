@@ -79,3 +79,20 @@ def test_real_un_list(shared_data: Path) -> None:
     assert len(persons) == 730
     assert sum(1 for r in persons if r.birth_dates()) > 600
     assert sum(1 for r in loaded.records for n in r.names if n.script == "Arab") > 300
+
+
+@pytest.mark.parametrize(
+    ("field", "names"),
+    [
+        ("Ghasim Soleymani; Ghasem Sulaymani", ["Ghasim Soleymani", "Ghasem Sulaymani"]),
+        ("حسن غول (Hassan Ghul; Hasan Gul)", ["حسن غول", "Hassan Ghul", "Hasan Gul"]),
+        ("Mohammed Sabet; Mohammad Sabet b) M. Javad Sabet", ["Mohammed Sabet", "Mohammad Sabet", "M. Javad Sabet"]),
+        ("GRANDS LACS (CAGL) ; GREAT LAKES BUSINESS (GLBC)", ["GRANDS LACS (CAGL)", "GREAT LAKES BUSINESS (GLBC)"]),
+        ("Abu Bakr (the elder)", ["Abu Bakr (the elder)"]),  # one name with a parenthesis stays one
+        ("", []),
+    ],
+)
+def test_an_alias_field_listing_several_spellings_gives_each_name(field: str, names: list[str]) -> None:
+    from redline.sources.un_xml import alias_names
+
+    assert alias_names(field) == names

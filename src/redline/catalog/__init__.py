@@ -17,7 +17,6 @@ from redline.catalog.identify import REVIEW_FLOOR, Candidate, Identification, Ou
 
 if TYPE_CHECKING:
     from redline.model import CourtOrder, ListingEvent
-    from redline.sources.bundled import ReferenceData
     from redline.store.news import Proposal
 
 __all__ = [
@@ -39,15 +38,16 @@ _cached: dict[str, tuple[tuple[object, ...], Catalog]] = {}
 
 def current_catalog() -> Catalog:
     """The catalog for the configured database; the bundled data alone while nothing has been imported."""
-    from redline.store.database import database_url
-    from redline.store.news import NewsStore
-    from redline.store.reference import bundled_store
-    from redline.store.snapshots import SnapshotStore
+    from redline.store.location import database_url
 
     url = database_url()
-    # A fresh home has no database yet: answering a question must not create one (nor pay for its migration).
+    # A fresh home has no database yet: answering a question must not create one (nor pay for its migration, nor
+    # import SQLAlchemy and Alembic).
     if url.startswith("sqlite:///") and not _sqlite_file_exists(url):
-        return _bundled_catalog(bundled_store().data)
+        return _bundled_catalog()
+    from redline.store.news import NewsStore
+    from redline.store.snapshots import SnapshotStore
+
     store = SnapshotStore()
     news = NewsStore()
     snapshots, accepted = store.version(), news.version()
@@ -57,8 +57,10 @@ def current_catalog() -> Catalog:
         if cached is not None and cached[0] == version:
             return cached[1]
         if not snapshots[0] and not accepted[0]:
-            catalog = _bundled_catalog(bundled_store().data)
+            catalog = _bundled_catalog()
         else:
+            from redline.store.reference import bundled_store
+
             news_version = hashlib.sha256(repr(accepted).encode()).hexdigest()[:12] if accepted[0] else ""
             path = _cache_file(editions_version(store.snapshots()) + news_version)
             catalog = load_catalog(path) or build_catalog(
@@ -88,18 +90,26 @@ def _sqlite_file_exists(url: str) -> bool:
     return Path(url.removeprefix("sqlite:///")).exists()
 
 
-_bundled: list[tuple[object, Catalog]] = []  # (the bundled data it was made from, the catalog)
+_bundled: list[Catalog] = []
 
 
-def _bundled_catalog(data: ReferenceData) -> Catalog:
+def _bundled_catalog() -> Catalog:
+    """The catalog of the bundled data alone, saved under $REDLINE_HOME: a later process loads it instead of reading
+    the data files (the file is keyed by the release and a hash of those files, `_cache_file`)."""
     with _lock:
-        if not _bundled or _bundled[0][0] is not data:
+        if not _bundled:
             path = _cache_file("bundled")
             saved = load_catalog(path)
-            catalog = saved if saved is not None and saved.version == "bundled" else Catalog(data)
-            catalog.cache_path = path  # the name index is saved here once built
-            _bundled[:] = [(data, catalog)]
-        return _bundled[0][1]
+            if saved is not None and saved.version == "bundled":
+                catalog = saved
+            else:
+                from redline.store.reference import bundled_store
+
+                catalog = Catalog(bundled_store().data)
+                save_catalog(catalog, path)
+            catalog.cache_path = path  # the name index is saved beside it once built
+            _bundled[:] = [catalog]
+        return _bundled[0]
 
 
 def clear_cache() -> None:

@@ -24,13 +24,13 @@ from redline.catalog.events import Edition, Entry, ImportedHistory, annex_days, 
 from redline.model import Citation, CourtOrder, Entity, ListId, ListingEvent
 from redline.model.records import SourceRecord
 from redline.resolve.identifiers import IdKey, keys_of
-from redline.resolve.resolver import Record, Resolver
 from redline.sources.bundled import ReferenceData
 from redline.sources.list_feeds import ListFeed, list_feeds
 from redline.sources.loaded import SourceList
 from redline.store.reference import ReferenceStore
 
 if TYPE_CHECKING:  # the snapshot store brings SQLAlchemy: a bundled-only answer never needs it
+    from redline.resolve.resolver import Resolver
     from redline.store.snapshots import Snapshot, SnapshotStore
 
 
@@ -102,6 +102,8 @@ class Catalog(ReferenceStore):
 
         Kept beside the saved catalog (`<catalog file>.resolver`, `Resolver.save`): the next process loads it on its
         first name query instead of transliterating every entity again, and identifier queries never read it."""
+        from redline.resolve.resolver import Record, Resolver  # the matcher's imports: name queries only
+
         path = self.cache_path.with_suffix(".resolver") if self.cache_path is not None else None
         if path is not None and path.exists():
             with contextlib.suppress(OSError, ValueError):  # a damaged or older file: rebuilt below

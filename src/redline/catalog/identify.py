@@ -12,8 +12,8 @@ from enum import StrEnum
 
 from redline.catalog.catalog import Catalog
 from redline.model import Entity, ListId
+from redline.resolve.errors import QueryError
 from redline.resolve.identifiers import parse_query
-from redline.resolve.resolver import QueryError
 
 # A listed candidate at or above this score keeps a query from being answered "free" when nothing matched: below the
 # resolver's match threshold (0.80) but close enough that a person must look (names as the lists print them, with

@@ -188,3 +188,7 @@ def main() -> None:
         print(f"redline: internal error ({type(exc).__name__}); {where}", file=sys.stderr)
         sys.exit(INTERNAL_ERROR)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+if __name__ == "__main__":  # `python -m redline.cli.app ...`, as docs and notes show
+    main()

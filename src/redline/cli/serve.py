@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -22,6 +23,8 @@ def serve(
     to REDLINE_MAX_UPLOAD_MB (default 50).
     """
     from redline.server.runner import serve as run_server
+    from redline.services.status import StatusService
+    from redline.services.warmup import WARM_ENV, warm
     from redline.store.keys import KeyStore
 
     try:
@@ -34,4 +37,8 @@ def serve(
             '  redline keys create --role admin --owner "Your Name"',
             highlight=False,
         )
+    # Build (or load) the name index once here and save it beside the catalog; every worker then loads it while
+    # starting, before it accepts a connection, instead of building its own on the first name query.
+    warm(StatusService.current())
+    os.environ[WARM_ENV] = "1"
     run_server(host, port, workers)

@@ -1,15 +1,25 @@
-"""Entity resolution: names in any script, acronyms, translations and identifiers to list entities."""
+"""Entity resolution: names in any script, acronyms, translations and identifiers to list entities.
 
-from redline.resolve.resolver import (
-    DEFAULT_THRESHOLD,
-    Candidate,
-    Explanation,
-    PairScore,
-    QueryError,
-    Record,
-    Resolver,
-    score_pair,
-)
+The names below are loaded on first use (PEP 562): `redline.resolve.identifiers` and `QueryError` are read by
+every identifier answer, which must not pay for the matcher's imports (rapidfuzz, anyascii, word lists).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from redline.resolve.errors import QueryError
+
+if TYPE_CHECKING:
+    from redline.resolve.resolver import (
+        DEFAULT_THRESHOLD,
+        Candidate,
+        Explanation,
+        PairScore,
+        Record,
+        Resolver,
+        score_pair,
+    )
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -21,3 +31,11 @@ __all__ = [
     "Resolver",
     "score_pair",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from redline.resolve import resolver
+
+        return getattr(resolver, name)
+    raise AttributeError(f"module 'redline.resolve' has no attribute {name!r}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from anyascii import anyascii
 
 from redline.resolve import chinese
-from redline.resolve.legal_forms import split_legal_form
+from redline.resolve.legal_forms import shorten_spelled_forms, split_legal_form
 from redline.resolve.text import fold, has_han, is_han, is_hangul, loose, split_runs
 from redline.resolve.vocab import KOREAN_SURNAMES, ORGANISATION_WORDS, WordClass, word_class
 
@@ -147,6 +147,8 @@ def prepare(name: str, person: bool | None = None) -> list[NameForm]:
     runs = split_runs(folded)[: MAX_TOKENS * 2]
     han_runs = [run for run in runs if is_han(run[0])]
     if not han_runs:
+        if person is not True:
+            runs = shorten_spelled_forms(" ".join(runs)).split()
         words = [w for run in runs for w in _latin_words(run)]
         rest, legal = split_legal_form(words) if person is not True else (words, [])
         route = "latin" if all(run.isascii() for run in runs) else "transliterated"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -39,7 +40,7 @@ _GROUPS: dict[str, frozenset[str]] = {
     ),
     "corp": frozenset(["corp", "corporation", "inc", "incorporated", "co", "company", "corp ltd"]),
     "jsc": frozenset(
-        ["jsc", "joint stock company", "co ltd", "pjsc", "ojsc", "cjsc", "ao", "pao", "oao", "zao", "sa", "ag"]
+        ["jsc", "joint stock company", "co ltd", "pjsc", "ojsc", "cjsc", "ao", "pao", "oao", "zao", "sa", "ag", "sacv"]
     ),
     "llc": frozenset(["llc", "ooo", "limited liability company", "gmbh", "tov", "sarl", "srl", "sp z oo", "ltd"]),
 }
@@ -127,6 +128,26 @@ def split_legal_form(tokens: list[str]) -> tuple[list[str], list[str]]:
                 del rest[:size]
                 break
     return rest, found
+
+
+def shorten_spelled_forms(folded: str) -> str:
+    """Spelled-out legal forms in any position replaced by their abbreviation, from rigour's organisation-type
+    table (OCCRP, ISO 20275 and Wikipedia, kept by OpenSanctions): "obshchestvo s ogranichennoi
+    otvetstvennostyu" -> "ooo", "open joint stock company" -> "ojsc", "sociedad de responsabilidad limitada" ->
+    "srl". Only forms of two words or more whose abbreviation is a known form are replaced, so "co ltd" and
+    one-word forms stay as the list printed them (and `split_legal_form` reads them as before)."""
+    if " " not in folded:
+        return folded
+    from rigour.names.org_types import extract_org_types
+
+    known = legal_forms()
+    out = folded
+    for span, short in extract_org_types(folded):
+        span_words = span.split()
+        if len(span_words) >= 2 and " " not in short and (short in known or short == "sacv"):
+            spelled = re.escape(" ".join(span_words))
+            out = re.sub(rf"(?<!\w){spelled}(?!\w)", short, out)
+    return out
 
 
 def forms_agree(left: list[str], right: list[str]) -> bool | None:

@@ -23,6 +23,7 @@ from typing import Any
 from redline.model import Entity, Identifier
 from redline.model.records import SourceRecord
 from redline.resolve.compare import NameScore, compare
+from redline.resolve.errors import QueryError
 from redline.resolve.forms import NameForm, prepare
 from redline.resolve.identifiers import VERBATIM, IdKey, checksum_note, keys_of, parse_query, printed_value
 from redline.resolve.index import NameIndex
@@ -31,7 +32,7 @@ from redline.resolve.printed import printed_names
 from redline.resolve.text import clean
 
 DEFAULT_THRESHOLD = 0.80
-_SAVE_FORMAT = "redline-resolver-1"  # bump when Resolver, Record or NameForm change shape
+_SAVE_FORMAT = "redline-resolver-2"  # bump when Resolver, Record or NameForm change shape
 REVIEW_FLOOR = 0.50
 CANDIDATE_POOL = 20  # entities scored in full per query
 # "CATL Logistics Services" vs the alias "CATL": a brand plus lines of business no listed name of the entity
@@ -48,10 +49,6 @@ GROUP_MISMATCH = 0.06
 # "Foo Industries (China Mobile)": the short name alone meets an entity the full name does not; for review.
 SHORT_ONLY_CAP = 0.78
 _ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
-
-
-class QueryError(ValueError):
-    """The query cannot be matched (empty, blank, or made of nothing but symbols)."""
 
 
 @dataclass(frozen=True, slots=True)

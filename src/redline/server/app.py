@@ -22,6 +22,7 @@ from redline.server.web.rendering import error_page, forbidden_page
 from redline.services.certificates import CertificateService
 from redline.services.errors import ServiceError, status_code_of
 from redline.services.status import StatusService
+from redline.services.warmup import warm, warm_requested
 from redline.settings import SettingError, settings
 from redline.store.database import engine_for
 from redline.store.errors import StoreError
@@ -60,6 +61,8 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     app.state.error_page, app.state.forbidden_page = error_page, forbidden_page  # for the upload guard
     app.state.keys = KeyStore()  # one per process: every request authenticates
     app.state.certificates = CertificateService.default(app.state.service)
+    if warm_requested():  # `redline serve`: load the saved name index now, not on the first name query
+        log.info("name index ready in %.1f s", warm(app.state.service))
     removed = remove_stale_uploads()  # what workers killed mid-upload left behind
     if removed:
         log.info("removed %d stale upload folders", removed)

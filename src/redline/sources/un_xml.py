@@ -7,6 +7,7 @@ APPROXIMATELY or BETWEEN, and documents (passports, national ids).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -67,6 +68,35 @@ def _address(element: etree._Element) -> RecordAddress | None:
     return RecordAddress(text, _text(element, "COUNTRY") or None, _text(element, "CITY") or None)
 
 
+# "A; B" and "ORIGINAL SCRIPT (A; B)": the list prints several spellings in one alias field (27 fields of the
+# 2026-02-27 list, e.g. "Ghasim Soleymani; Ghasem Sulaymani; Ghasem Solaymani"); "a) ... b) ..." numbers them.
+_ALIAS_LIST = re.compile(r"^([^();]+?)\s*\(([^()]*;[^()]*)\)\s*$")
+_ALIAS_SEPARATOR = re.compile(r"\s*;\s*|\s+[a-z]\)\s+")
+
+
+def alias_names(text: str) -> list[str]:
+    """The names one ALIAS_NAME field holds: split on semicolons outside parentheses (and inside one trailing
+    parenthesis that lists spellings of the name before it); a field with none is one name, as printed."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for position, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if char == ";" and depth == 0:
+            parts.append(text[start:position])
+            start = position + 1
+    parts.append(text[start:])
+    names: list[str] = []
+    for part in parts:
+        listed = _ALIAS_LIST.match(part.strip())
+        if listed:
+            names += [listed.group(1).strip(), *alias_names(listed.group(2))]
+        elif "(" not in part:
+            names += [p.strip(" ,") for p in _ALIAS_SEPARATOR.split(part)]
+        else:
+            names.append(part.strip())
+    return [name for name in names if name]
+
+
 def _record(element: etree._Element, path: Path) -> SourceRecord:
     is_person = element.tag == "INDIVIDUAL"
     prefix = "INDIVIDUAL" if is_person else "ENTITY"
@@ -84,10 +114,9 @@ def _record(element: etree._Element, path: Path) -> SourceRecord:
     if original:
         names.append(RecordName(original, NameKind.ALIAS))
     for alias in element.iterfind(f"{prefix}_ALIAS"):
-        alias_name = _text(alias, "ALIAS_NAME")
-        if alias_name:
-            quality = _text(alias, "QUALITY").lower()
-            kind = NameKind.FORMER if quality == "f.k.a." else NameKind.ALIAS
+        quality = _text(alias, "QUALITY").lower()
+        kind = NameKind.FORMER if quality == "f.k.a." else NameKind.ALIAS
+        for alias_name in alias_names(_text(alias, "ALIAS_NAME")):
             names.append(RecordName(alias_name, kind, weak=quality == "low"))
     identifiers = []
     for document in element.iterfind("INDIVIDUAL_DOCUMENT"):

@@ -163,7 +163,21 @@ NOT_BLANK: JsonDict = {"pattern": f"[^{BLANK_CLASS}]"}
 
 class MatchIn(BaseModel):
     query: str = Field(min_length=1, max_length=1000, description="A name in any script, or an ISIN/LEI/ticker...")
-    schema_: Literal["Company", "Person", "Organization", "Vessel"] | None = Field(default=None, alias="schema")
+    # the FollowTheMoney schemata of things a list names (LegalEntity: a person or an organisation, not known which)
+    schema_: (
+        Literal[
+            "Person",
+            "LegalEntity",
+            "Company",
+            "Organization",
+            "PublicBody",
+            "Vessel",
+            "Airplane",
+            "Vehicle",
+            "Security",
+        ]
+        | None
+    ) = Field(default=None, alias="schema")
     birth_date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}-\d{2})?$", description="For persons")
     limit: int = Field(default=10, ge=1, le=100)
     threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="Default: the resolver's")
