@@ -94,9 +94,10 @@ def test_spark_writes_parquet_books_as_part_files(spark: Any, tmp_path: Path) ->
         ),
         book,
     )
-    found = _engines(tmp_path, book, on="2021-08-03")
+    found = _engines(tmp_path, book, on="2021-08-03", report=tmp_path / "report.html")
     (local_output, local_summary, _, _), (spark_output, spark_summary, _, _) = found["local"], found["spark"]
     assert spark_output.is_dir() and list(spark_output.glob("part-*.parquet"))
+    assert "SMIC" in (tmp_path / "report.html").read_text(encoding="utf-8")
     wanted = ("isin", "redline_decision", "redline_entity", "redline_errors")
     assert _columns(spark_output, wanted) == _columns(local_output, wanted)
     assert spark_summary == local_summary

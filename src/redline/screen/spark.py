@@ -38,6 +38,7 @@ from redline.screen.funds import FundBook, load_constituents
 from redline.screen.pipeline import ADDED_COLUMNS, Screening, ScreenOptions, ScreenOutcome, sha256_of
 from redline.screen.plan import ColumnarPlan, NotColumnar, UnlistedIsins, constant
 from redline.screen.readers import InputError, format_of, open_table
+from redline.screen.report import ReportWriter
 from redline.screen.rows import RowReader
 from redline.screen.summary import Summary
 from redline.screen.writers import publish, temporary_beside
@@ -219,15 +220,21 @@ class SparkScreening:
         temporary = temporary_beside(output)
         staging = temporary.with_name(temporary.name + ".spark")
         hits: list[AlertHit] = []
+        report_writer: ReportWriter | None = None
         try:
             rows = self._screen(source, header, delimiter, context, version_cell, staging, temporary, summary, hits)
-            outcome = ScreenOutcome(outer.run_id, summary, output, None, versions, parameters)
+            outcome = ScreenOutcome(outer.run_id, summary, output, options.report, versions, parameters)
+            if options.report is not None:
+                report_writer = ReportWriter(options.report)
+                report_writer.write(outcome, Path(options.label) if options.label else path)
             run = outer.record(summary, source.format, checksum, parameters, versions, output)
             if rows != summary.rows:
                 raise RuntimeError(f"Spark screened {rows} rows but the summary counts {summary.rows}")
             outer.store.record_run(run, hits)
         except BaseException:
             _remove(temporary)
+            if report_writer is not None:
+                report_writer.abort()
             raise
         finally:
             _remove(staging)
@@ -236,6 +243,8 @@ class SparkScreening:
             os.replace(temporary, output)
         else:
             publish(temporary, output)
+        if report_writer is not None:
+            report_writer.publish()
         return outcome
 
     def _screen(
