@@ -65,6 +65,12 @@ SETTINGS: tuple[Setting, ...] = (
         "The API key `redline mcp` acts with over stdio (its role applies to every tool call).",
     ),
     Setting(
+        "spark_master",
+        "REDLINE_SPARK_MASTER",
+        "`local[*]` (Redline starts local mode)",
+        "The Spark master `redline screen --engine spark` uses when `--spark-master` is not given.",
+    ),
+    Setting(
         "trusted_proxies",
         "REDLINE_TRUSTED_PROXIES",
         "127.0.0.1,::1",
@@ -96,6 +102,7 @@ class Settings:
     user: str | None
     signing_key: Path | None
     api_key: str | None
+    spark_master: str | None
     max_upload_mb: float
     trusted_proxies: frozenset[str]
 
@@ -114,6 +121,7 @@ class Settings:
             "user": text("user") or None,
             "signing_key": Path(text("signing_key")).expanduser() if text("signing_key") else None,
             "api_key": text("api_key") or None,
+            "spark_master": text("spark_master") or None,
             "max_upload_mb": parse["max_upload_mb"](text("max_upload_mb") or "50"),
             "trusted_proxies": parse["trusted_proxies"](
                 env.get("REDLINE_TRUSTED_PROXIES", _BY_FIELD["trusted_proxies"].default)

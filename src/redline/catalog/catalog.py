@@ -96,6 +96,12 @@ class Catalog(ReferenceStore):
                 found.setdefault(entity_id, None)
         return list(found)
 
+    def keyed_values(self, schemes: Iterable[str]) -> set[str]:
+        """Every value the identifier index holds under these schemes: a book's identifiers outside it name no
+        entity, which screening checks a column at a time (redline.screen.plan)."""
+        wanted = set(schemes)
+        return {value for scheme, _, value in self._ids if scheme in wanted}
+
     @cached_property
     def resolver(self) -> Resolver:
         """The name index over every entity, built on the first name query (identifier queries never need it).

@@ -18,7 +18,7 @@ from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
 from redline.cli.options import instant_option
 from redline.screen.columns import MappingError, parse_mapping
-from redline.screen.pipeline import KINDS, Screening, ScreenOptions, ScreenOutcome
+from redline.screen.pipeline import ENGINES, KINDS, Screening, ScreenOptions, ScreenOutcome
 from redline.screen.readers import InputError
 from redline.store.clock import actor
 from redline.store.errors import StoreError
@@ -52,10 +52,19 @@ def screen(
     ] = None,
     deadline_days: Annotated[int, typer.Option("--deadline-days", help="Deadlines shown: the next N days.")] = 90,
     certificate: CertificateOption = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (columnar, default), rows (row by row) or spark (docs/scale.md).")
+    ] = "local",
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="Spark master URL (default $REDLINE_SPARK_MASTER, else local mode)."),
+    ] = None,
 ) -> None:
     """Screen a file: each row resolved, judged at its own instant as known at --known-at, and decided."""
     if kind not in KINDS:
         raise UserError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if engine not in ENGINES:
+        raise UserError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if deadline_days < 0:
         raise UserError("--deadline-days must be 0 or more")
     if certificate is not None and not (certificate.parent if str(certificate.parent) else Path(".")).is_dir():
@@ -70,6 +79,8 @@ def screen(
             mapping=parse_mapping(mapping or []),
             constituents=constituents,
             deadline_days=deadline_days,
+            engine=engine,
+            spark_master=spark_master,
         )
     except MappingError as exc:
         raise UserError(str(exc)) from None

@@ -8,6 +8,7 @@ no output; the rename after it takes microseconds.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -19,10 +20,12 @@ from typing import Any
 from redline import __version__
 from redline.catalog import Catalog
 from redline.model import iso
+from redline.screen.columnar import ArrowOutputWriter, columnar_source, screen_columnar, unlisted_isins
 from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap, detect_columns
 from redline.screen.decisions import Decision
 from redline.screen.evaluate import DECISION_COLUMNS, RowResult, RowScreener, decision_columns
 from redline.screen.funds import FundBook, load_constituents
+from redline.screen.plan import ColumnarPlan, NotColumnar
 from redline.screen.readers import Batch, InputError, format_of, open_table
 from redline.screen.resolution import RowResolver
 from redline.screen.rows import RowReader, ScreenRow
@@ -35,6 +38,9 @@ from redline.store.reference import ReferenceStore
 from redline.store.screening import AlertHit, RunRecord, ScreenStore
 
 KINDS = ("holdings", "trades", "counterparties")
+# local: the columnar plan where it applies, else the row pipeline; rows: the row pipeline alone; spark: the plan on
+# Spark (docs/scale.md)
+ENGINES = ("local", "rows", "spark")
 ADDED_COLUMNS = (*DECISION_COLUMNS, "redline_versions")
 
 
@@ -50,6 +56,8 @@ class ScreenOptions:
     deadline_days: int = 90
     batch_size: int = 5000
     label: str | None = None  # the input's name as its owner knows it (an upload is stored under another name)
+    engine: str = "local"
+    spark_master: str | None = None  # spark: the cluster's master URL (default $REDLINE_SPARK_MASTER, else local)
 
 
 @dataclass
@@ -100,6 +108,8 @@ class Screening:
     ) -> None:
         if options.kind not in KINDS:
             raise ValueError(f"--kind must be one of {', '.join(KINDS)}")
+        if options.engine not in ENGINES:
+            raise ValueError(f"--engine must be one of {', '.join(ENGINES)}")
         self.path, self.options, self.store = path, options, store
         # One catalog for the whole run: the entities rows resolve to are the ones their status is judged on.
         if resolver is None:
@@ -126,6 +136,10 @@ class Screening:
 
     def run(self) -> ScreenOutcome:
         options = self.options
+        if options.engine == "spark":
+            from redline.screen.spark import SparkScreening
+
+            return SparkScreening(self).run()
         format_of(self.path)
         if not self.path.is_file():
             raise InputError(f"{self.path}: no such file")
@@ -140,12 +154,12 @@ class Screening:
         screener = RowScreener(self.reference, options.kind, self.known_at, self.resolver, funds, self.store.verdicts())
         reader = open_table(self.path)
         output = options.output or default_output(self.path)
-        writer: OutputWriter | None = None
+        writer: ArrowOutputWriter | None = None
         report_writer = None
         hits: list[AlertHit] = []
         try:
             delimiter = getattr(reader, "delimiter", ",")
-            writer = OutputWriter(output, reader.format, reader.header, ADDED_COLUMNS, delimiter)
+            writer = ArrowOutputWriter(output, reader.format, reader.header, ADDED_COLUMNS, delimiter)
             columns = detect_columns(reader.header, options.mapping) if reader.header else ColumnMap(())
             file_errors = list(reader.problems)
             if reader.header and not any(name in columns.index for name in (*IDENTIFIER_FIELDS, "name")):
@@ -156,7 +170,22 @@ class Screening:
             summary.unknown_columns = [name for name in columns.unknown if name]
             done = 0
             row_reader = RowReader(columns)
-            for batch in reader.batches(options.batch_size):
+            source = columnar_source(self.path, reader) if options.engine == "local" else None
+            if source is not None:
+                before = copy.deepcopy(summary)
+
+                def screen_row(line: int, values: list[Any], problem: str | None) -> RowResult:
+                    return self._screen(screener, line, values, problem, row_reader, file_errors)
+
+                try:
+                    shortcut = unlisted_isins(self.resolver.catalog, options.kind, funds, file_errors)
+                    plan = ColumnarPlan(row_reader, screen_row, shortcut)
+                    done = screen_columnar(source, plan, writer, summary, hits, version_cell, self.progress)
+                except NotColumnar:  # found out while reading: start again on the row pipeline, nothing published
+                    writer.abort()
+                    writer = ArrowOutputWriter(output, reader.format, reader.header, ADDED_COLUMNS, delimiter)
+                    summary, hits, source = before, [], None
+            for batch in reader.batches(options.batch_size) if source is None else ():
                 results = [
                     self._screen(screener, line, values, problem, row_reader, file_errors)
                     for line, values, problem in zip(batch.lines, batch.values, batch.problems, strict=True)
@@ -176,26 +205,7 @@ class Screening:
 
                 report_writer = ReportWriter(options.report)
                 report_writer.write(outcome, Path(options.label) if options.label else self.path)
-            run = RunRecord(
-                id=self.run_id,
-                started_at=self.started,
-                finished_at=stamp(),
-                kind=options.kind,
-                status="completed",
-                input_path=str(self.path.resolve()),
-                input_format=reader.format,
-                input_sha256=checksum,
-                parameters=parameters,
-                versions=versions,
-                counts={
-                    "rows": summary.rows,
-                    "decisions": dict(summary.decisions),
-                    "errors": summary.error_rows + len(summary.file_problems),
-                    "alerts": dict(summary.alerts),
-                },
-                output_path=str(output.resolve()),
-                actor=self.actor,
-            )
+            run = self.record(summary, reader.format, checksum, parameters, versions, output)
             self.store.record_run(run, hits)
         except BaseException:
             if writer is not None:
@@ -209,6 +219,37 @@ class Screening:
         if report_writer is not None:
             report_writer.publish()
         return outcome
+
+    def record(
+        self,
+        summary: Summary,
+        input_format: str,
+        checksum: str,
+        parameters: dict[str, Any],
+        versions: dict[str, Any],
+        output: Path,
+    ) -> RunRecord:
+        """The run as the store keeps it, once it has finished."""
+        return RunRecord(
+            id=self.run_id,
+            started_at=self.started,
+            finished_at=stamp(),
+            kind=self.options.kind,
+            status="completed",
+            input_path=str(self.path.resolve()),
+            input_format=input_format,
+            input_sha256=checksum,
+            parameters=parameters,
+            versions=versions,
+            counts={
+                "rows": summary.rows,
+                "decisions": dict(summary.decisions),
+                "errors": summary.error_rows + len(summary.file_problems),
+                "alerts": dict(summary.alerts),
+            },
+            output_path=str(output.resolve()),
+            actor=self.actor,
+        )
 
     def _screen(
         self,
