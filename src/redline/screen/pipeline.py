@@ -137,6 +137,7 @@ class Screening:
         parameters = self.parameters(funds)
         summary = Summary(self.on, options.deadline_days)
         summary.file_problems.extend(f"constituents {problem}" for problem in funds.problems)
+        summary.funds = funds.to_json()
         screener = RowScreener(self.reference, options.kind, self.known_at, self.resolver, funds, self.store.verdicts())
         reader = open_table(self.path)
         output = options.output or default_output(self.path)
