@@ -132,7 +132,7 @@ class RowScreener:
             entity = found[0][1].entity
             weights = [c.weight for c, _ in found if c.weight is not None]
             total = f", {sum(weights):.4g}% of the fund" if weights else ""
-            held = "; ".join(
+            held = ", ".join(
                 f"line {c.line} {c.label()}" + (f" {c.weight:.4g}%" if c.weight is not None else "") for c, _ in found
             )
             via = f"fund {fund.describe()} holds {entity.name} through {len(found)} line(s){total}: {held}"

@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from redline.model import iso
 from redline.screen.columns import MappingError, parse_mapping
 from redline.screen.pipeline import KINDS, Screening, ScreenOptions
 from redline.screen.readers import FORMATS, InputError
+from redline.screen.uploads import ConstituentsError, store_constituents
 from redline.screen.writers import remove_orphans
 from redline.store.jobs import Job, JobStore
 from redline.store.screening import ScreenStore
@@ -36,6 +37,7 @@ DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 _CHUNK = 1 << 20
 _one_at_a_time = threading.Semaphore(1)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+CONSTITUENTS = "constituents"  # the job's subfolder of fund files for look-through
 
 
 class UploadError(ValueError):
@@ -98,8 +100,16 @@ def _count_lines(path: Path) -> int | None:
     return max(lines - 1, 0)
 
 
-def receive(stream: BinaryIO, filename: str | None, submission: Submission, owner: str, limit: int) -> Job:
-    """Copy the upload into a new job folder, at most `limit` bytes, and record the job as queued."""
+def receive(
+    stream: BinaryIO,
+    filename: str | None,
+    submission: Submission,
+    owner: str,
+    limit: int,
+    constituents: Sequence[tuple[BinaryIO, str | None]] = (),
+) -> Job:
+    """Copy the upload (and any fund constituents files or zips) into a new job folder, at most `limit` bytes each,
+    and record the job as queued."""
     name = display_name(filename)
     suffix = suffix_of(name)
     jobs_root().mkdir(parents=True, exist_ok=True)
@@ -117,10 +127,15 @@ def receive(stream: BinaryIO, filename: str | None, submission: Submission, owne
                 out.write(chunk)
         if size == 0:
             raise UploadError(f"file {name!r} is empty")
+        try:
+            funds = store_constituents(list(constituents), staging / CONSTITUENTS, limit) if constituents else []
+        except ConstituentsError as exc:
+            raise UploadError(str(exc), exc.status) from None
         parameters = {
             "on": iso(submission.on) if submission.on else None,
             "known_at": iso(submission.known_at) if submission.known_at else None,
             "mapping": submission.mapping,
+            "constituents": funds,
         }
         job_id = uuid.uuid4().hex
         rows = _count_lines(target)
@@ -178,6 +193,11 @@ def report_path(job: Job) -> Path:
     return job_folder(job.id) / "report.html"
 
 
+def constituents_path(job: Job) -> Path | None:
+    """The folder of the fund constituents uploaded with the book, or None."""
+    return job_folder(job.id) / CONSTITUENTS if job.parameters.get("constituents") else None
+
+
 def run_job(job_id: str, submission: Submission, actor: str) -> None:
     """Screen the job's file (in a background thread of the worker that received it). Never raises."""
     jobs = JobStore()
@@ -192,6 +212,7 @@ def run_job(job_id: str, submission: Submission, actor: str) -> None:
                 output=results_path(job),
                 report=report_path(job),
                 mapping=submission.mapping,
+                constituents=constituents_path(job),
                 batch_size=500,  # small batches: the progress bar moves on small files too
                 label=job.filename,
             )
