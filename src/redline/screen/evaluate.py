@@ -175,7 +175,16 @@ class RowScreener:
             known.if_confirmed,
             known.hits,
             known.notes,
-            [replace(alert, row_number=row.line) for alert in known.alerts],
+            [
+                replace(
+                    alert,
+                    row_number=row.line,
+                    account=row.account,
+                    market_value=row.market_value,
+                    currency=row.currency,
+                )
+                for alert in known.alerts
+            ],
             known.alert_states,
             columns=columns,
         )

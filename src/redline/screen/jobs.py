@@ -28,7 +28,7 @@ from redline.screen.pipeline import KINDS, Screening, ScreenOptions
 from redline.screen.readers import FORMATS, InputError
 from redline.screen.uploads import ConstituentsError, store_constituents
 from redline.screen.writers import remove_orphans
-from redline.store.jobs import Job, JobStore
+from redline.store.jobs import HEARTBEAT, Job, JobStore
 from redline.store.screening import ScreenStore
 
 log = logging.getLogger("redline.screen.jobs")
@@ -202,6 +202,27 @@ def run_job(job_id: str, submission: Submission, actor: str) -> None:
     """Screen the job's file (in a background thread of the worker that received it). Never raises."""
     jobs = JobStore()
     job = jobs.get(job_id)
+    stop = threading.Event()
+    # The heartbeat renews the job's lease while it waits and while it runs: a worker killed at any point stops it,
+    # and the job is marked failed within a minute (redline.store.jobs.LEASE).
+    beating = threading.Thread(target=_heartbeat, args=(jobs, job_id, stop), daemon=True, name=f"heartbeat-{job_id}")
+    beating.start()
+    try:
+        _run(jobs, job, submission, actor)
+    finally:
+        stop.set()
+
+
+def _heartbeat(jobs: JobStore, job_id: str, stop: threading.Event) -> None:
+    while not stop.wait(HEARTBEAT.total_seconds()):
+        try:
+            jobs.beat(job_id)
+        except Exception:  # a busy database: the next beat retries, well within the lease
+            log.warning("heartbeat of job %s failed", job_id, exc_info=True)
+
+
+def _run(jobs: JobStore, job: Job, submission: Submission, actor: str) -> None:
+    job_id = job.id
     with _one_at_a_time:
         try:
             jobs.started(job_id)
