@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from redline.model import parse_instant
+from redline.screen.columns import detect_columns
 from redline.screen.decisions import Decision
 from redline.screen.evaluate import RowScreener
 from redline.screen.funds import load_constituents
 from redline.screen.numbers import parse_number
 from redline.screen.resolution import RowResolver
+from redline.screen.rows import RowReader
 from redline.store.reference import bundled_store
 from redline.store.screening import ScreenStore
 from tests.screen.helpers import run
@@ -143,3 +145,17 @@ def test_totals_agree_with_the_rows(funds: Path, tmp_path: Path) -> None:
     taiwan = next(r for r in rows if r["ticker"] == "3045")
     assert taiwan["redline_decision"] == "OK" and "ambiguous" not in taiwan["redline_decision"]
     assert "reads as 1234 (grouping comma) or 1.234 (decimal comma)" in taiwan["redline_errors"]
+
+
+def test_a_lead_is_dismissed_by_the_lines_country_only(funds: Path) -> None:
+    """The same name in two countries is screened twice (the outcome cache keys on the country): the Saudi line's
+    lead to China Mobile is dismissed with its reason; a line in China keeps it for review."""
+    columns = detect_columns(["name", "country"])
+    reader = RowReader(columns)
+    instant = parse_instant("2021-03-16")
+    screener = RowScreener(bundled_store(), "holdings", instant, RowResolver())
+    saudi = screener.screen(reader.read(2, ["Mobile Telecommunications", "Saudi Arabia"]), instant)
+    china = screener.screen(reader.read(3, ["Mobile Telecommunications", "China"]), instant)
+    assert saudi.decision is Decision.OK
+    assert any("dismissed: the line's country Saudi Arabia" in note for note in saudi.notes)
+    assert china.decision is Decision.REVIEW

@@ -159,7 +159,15 @@ class RowScreener:
             return RowResult(row, instant, Decision.ERROR, errors=errors)
         # Everything but the row's size and line depends only on what the row is, its side and its instant, and
         # books repeat the same securities on many rows: screen each combination once.
-        key = (tuple(row.identifiers.items()), row.exchange, row.name, row.side, instant)
+        key = (
+            tuple(row.identifiers.items()),
+            row.exchange,
+            row.name,
+            row.side,
+            instant,
+            row.country,
+            row.exchange_note,
+        )
         known = self._outcomes.get(key)
         if known is None:
             if len(self._outcomes) >= OUTCOME_CACHE:
