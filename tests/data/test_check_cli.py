@@ -158,3 +158,13 @@ def test_an_unknown_decision_fails(tmp_path: Path) -> None:
     decisions.write_text(text.replace("decision: HOLD-ONLY", "decision: MAYBE"), encoding="utf-8")
     code, output = _run(data)
     assert code == 1 and "positions: unknown decision 'MAYBE'" in output
+
+
+def test_the_fund_rule_must_cite_faq_861_with_its_address(tmp_path: Path) -> None:
+    data = _copy(tmp_path)
+    sources = data / "sources.yaml"
+    line = _line_of(sources, "  url: https://ofac.treasury.gov/faqs/861")
+    _edit(sources, line, "  url: https://ofac.treasury.gov/faqs/861", "  note: address removed")
+    code, output = _run(data)
+    assert code == 1
+    assert "sources.yaml [ofac-faq-861]: the fund rule's source ofac-faq-861 has no https URL" in output

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.screen.issuer_funds import FIXTURES as ISSUER_FIXTURES
+from tests.screen.issuer_funds import fund_folder
 from tests.web.helpers import CSL, PORTFOLIO, ROOT, later_csl
+
+ISSUER_BOOK = ISSUER_FIXTURES / "book.csv"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -306,3 +311,53 @@ def test_a_script_in_an_uploaded_name_cell_never_runs(browser: Browser, server: 
     page.set_content(html)  # under the app's CSP, which even blocks the report's inline style
     assert page.evaluate("window.pwned") is None
     page.close()
+
+
+def test_look_through_upload_bulk_decisions_and_export(
+    browser: Browser, server: Server, shots: Path, tmp_path: Path
+) -> None:
+    """Issue 15 in the browser: a book uploaded with its funds' holdings as a zip; each fund row names what it holds;
+    the queue is searched, several alerts decided with one note, and exported."""
+    funds = fund_folder(tmp_path / "funds")
+    archive = tmp_path / "funds.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for path in funds.iterdir():
+            bundle.write(path, f"holdings/{path.name}")
+    page = _page(browser)
+    _sign_in(page, server, "analyst", "/ui/screenings")
+    page.set_input_files("#file", ISSUER_BOOK)
+    page.set_input_files("#constituents", archive)
+    page.fill("#on", "2021-03-16")
+    page.click("#upload button")
+    expect(page).to_have_url(re.compile(r"/ui/screenings/[0-9a-f]{32}$"))
+    expect(page.locator("#results")).to_be_visible()
+    expect(page.locator("#fund-files")).to_contain_text("EMCN.csv")
+    expect(page.locator("#fund-files")).to_contain_text("2021-03-01")
+    emcn = page.locator("#results tr", has_text="EMCN")
+    expect(emcn.locator("ul.constituents")).to_contain_text("holds CRRC Corporation Limited through 2 line(s)")
+    page.screenshot(path=shots / "20-look-through-results.png", full_page=True)
+
+    page.click("header >> text=Alerts")
+    page.fill("#q", "ACC-1")
+    page.select_option("#sort", "entity")
+    page.click("#filters button")
+    boxes = page.locator("#alerts input[name=ids]")
+    expect(boxes.first).to_be_visible()
+    chosen = min(boxes.count(), 3)
+    for index in range(chosen):
+        boxes.nth(index).check()
+    page.fill("#bulk-comment", "reviewed with the fund's holdings file")
+    page.select_option("#bulk-verdict", "true-match")
+    page.screenshot(path=shots / "21-bulk-decision.png", full_page=True)
+    page.click("#bulk-decide")
+    expect(page.locator("#notice")).to_contain_text(f"{chosen} alert(s) marked true-match")
+    expect(page.locator("#alerts")).to_contain_text("reviewed with the fund's holdings file")
+
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert exported.splitlines()[0].startswith("alert,status,decision,entity")
+    assert exported.count("reviewed with the fund's holdings file") == chosen
+    with page.expect_download() as download:
+        page.click("#export-xlsx")
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"  # a workbook

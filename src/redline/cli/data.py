@@ -15,6 +15,7 @@ from redline.sources.bundled import load_reference
 from redline.sources.check import (
     check_duplicate_entities,
     check_event_times,
+    check_fund_rule,
     check_identifiers,
     check_list_feeds,
     check_listed_entities,
@@ -53,7 +54,7 @@ def check(
     errors, warnings = check_identifiers(data)
     errors += check_duplicate_entities(data) + check_listed_entities(data) + check_listed_names(data)
     errors += check_relations(data) + check_event_times(data) + check_note_dates(data)
-    errors += check_list_feeds(data, directory)
+    errors += check_list_feeds(data, directory) + check_fund_rule(data)
     errors += [RowProblem("states.yaml", None, None, message) for message in missing_states(data.states)]
     errors += [RowProblem("decisions.yaml", None, None, message) for message in unknown_decisions(data.decisions)]
     stated_errors, stated_warnings = check_stated_dates(data)

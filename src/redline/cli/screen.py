@@ -18,6 +18,7 @@ from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
 from redline.cli.options import instant_option
 from redline.screen.columns import MappingError, parse_mapping
+from redline.screen.interruption import request_stop
 from redline.screen.pipeline import ENGINES, KINDS, Screening, ScreenOptions, ScreenOutcome
 from redline.screen.readers import InputError
 from redline.store.clock import actor
@@ -26,7 +27,9 @@ from redline.store.screening import ScreenStore
 
 
 def _terminate(_signum: int, _frame: object) -> None:
-    # A kill (SIGTERM) unwinds like Ctrl-C, so temporary files are removed and nothing half-done is recorded.
+    # A kill (SIGTERM) or Ctrl-C unwinds, so temporary files are removed and nothing half-done is recorded. The flag
+    # is for the case where Python swallows this exception (redline.screen.interruption says when).
+    request_stop()
     raise KeyboardInterrupt
 
 
@@ -85,6 +88,7 @@ def screen(
     except MappingError as exc:
         raise UserError(str(exc)) from None
     previous = signal.signal(signal.SIGTERM, _terminate)
+    previous_int = signal.signal(signal.SIGINT, _terminate)
     err = make_console(stderr=True)
     try:
         with Progress(
@@ -104,6 +108,7 @@ def screen(
         raise UserError(f"{exc.filename or file}: {exc.strerror or exc}") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
     if certificate is not None:
         certified = certificate_service().screening(outcome, actor(), "cli", input_name=file.name)
         write_certificate(certificate, certified.text)

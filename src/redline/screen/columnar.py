@@ -60,6 +60,8 @@ class ColumnarSource:
                 for batch in handle.iter_batches(batch_size=PARQUET_BATCH):
                     yield batch, np.arange(number, number + batch.num_rows, dtype=np.int64)
                     number += batch.num_rows
+        except pa.ArrowCancelled:
+            raise KeyboardInterrupt from None  # Ctrl-C inside Arrow: an interrupted run, never a fallback
         except (pa.ArrowException, OSError, UnicodeDecodeError, ValueError) as exc:
             # A damaged part of the file: the row pipeline's reader names the problem (one line, exit 2).
             raise NotColumnar(str(exc)) from None
@@ -91,6 +93,10 @@ class ColumnarSource:
                     raise NotColumnar("a blank line in a one-column file")
                 yield batch, np.arange(line, line + batch.num_rows, dtype=np.int64)
                 line += batch.num_rows
+        except pa.ArrowCancelled:
+            # Arrow turns Ctrl-C (SIGINT) into ArrowCancelled: the run was interrupted, it must not start again on
+            # the row pipeline and publish (tests/screen/test_interrupted_run.py).
+            raise KeyboardInterrupt from None
         except pa.ArrowException as exc:  # a short or long row, bytes that are not UTF-8
             raise NotColumnar(str(exc)) from None
         if line - 2 != records:

@@ -27,7 +27,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "market value", "mv", "mkt value", "market value usd", "base market value", "notional", "value",
         "market value base", "mkt val",
     ),
-    "currency": ("currency", "ccy", "curr", "currency code"),
+    "currency": ("currency", "ccy", "curr", "currency code", "market currency", "local currency", "trading currency"),
+    "country": (
+        "country", "location", "country of risk", "location of risk", "domicile", "country code", "country of domicile",
+        "issuer country", "country of incorporation",
+    ),
     "side": ("side", "buy sell", "buy/sell", "direction", "b/s", "transaction type", "action"),
     "trade_time": (
         "trade time", "trade date", "trade datetime", "trade date time", "execution time", "exec time", "timestamp",
@@ -37,6 +41,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "fund": ("fund", "portfolio", "fund name", "fund code", "book"),
     "weight": (
         "weight", "weight %", "weighting", "% of net assets", "percent of fund", "pct", "allocation", "% weight",
+        "weight (%)", "% of fund", "% of funds", "percentage of fund", "portfolio weight", "% net assets", "weight pct",
+        "% of market value", "index weight",
     ),
 }  # fmt: skip
 

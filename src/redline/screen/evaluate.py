@@ -8,10 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from redline.model import CourtOrder, Entity, ListingEvent, iso
 from redline.screen.decisions import FINDINGS, Decision, Verdict, decide, most_severe
-from redline.screen.funds import FundBook
+from redline.screen.exchanges import countries_conflict
+from redline.screen.funds import Fund, FundBook
 from redline.screen.resolution import Match, RowResolver
 from redline.screen.rows import ScreenRow
 from redline.status.engine import StatusEngine
@@ -38,6 +40,8 @@ class Hit:
     decisive: bool
     verdict: Verdict
     via: str | None = None  # "fund KWEB holds SMIC (2.1%)" for look-through
+    constituents: tuple[dict[str, Any], ...] = ()  # the fund's lines behind the hit, with their weights
+    fund: str | None = None
 
     @property
     def decision(self) -> Decision:
@@ -97,7 +101,56 @@ class RowScreener:
         hits = []
         for match in matches:
             verdict = decide(self._status(match.entity.id, instant), self.kind, row.side)
-            hits.append(Hit(match.entity, match.explanation, match.decisive, verdict, via))
+            hits.append(Hit(match.entity, _explained(match, row), match.decisive, verdict, via))
+        return hits
+
+    def _resolve(self, row: ScreenRow, notes: list[str], where: str = "") -> list[Match]:
+        """The row's matches, without name leads the line's own country rules out ("Mobile Telecommunications",
+        Saudi Arabia, is not China Mobile): each dismissal is said in the row's reasons."""
+        kept = []
+        for match in self.resolver.resolve(row):
+            if match.lead and countries_conflict(row.country, match.entity.country):
+                notes.append(
+                    f"{where}lead {match.entity.id} dismissed: the line's country {row.country} is not where "
+                    f"{match.entity.name} ({(match.entity.country or '').upper()}) is incorporated or listed "
+                    f"({match.explanation})"
+                )
+                continue
+            kept.append(match)
+        return kept
+
+    def _look_through(self, fund: Fund, row: ScreenRow, instant: datetime, notes: list[str]) -> list[Hit]:
+        """One hit per entity the fund holds, with every line that resolved to it (A, H shares and ADRs of one
+        issuer are one exposure) and their summed weight; any restricted constituent covers the fund (FAQ 861)."""
+        lines: dict[str, list[tuple[ScreenRow, Match]]] = {}
+        for constituent in fund.constituents:
+            where = f"fund {fund.key} line {constituent.line}: "
+            for match in self._resolve(constituent, notes, where):
+                lines.setdefault(match.entity.id, []).append((constituent, match))
+        hits = []
+        for found in lines.values():
+            entity = found[0][1].entity
+            weights = [c.weight for c, _ in found if c.weight is not None]
+            total = f", {sum(weights):.4g}% of the fund" if weights else ""
+            held = ", ".join(
+                f"line {c.line} {c.label()}" + (f" {c.weight:.4g}%" if c.weight is not None else "") for c, _ in found
+            )
+            via = f"fund {fund.describe()} holds {entity.name} through {len(found)} line(s){total}: {held}"
+            via += f"; {self.fund_rule}"
+            constituents = tuple(
+                {
+                    "line": c.line,
+                    "row": c.label(),
+                    "weight": c.weight,
+                    "match": _explained(m, c),
+                    "decisive": m.decisive,
+                }
+                for c, m in found
+            )
+            decisive = any(m.decisive for _, m in found)
+            explanation = " + ".join(dict.fromkeys(_explained(m, c) for c, m in found))
+            verdict = decide(self._status(entity.id, instant), self.kind, row.side)
+            hits.append(Hit(entity, explanation, decisive, verdict, via, constituents, fund.key))
         return hits
 
     def screen(self, row: ScreenRow, instant: datetime | None) -> RowResult:
@@ -106,12 +159,23 @@ class RowScreener:
             return RowResult(row, instant, Decision.ERROR, errors=errors)
         # Everything but the row's size and line depends only on what the row is, its side and its instant, and
         # books repeat the same securities on many rows: screen each combination once.
-        key = (tuple(row.identifiers.items()), row.exchange, row.name, row.side, instant)
+        key = (
+            tuple(row.identifiers.items()),
+            row.exchange,
+            row.name,
+            row.side,
+            instant,
+            row.country,
+            row.exchange_note,
+        )
         known = self._outcomes.get(key)
         if known is None:
             if len(self._outcomes) >= OUTCOME_CACHE:
                 self._outcomes.clear()
             known = self._outcomes[key] = self._screen(row, instant)
+        columns = known.columns
+        if row.warnings and columns is not None:  # this row's own doubts (an ambiguous amount): the decision stands
+            columns = columns | {"redline_errors": _cell([columns["redline_errors"], *row.warnings])}
         return RowResult(
             row,
             instant,
@@ -119,20 +183,33 @@ class RowScreener:
             known.if_confirmed,
             known.hits,
             known.notes,
-            [replace(alert, row_number=row.line) for alert in known.alerts],
+            [
+                replace(
+                    alert,
+                    row_number=row.line,
+                    account=row.account,
+                    market_value=row.market_value,
+                    currency=row.currency,
+                )
+                for alert in known.alerts
+            ],
             known.alert_states,
-            columns=known.columns,
+            columns=columns,
         )
 
     def _screen(self, row: ScreenRow, instant: datetime) -> RowResult:
         result = RowResult(row, instant, Decision.OK)
-        hits = self._judge(self.resolver.resolve(row), row, instant, None)
+        hits = self._judge(self._resolve(row, result.notes), row, instant, None)
         fund = self.funds.fund_of(row)
         if fund is not None:
-            for constituent in fund.constituents:
-                weight = f" ({constituent.weight:g}%)" if constituent.weight is not None else ""
-                via = f"fund {fund.key} holds {constituent.label()}{weight} per {fund.source}; {self.fund_rule}"
-                hits.extend(self._judge(self.resolver.resolve(constituent), row, instant, via))
+            if fund.as_of is not None and instant.date() < fund.as_of:
+                result.notes.append(
+                    f"fund {fund.key}: the holdings file is as of {fund.as_of.isoformat()}, after the instant judged"
+                )
+            looked = self._look_through(fund, row, instant, result.notes)
+            # The row's own match and a constituent naming the same entity are one exposure, one alert.
+            direct = {hit.entity.id for hit in hits}
+            hits.extend(hit for hit in looked if hit.entity.id not in direct)
         for hit in hits:
             if hit.verdict.decision is Decision.OK:
                 result.notes.extend(f"{hit.entity.id}: {r.regime.value} {r.state.value}" for r in hit.verdict.regimes)
@@ -195,6 +272,8 @@ class RowScreener:
                 explanation={
                     "match": hit.match,
                     "via": hit.via,
+                    "fund": hit.fund,
+                    "constituents": list(hit.constituents),
                     "decision_if_confirmed": hit.verdict.decision.value,
                     "divest_until": iso(hit.verdict.divest_until) if hit.verdict.divest_until else None,
                     "reasons": list(hit.verdict.reasons),
@@ -208,6 +287,13 @@ class RowScreener:
         )
         result.alert_states.append(f"{alert_id[:12]}:{state}")
         return state
+
+
+def _explained(match: Match, row: ScreenRow) -> str:
+    """The match explanation, saying so when the ticker's exchange was inferred rather than given."""
+    if row.exchange_note and match.explanation.upper().startswith("TICKER "):
+        return f"{match.explanation} ({row.exchange_note})"
+    return match.explanation
 
 
 def is_finding(decision: Decision) -> bool:

@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,8 +26,9 @@ from redline.model import iso
 from redline.screen.columns import MappingError, parse_mapping
 from redline.screen.pipeline import KINDS, Screening, ScreenOptions
 from redline.screen.readers import FORMATS, InputError
+from redline.screen.uploads import ConstituentsError, store_constituents
 from redline.screen.writers import remove_orphans
-from redline.store.jobs import Job, JobStore
+from redline.store.jobs import HEARTBEAT, Job, JobStore
 from redline.store.screening import ScreenStore
 
 log = logging.getLogger("redline.screen.jobs")
@@ -35,6 +36,7 @@ log = logging.getLogger("redline.screen.jobs")
 _CHUNK = 1 << 20
 _one_at_a_time = threading.Semaphore(1)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+CONSTITUENTS = "constituents"  # the job's subfolder of fund files for look-through
 
 
 class UploadError(ValueError):
@@ -97,8 +99,16 @@ def _count_lines(path: Path) -> int | None:
     return max(lines - 1, 0)
 
 
-def receive(stream: BinaryIO, filename: str | None, submission: Submission, owner: str, limit: int) -> Job:
-    """Copy the upload into a new job folder, at most `limit` bytes, and record the job as queued."""
+def receive(
+    stream: BinaryIO,
+    filename: str | None,
+    submission: Submission,
+    owner: str,
+    limit: int,
+    constituents: Sequence[tuple[BinaryIO, str | None]] = (),
+) -> Job:
+    """Copy the upload (and any fund constituents files or zips) into a new job folder, at most `limit` bytes each,
+    and record the job as queued."""
     name = display_name(filename)
     suffix = suffix_of(name)
     jobs_root().mkdir(parents=True, exist_ok=True)
@@ -116,10 +126,15 @@ def receive(stream: BinaryIO, filename: str | None, submission: Submission, owne
                 out.write(chunk)
         if size == 0:
             raise UploadError(f"file {name!r} is empty")
+        try:
+            funds = store_constituents(list(constituents), staging / CONSTITUENTS, limit) if constituents else []
+        except ConstituentsError as exc:
+            raise UploadError(str(exc), exc.status) from None
         parameters = {
             "on": iso(submission.on) if submission.on else None,
             "known_at": iso(submission.known_at) if submission.known_at else None,
             "mapping": submission.mapping,
+            "constituents": funds,
         }
         job_id = uuid.uuid4().hex
         rows = _count_lines(target)
@@ -177,10 +192,36 @@ def report_path(job: Job) -> Path:
     return job_folder(job.id) / "report.html"
 
 
+def constituents_path(job: Job) -> Path | None:
+    """The folder of the fund constituents uploaded with the book, or None."""
+    return job_folder(job.id) / CONSTITUENTS if job.parameters.get("constituents") else None
+
+
 def run_job(job_id: str, submission: Submission, actor: str) -> None:
     """Screen the job's file (in a background thread of the worker that received it). Never raises."""
     jobs = JobStore()
     job = jobs.get(job_id)
+    stop = threading.Event()
+    # The heartbeat renews the job's lease while it waits and while it runs: a worker killed at any point stops it,
+    # and the job is marked failed within a minute (redline.store.jobs.LEASE).
+    beating = threading.Thread(target=_heartbeat, args=(jobs, job_id, stop), daemon=True, name=f"heartbeat-{job_id}")
+    beating.start()
+    try:
+        _run(jobs, job, submission, actor)
+    finally:
+        stop.set()
+
+
+def _heartbeat(jobs: JobStore, job_id: str, stop: threading.Event) -> None:
+    while not stop.wait(HEARTBEAT.total_seconds()):
+        try:
+            jobs.beat(job_id)
+        except Exception:  # a busy database: the next beat retries, well within the lease
+            log.warning("heartbeat of job %s failed", job_id, exc_info=True)
+
+
+def _run(jobs: JobStore, job: Job, submission: Submission, actor: str) -> None:
+    job_id = job.id
     with _one_at_a_time:
         try:
             jobs.started(job_id)
@@ -191,6 +232,7 @@ def run_job(job_id: str, submission: Submission, actor: str) -> None:
                 output=results_path(job),
                 report=report_path(job),
                 mapping=submission.mapping,
+                constituents=constituents_path(job),
                 batch_size=500,  # small batches: the progress bar moves on small files too
                 label=job.filename,
             )

@@ -25,6 +25,7 @@ from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap, detect_columns
 from redline.screen.decisions import Decision
 from redline.screen.evaluate import DECISION_COLUMNS, RowResult, RowScreener, decision_columns
 from redline.screen.funds import FundBook, load_constituents
+from redline.screen.interruption import raise_if_stopped
 from redline.screen.plan import ColumnarPlan, NotColumnar
 from redline.screen.readers import Batch, InputError, format_of, open_table
 from redline.screen.resolution import RowResolver
@@ -124,6 +125,13 @@ class Screening:
         self.started = stamp()
         self.run_id = uuid.uuid4().hex
 
+    def new_summary(self, funds: FundBook) -> Summary:
+        """The run's summary before its first row: the funds read and their problems (every engine starts here)."""
+        summary = Summary(self.on, self.options.deadline_days)
+        summary.file_problems.extend(f"constituents {problem}" for problem in funds.problems)
+        summary.funds = funds.to_json()
+        return summary
+
     def parameters(self, funds: FundBook) -> dict[str, Any]:
         return {
             "kind": self.options.kind,
@@ -149,8 +157,7 @@ class Screening:
         versions = {"redline": __version__, "data": data_version(), "catalog": self.resolver.catalog.version}
         version_cell = f"redline {__version__}; data {versions['data']}"
         parameters = self.parameters(funds)
-        summary = Summary(self.on, options.deadline_days)
-        summary.file_problems.extend(f"constituents {problem}" for problem in funds.problems)
+        summary = self.new_summary(funds)
         screener = RowScreener(self.reference, options.kind, self.known_at, self.resolver, funds, self.store.verdicts())
         reader = open_table(self.path)
         output = options.output or default_output(self.path)
@@ -206,6 +213,7 @@ class Screening:
                 report_writer = ReportWriter(options.report)
                 report_writer.write(outcome, Path(options.label) if options.label else self.path)
             run = self.record(summary, reader.format, checksum, parameters, versions, output)
+            raise_if_stopped()
             self.store.record_run(run, hits)
         except BaseException:
             if writer is not None:

@@ -16,6 +16,7 @@ from redline.model import Entity, Identifier, IdScheme
 from redline.resolve import QueryError
 from redline.resolve.identifiers import keys_of
 from redline.screen.rows import ScreenRow
+from redline.screen.share_classes import without_share_class
 
 # Strongest first: an ISIN or LEI names one security or legal person; a ticker needs its exchange.
 IDENTIFIER_ORDER = ("isin", "lei", "figi", "cusip", "sedol", "ticker")
@@ -26,6 +27,7 @@ class Match:
     entity: Entity
     decisive: bool  # identifier certainty: no human review needed for the match itself
     explanation: str
+    lead: bool = False  # only a listed entity scoring above the review floor: not a name match
 
 
 class RowResolver:
@@ -45,7 +47,7 @@ class RowResolver:
             return ()  # nothing in the text to match on (e.g. only punctuation)
         # Matches, and listed entities close enough that letting the row pass as OK would be failing open.
         return tuple(
-            Match(c.entity, False, f"name {name!r} -> {c.entity.id} ({c.explanation})")
+            Match(c.entity, False, f"name {name!r} -> {c.entity.id} ({c.explanation})", not (c.decisive or c.match))
             for c in found
             if c.decisive or c.match or (c.lists and c.score >= REVIEW_FLOOR)
         )
@@ -72,5 +74,6 @@ class RowResolver:
                 decisive = (scheme != "ticker" or bool(row.exchange)) and len(matches) == 1
                 return [Match(m.entity, decisive, m.explanation) for m in matches]
         if row.name:
-            return list(self._query(row.name))
+            # "CRRC CORP LTD A", "... Class H": the company is the name without its share class
+            return list(self._query(without_share_class(row.name)))
         return []

@@ -36,6 +36,14 @@ class ScreenedRow:
     redline: dict[str, str]  # Redline's columns by name
 
     @property
+    def fund_holdings(self) -> list[str]:
+        """What a fund row holds of restricted or listed issuers ("fund EMCN (...) holds CRRC ... through 2 line(s),
+        0.47% of the fund: line 8 ... 0.35%, line 9 ... 0.12%"), from its reasons."""
+        reasons = self.redline["redline_reasons"].split(REGIME_SEPARATOR)
+        found = (reason.split("; ", 1)[0] for reason in reasons if reason.startswith("fund ") and " holds " in reason)
+        return list(dict.fromkeys(found))
+
+    @property
     def alerts(self) -> list[tuple[str, str]]:
         """(id prefix, state) of each alert the row raised, from `redline_alerts` ("2920b1b7e872:open ...")."""
         pairs = (item.partition(":") for item in self.redline["redline_alerts"].split())

@@ -19,8 +19,10 @@ from stdnum import cusip, figi, isin, lei
 from stdnum.exceptions import ValidationError
 
 from redline.model.instants import NEW_YORK, InstantError, at_new_york, parse_instant
-from redline.resolve.identifiers import market, parse_ticker
+from redline.resolve.identifiers import parse_ticker
 from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap
+from redline.screen.exchanges import exchange_market, infer_market
+from redline.screen.numbers import parse_number
 from redline.sources.errors import shorten
 
 # Holdings and trades older than the first list (2020) or far in the future are typing mistakes, not history.
@@ -75,14 +77,14 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _number(column: str, value: Any, problems: list[str]) -> float | None:
+def _number(column: str, value: Any, problems: list[str], warnings: list[str]) -> float | None:
     if value is None or value == "":
         return None
     number: float | None
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
     elif isinstance(value, str | bytes | Decimal):
-        number = _parse_number(value)
+        number = _parse_number(column, value, warnings)
     else:  # a date, a time, a boolean, a list... in a number column (Parquet and XLSX cells are typed)
         problems.append(f"{column} {shorten(value)} is not a number (a {type(value).__name__})")
         return None
@@ -96,19 +98,20 @@ def _number(column: str, value: Any, problems: list[str]) -> float | None:
     return number
 
 
-def _parse_number(value: str | bytes | Decimal) -> float | None:
+def _parse_number(column: str, value: str | bytes | Decimal, warnings: list[str]) -> float | None:
     try:
         return float(value)  # plain numbers, the common case
     except ValueError:
         pass
-    text = (value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)).strip()
-    text = text.replace(",", "").replace("_", "")
-    negative = text.startswith("(") and text.endswith(")")
-    try:
-        number = float(text.strip("()"))
-    except ValueError:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    if len(text) > 64:  # no number is that long; the message quotes a prefix only
         return None
-    return -number if negative else number
+    parsed = parse_number(text)
+    if parsed is None:
+        return None
+    if parsed.ambiguous:
+        warnings.append(f"{column} {parsed.ambiguous}: read as {parsed.value:g}")
+    return parsed.value
 
 
 def _instant(column: str, value: Any, problems: list[str]) -> datetime | None:
@@ -154,6 +157,9 @@ class ScreenRow:
     fund: str = ""
     weight: float | None = None
     problems: list[str] = field(default_factory=list)
+    country: str = ""
+    exchange_note: str = ""  # how the exchange was inferred when the file gives none for the line
+    warnings: list[str] = field(default_factory=list)  # doubts that leave the row screened (an ambiguous number)
 
     def label(self) -> str:
         """How a person would recognise the row: its identifiers and name as given."""
@@ -174,7 +180,7 @@ class ScreenRow:
 
 
 IDENTITY_CACHE = 200_000  # distinct row identities remembered per file: bounds memory
-_Identity = tuple[dict[str, str], str, str | None, str | None, datetime | None, tuple[str, ...]]
+_Identity = tuple[dict[str, str], str, str | None, str | None, datetime | None, tuple[str, ...], str, str]
 
 
 class RowReader:
@@ -189,7 +195,9 @@ class RowReader:
         self.exchange = present.get("exchange")
         self.side = present.get("side")
         self.trade_time = present.get("trade_time")
-        named = (self.name, self.exchange, self.side, self.trade_time)
+        self.country = present.get("country")
+        self.currency = present.get("currency")
+        named = (self.name, self.exchange, self.side, self.trade_time, self.country, self.currency)
         self.identity_positions = [position for _, position in self.identifiers] + [p for p in named if p is not None]
         self._identities: dict[tuple[Any, ...], _Identity] = {}
 
@@ -209,14 +217,15 @@ class RowReader:
                 if len(self._identities) >= IDENTITY_CACHE:
                     self._identities.clear()
                 self._identities[key] = identity
-        identifiers, name, exchange, side, trade_time, found = identity
+        identifiers, name, exchange, side, trade_time, found, country, note = identity
         row = ScreenRow(line, identifiers, name, exchange, side=side, trade_time=trade_time, problems=list(found))
+        row.country, row.exchange_note = country, note
         for text_column, position in self.texts:
             text = _text(values[position]) if position < width else ""
             setattr(row, text_column, text.upper() if text_column == "currency" else text)
         for number_column, position in self.numbers:
             cell = values[position] if position < width else None
-            setattr(row, number_column, _number(number_column, cell, row.problems))
+            setattr(row, number_column, _number(number_column, cell, row.problems, row.warnings))
         return row
 
     def _identity(self, values: Sequence[Any], width: int) -> _Identity:
@@ -238,8 +247,19 @@ class RowReader:
         if self.exchange is not None and self.exchange < width:
             given = _text(values[self.exchange])
             if given:
-                exchange = market(given)
+                exchange = exchange_market(given)
+        country = (
+            " ".join(_text(values[self.country]).split()) if self.country is not None and self.country < width else ""
+        )
         ticker = identifiers.get("ticker")
+        note = ""
+        if ticker is not None and exchange is None and ticker.isalnum():
+            # A bare code and no exchange column: the market from the line's country, currency and the code's shape
+            # (redline.screen.exchanges), said in the match explanation. Six digits stay six digits.
+            currency = _text(values[self.currency]) if self.currency is not None and self.currency < width else ""
+            inferred = infer_market(ticker, country, currency)
+            if inferred is not None:
+                exchange, note = inferred.market, inferred.reason
         if ticker is not None:
             # "0981.HK", "981 HK Equity", "HKEX:1186": the one ticker reader status uses (resolve/identifiers.py);
             # an exchange in the cell counts when the row has no exchange column of its own
@@ -257,4 +277,4 @@ class RowReader:
         trade_time = None
         if self.trade_time is not None and self.trade_time < width:
             trade_time = _instant("trade_time", values[self.trade_time], problems)
-        return identifiers, name, exchange, side, trade_time, tuple(problems)
+        return identifiers, name, exchange, side, trade_time, tuple(problems), country, note

@@ -35,6 +35,7 @@ from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap, detect_columns
 from redline.screen.csv_columns import csv_bytes
 from redline.screen.evaluate import RowResult, RowScreener, decision_columns
 from redline.screen.funds import FundBook, load_constituents
+from redline.screen.interruption import raise_if_stopped
 from redline.screen.pipeline import ADDED_COLUMNS, Screening, ScreenOptions, ScreenOutcome, sha256_of
 from redline.screen.plan import ColumnarPlan, NotColumnar, UnlistedIsins, constant
 from redline.screen.readers import InputError, format_of, open_table
@@ -195,8 +196,7 @@ class SparkScreening:
         version_cell = f"redline {__version__}; data {versions['data']}"
         parameters = outer.parameters(funds)
         parameters["engine"] = "spark"
-        summary = Summary(outer.on, options.deadline_days)
-        summary.file_problems.extend(f"constituents {problem}" for problem in funds.problems)
+        summary = outer.new_summary(funds)
         columns = detect_columns(header, options.mapping)
         file_errors = problems
         if not any(name in columns.index for name in (*IDENTIFIER_FIELDS, "name")):
@@ -231,6 +231,7 @@ class SparkScreening:
             run = outer.record(summary, source.format, checksum, parameters, versions, output)
             if rows != summary.rows:
                 raise RuntimeError(f"Spark screened {rows} rows but the summary counts {summary.rows}")
+            raise_if_stopped()
             outer.store.record_run(run, hits)
         except BaseException:
             _remove(temporary)

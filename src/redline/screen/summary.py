@@ -8,12 +8,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from redline.model import iso
-from redline.screen.decisions import FINDINGS, Decision
+from redline.screen.decisions import FINDINGS, SEVERITY, Decision
 from redline.screen.evaluate import RowResult
 
 AT_RISK = (Decision.BLOCK, Decision.DIVEST, Decision.HOLD_ONLY)
 ERROR = Decision.ERROR  # module constants: enum attribute lookups are slow in a per-row loop on Python 3.11
 MAX_LISTED = 10_000  # findings and errors kept for JSON and the report; every row is in the output file
+
+
+def worst(first: Decision, second: Decision) -> Decision:
+    return first if SEVERITY[first] >= SEVERITY[second] else second
 
 
 def _add(money: dict[str, float], currency: str, value: float | None) -> None:
@@ -49,6 +53,10 @@ class Summary:
     findings: list[dict[str, Any]] = field(default_factory=list)
     by_regime: dict[str, Exposure] = field(default_factory=dict)
     by_entity: dict[str, Exposure] = field(default_factory=dict)
+    by_account: dict[str, Exposure] = field(default_factory=dict)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    warning_rows: int = 0
+    funds: list[dict[str, Any]] = field(default_factory=list)  # the look-through files read (FundBook.to_json)
     at_risk: dict[str, float] = field(default_factory=dict)
     under_review: dict[str, float] = field(default_factory=dict)
     deadlines: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
@@ -72,6 +80,10 @@ class Summary:
         self.rows += 1
         row, decision = result.row, result.decision
         self.decisions[decision] += 1  # a StrEnum: counts under its text value
+        if row.warnings:
+            self.warning_rows += 1
+            if len(self.warnings) < MAX_LISTED:
+                self.warnings.append({"line": row.line, "warnings": list(row.warnings)})
         for state in result.alert_states:
             self.alerts[state.split(":", 1)[1]] += 1
         if decision is ERROR:
@@ -84,17 +96,34 @@ class Summary:
         if len(self.findings) < MAX_LISTED:
             self.findings.append({"line": row.line, "row": row.label(), **columns})
         _add(self.at_risk if decision in AT_RISK else self.under_review, row.currency, row.market_value)
+        # Every total counts the row once: per entity, per regime and per account, under the most severe decision
+        # of the hits it has there (a row matching two entities under one regime is one row of that regime).
+        entities: dict[str, tuple[str, Decision]] = {}
+        regimes: dict[str, Decision] = {}
+        deadlines: dict[tuple[str, str, str], tuple[str, datetime]] = {}
         for hit in result.hits:
-            entity = self.by_entity.setdefault(hit.entity.id, Exposure(name=hit.entity.name))
-            entity.rows += 1
-            entity.decisions[hit.decision.value] += 1
-            _add(entity.market_value, row.currency, row.market_value)
+            hit_decision = hit.decision
+            known = entities.get(hit.entity.id)
+            entities[hit.entity.id] = (hit.entity.name, worst(known[1], hit_decision) if known else hit_decision)
             for regime in hit.verdict.regimes:
-                exposure = self.by_regime.setdefault(regime.regime.value, Exposure())
-                exposure.rows += 1
-                exposure.decisions[hit.decision.value] += 1
-                _add(exposure.market_value, row.currency, row.market_value)
-                self._deadline(hit.entity.id, hit.entity.name, regime.regime.value, regime.divest_until, row)
+                name = regime.regime.value
+                regimes[name] = worst(regimes[name], hit_decision) if name in regimes else hit_decision
+                if regime.divest_until is not None:
+                    deadlines[(hit.entity.id, name, iso(regime.divest_until))] = (hit.entity.name, regime.divest_until)
+        for entity_id, (name, best) in entities.items():
+            self._count(self.by_entity.setdefault(entity_id, Exposure(name=name)), best, row)
+        for regime_name, best in regimes.items():
+            self._count(self.by_regime.setdefault(regime_name, Exposure()), best, row)
+        if row.account:
+            self._count(self.by_account.setdefault(row.account, Exposure()), decision, row)
+        for (entity_id, regime_name, _), (name, until) in deadlines.items():
+            self._deadline(entity_id, name, regime_name, until, row)
+
+    @staticmethod
+    def _count(exposure: Exposure, decision: Decision, row: Any) -> None:
+        exposure.rows += 1
+        exposure.decisions[decision.value] += 1
+        _add(exposure.market_value, row.currency, row.market_value)
 
     def _deadline(self, entity_id: str, name: str, regime: str, until: datetime | None, row: Any) -> None:
         if until is None or not self.reference <= until <= self.reference + timedelta(days=self.deadline_days):
@@ -126,6 +155,7 @@ class Summary:
             "market_value_under_review": self.under_review,
             "exposure_by_regime": {key: value.to_json() for key, value in sorted(self.by_regime.items())},
             "exposure_by_entity": {key: value.to_json() for key, value in sorted(self.by_entity.items())},
+            "exposure_by_account": {key: value.to_json() for key, value in sorted(self.by_account.items())},
             "deadlines": {
                 "within_days": self.deadline_days,
                 "from": iso(self.reference),
@@ -134,6 +164,9 @@ class Summary:
             "alerts": dict(self.alerts),
             "row_errors": self.errors,
             "row_errors_listed": len(self.errors),
+            "row_warnings": self.warnings,
+            "rows_with_warnings": self.warning_rows,
+            "funds": self.funds,
             "findings_listed": len(self.findings),
             "finding_rows": self.findings,
         }

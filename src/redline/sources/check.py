@@ -190,3 +190,18 @@ def check_note_dates(data: ReferenceData) -> list[RowProblem]:
                     )
                 )
     return problems
+
+
+def check_fund_rule(data: ReferenceData) -> list[RowProblem]:
+    """Look-through cites the fund rule (`cite: funds` in regimes.yaml) in every fund row's reasons: each regime
+    that restricts investment must cite it, and each source it cites must exist with an address a reader can open."""
+    problems = []
+    for regime_id, regime in data.regimes.items():
+        cited = regime.cite("funds")
+        if not cited and regime_id.value in ("EO13959", "EO14032"):
+            problems.append(RowProblem("regimes.yaml", None, regime_id.value, "no `funds` citation (OFAC FAQ 861)"))
+        for citation in cited:
+            if not citation.url or not citation.url.startswith("https://"):
+                message = f"the fund rule's source {citation.key} has no https URL"
+                problems.append(RowProblem("sources.yaml", None, citation.key, message))
+    return problems

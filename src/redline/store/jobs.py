@@ -18,8 +18,13 @@ from redline.store.clock import stamp
 from redline.store.database import engine_for, reading
 from redline.store.schema import screening_jobs
 
-# A running job writes progress at least every batch; one silent for this long has lost its worker.
+# A queued or running job holds a lease its worker's heartbeat renews every HEARTBEAT; a lease that ran out means
+# the worker is gone (killed, or the machine restarted), and the job is marked failed on the next read: within a
+# minute of the kill. Jobs from before migration 0006 have no lease and keep the old rule (silent for ten minutes).
+HEARTBEAT = timedelta(seconds=10)
+LEASE = timedelta(seconds=45)
 STALE_AFTER = timedelta(minutes=10)
+LOST = "the worker screening it stopped (its lease ran out): submit the file again"
 STATUSES = ("queued", "running", "completed", "failed", "interrupted")
 
 
@@ -75,10 +80,18 @@ class Job:
         }
 
 
+def _parse(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def _job_of(row: Row[Any], now: datetime) -> Job:
     status = row.status
-    if status in ("queued", "running"):
-        beat = datetime.strptime(row.updated_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    if status in ("queued", "running") and row.lease_until is None:
+        beat = _parse(row.updated_at)
         if now - beat > STALE_AFTER:
             status = "interrupted"
     return Job(
@@ -131,11 +144,37 @@ class JobStore:
                     updated_at=now,
                     rows_total=rows_total,
                     rows_done=0,
+                    lease_until=_stamp(datetime.now(UTC) + LEASE),
                 )
             )
         return self.get(job_id)
 
+    def beat(self, job_id: str) -> None:
+        """Renew a queued or running job's lease (its worker is alive)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(screening_jobs)
+                .where(screening_jobs.c.id == job_id, screening_jobs.c.status.in_(("queued", "running")))
+                .values(lease_until=_stamp(datetime.now(UTC) + LEASE))
+            )
+
+    def reap(self) -> int:
+        """Mark failed every queued or running job whose lease ran out; how many."""
+        now = _stamp(datetime.now(UTC))
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(screening_jobs)
+                .where(
+                    screening_jobs.c.status.in_(("queued", "running")),
+                    screening_jobs.c.lease_until.is_not(None),
+                    screening_jobs.c.lease_until < now,
+                )
+                .values(status="failed", error=LOST, updated_at=now)
+            )
+        return int(result.rowcount or 0)
+
     def get(self, job_id: str) -> Job:
+        self.reap()
         with reading(self.engine) as connection:
             row = connection.execute(select(screening_jobs).where(screening_jobs.c.id == job_id)).one_or_none()
         if row is None:
@@ -149,6 +188,7 @@ class JobStore:
         return None if row is None else _job_of(row, datetime.now(UTC))
 
     def jobs(self, limit: int = 50) -> list[Job]:
+        self.reap()
         now = datetime.now(UTC)
         query = select(screening_jobs).order_by(screening_jobs.c.created_at.desc()).limit(limit)
         with reading(self.engine) as connection:
@@ -161,10 +201,10 @@ class JobStore:
             )
 
     def started(self, job_id: str) -> None:
-        self._set(job_id, status="running")
+        self._set(job_id, status="running", lease_until=_stamp(datetime.now(UTC) + LEASE))
 
     def progressed(self, job_id: str, rows_done: int) -> None:
-        self._set(job_id, rows_done=rows_done)
+        self._set(job_id, rows_done=rows_done, lease_until=_stamp(datetime.now(UTC) + LEASE))
 
     def completed(self, job_id: str, run_id: str, rows_done: int, summary: dict[str, Any]) -> None:
         self._set(job_id, status="completed", run_id=run_id, rows_done=rows_done, summary=audit.canonical(summary))

@@ -6,7 +6,19 @@ read back identically from SQLite and PostgreSQL, which matters because audit en
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
@@ -145,8 +157,21 @@ screening_jobs = Table(
     Column("run_id", String(32)),
     Column("summary", Text),  # JSON, when completed
     Column("error", Text),
+    Column("lease_until", String(32)),  # renewed by the worker's heartbeat; run out: the worker is gone (0006)
 )
 Index("ix_screening_jobs_created", screening_jobs.c.created_at)
+
+# The account, market value and currency of each row that raised an alert in a run (0006): copies of the run's input
+# cells for the queue, not a protected table (the run's input checksum covers them).
+run_alert_values = Table(
+    "run_alert_values",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("row_number", Integer, primary_key=True),
+    Column("account", Text, nullable=False),
+    Column("market_value", Float),
+    Column("currency", String(12), nullable=False),
+)
 
 # Official list snapshots (issue 11): one row per imported file (or OFAC CSV quartet), its records beside it.
 # Rows are never updated or deleted (triggers refuse it, migration 0003); `records_sha256` is a digest of the stored

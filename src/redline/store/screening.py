@@ -15,7 +15,7 @@ from redline.store import audit
 from redline.store.clock import actor as current_actor
 from redline.store.database import engine_for, reading
 from redline.store.errors import StoreError
-from redline.store.schema import alerts, audit_head, audit_log, decisions, run_alerts, runs
+from redline.store.schema import alerts, audit_head, audit_log, decisions, run_alert_values, run_alerts, runs
 
 VERDICTS = ("true-match", "false-positive")
 _JSON_FIELDS = ("parameters", "versions", "counts")
@@ -85,6 +85,9 @@ class AlertHit:
     suppressed: bool
     reopened_from: str | None = None
     reopen_reason: str | None = None
+    account: str = ""
+    market_value: float | None = None
+    currency: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,8 @@ class AlertView:
     verdict: PriorVerdict | None
     reopened_from: str | None
     reopen_reason: str | None
+    accounts: tuple[str, ...] = ()  # the accounts of the rows that raised it in its last run
+    market_value: dict[str, float] = field(default_factory=dict)  # their market value, per currency
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON form (`redline alerts list --json`, `GET /alerts`)."""
@@ -152,7 +157,29 @@ class AlertView:
             "last_run": self.last_run_id,
             "reopened_from": self.reopened_from,
             "reopen_reason": self.reopen_reason,
+            "accounts": list(self.accounts),
+            "market_value": self.market_value,
         }
+
+    def text(self) -> str:
+        """What the queue's search looks in: id, entity, row, match, accounts, decision and status."""
+        match = str(self.explanation.get("match") or "")
+        return " ".join([self.id, self.entity_id, self.label, match, *self.accounts, self.decision, self.status])
+
+
+SORTS = ("last_seen", "market_value", "entity", "decision", "account")
+
+
+def _sort_key(sort: str) -> Any:
+    if sort == "market_value":
+        return lambda view: -sum(abs(value) for value in view.market_value.values())
+    if sort == "entity":
+        return lambda view: view.entity_id
+    if sort == "decision":
+        return lambda view: view.decision
+    if sort == "account":
+        return lambda view: (not view.accounts, view.accounts)
+    return lambda view: ""  # last_seen: the query's own order
 
 
 def _run_dict(row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -212,6 +239,7 @@ class ScreenStore:
             connection.execute(insert(runs).values(**run.to_row(), audit_seq=pending.seq))
             pending.protect("runs", (run.id,))
             written: set[str] = set()
+            rows_valued: set[int] = set()
             for chunk in _chunks(hits):
                 # The same alert can occur on several rows of one file: the last occurrence describes it.
                 by_id = {hit.alert_id: hit for hit in chunk}
@@ -223,6 +251,20 @@ class ScreenStore:
                     update=("decision", "regimes", "explanation", "last_run_id", "last_seen_at", "label"),
                 )
                 written.update(by_id)
+                values = {
+                    hit.row_number: {
+                        "run_id": run.id,
+                        "row_number": hit.row_number,
+                        "account": hit.account,
+                        "market_value": hit.market_value,
+                        "currency": hit.currency,
+                    }
+                    for hit in chunk
+                    if hit.row_number not in rows_valued
+                }
+                rows_valued.update(values)
+                if values:
+                    connection.execute(insert(run_alert_values), list(values.values()))
                 connection.execute(
                     insert(run_alerts),
                     [
@@ -290,20 +332,27 @@ class ScreenStore:
         run_id: str | None = None,
         limit: int | None = None,
         alert_id: str | None = None,
+        search: str = "",
+        sort: str = "last_seen",
     ) -> list[AlertView]:
+        """Alerts, most recently seen first (or by `sort`), each with its latest verdict and the accounts and market
+        value of the rows that raised it in its last run; `search` keeps those whose text contains every word."""
         latest = self.verdicts().latest
+        words = search.casefold().split()
         query = select(alerts).order_by(alerts.c.last_seen_at.desc(), alerts.c.id)
         if run_id is not None:
             query = query.where(alerts.c.id.in_(select(run_alerts.c.alert_id).where(run_alerts.c.run_id == run_id)))
         if alert_id is not None:
             query = query.where(alerts.c.id == alert_id)
-        views = []
+        views: list[AlertView] = []
         with reading(self.engine) as connection:
+            found = self._values(connection)
             for row in connection.execute(query):
                 verdict = latest.get(row.id)
                 state = verdict.verdict if verdict else "open"
                 if status is not None and state != status:
                     continue
+                accounts, money = found.get(row.id, ((), {}))
                 views.append(
                     AlertView(
                         id=row.id,
@@ -320,11 +369,36 @@ class ScreenStore:
                         verdict=verdict,
                         reopened_from=row.reopened_from,
                         reopen_reason=row.reopen_reason,
+                        accounts=accounts,
+                        market_value=money,
                     )
                 )
-                if limit is not None and len(views) >= limit:
+                if words and not all(word in views[-1].text().casefold() for word in words):
+                    views.pop()
+                    continue
+                if limit is not None and len(views) >= limit and sort == "last_seen":
                     break
-        return views
+        if sort != "last_seen":
+            views.sort(key=_sort_key(sort))
+        return views[:limit] if limit is not None else views
+
+    def _values(self, connection: Connection) -> dict[str, tuple[tuple[str, ...], dict[str, float]]]:
+        """alert id -> (accounts, market value per currency) of the rows that raised it in its last run."""
+        query = (
+            select(run_alerts.c.alert_id, run_alert_values.c.account, run_alert_values.c.market_value,
+                   run_alert_values.c.currency)
+            .join(alerts, (alerts.c.id == run_alerts.c.alert_id) & (alerts.c.last_run_id == run_alerts.c.run_id))
+            .join(run_alert_values, (run_alert_values.c.run_id == run_alerts.c.run_id)
+                  & (run_alert_values.c.row_number == run_alerts.c.row_number))
+        )  # fmt: skip
+        found: dict[str, tuple[list[str], dict[str, float]]] = {}
+        for alert_id, account, value, currency in connection.execute(query):
+            accounts, money = found.setdefault(alert_id, ([], {}))
+            if account and account not in accounts:
+                accounts.append(account)
+            if value is not None:
+                money[currency or "unknown"] = money.get(currency or "unknown", 0.0) + value
+        return {key: (tuple(accounts), money) for key, (accounts, money) in found.items()}
 
     def alert(self, given: str) -> AlertView:
         """One alert by id or unique prefix."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic.config import JsonDict
@@ -265,6 +265,8 @@ class AlertOut(BaseModel):
     last_run: str
     reopened_from: str | None
     reopen_reason: str | None
+    accounts: list[str] = []
+    market_value: dict[str, float] = {}
 
 
 class AlertList(BaseModel):
@@ -284,6 +286,22 @@ class Sighting(BaseModel):
 class AlertDetail(AlertOut):
     history: list[VerdictOut]
     sightings: list[Sighting]
+
+
+class BulkDecisionIn(BaseModel):
+    ids: list[Annotated[str, Field(min_length=6, max_length=64, pattern="^[0-9a-f]+$")]] = Field(
+        min_length=1, max_length=1000, description="Alert ids or unique prefixes (6+ hex characters)"
+    )
+    verdict: Literal["true-match", "false-positive"]
+    comment: str = Field(
+        min_length=1, max_length=4000, description="Why: recorded with each decision", json_schema_extra=NOT_BLANK
+    )
+
+    model_config = {"extra": "forbid"}
+
+
+class BulkDecisionOut(BaseModel):
+    decided: list[str]
 
 
 class DecisionIn(BaseModel):

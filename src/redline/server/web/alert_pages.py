@@ -4,6 +4,7 @@ match explanation, the decision form (analysts), the decision history and the ru
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,7 +19,7 @@ from redline.services.status import StatusService
 from redline.store.errors import StoreError
 from redline.store.jobs import JobStore
 from redline.store.keys import ApiKey
-from redline.store.screening import VERDICTS, ScreenStore
+from redline.store.screening import SORTS, VERDICTS, ScreenStore
 
 router = APIRouter()
 STATES = ("open", *VERDICTS)
@@ -31,22 +32,75 @@ def alerts_page(
     key: Viewer,
     status: Annotated[str, Query(max_length=20)] = "",
     run: Annotated[str, Query(max_length=64)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "last_seen",
 ) -> HTMLResponse:
-    status, run = status.strip(), run.strip()
+    return _queue(request, key, status.strip(), run.strip(), q.strip(), sort.strip())
+
+
+def _queue(
+    request: Request,
+    key: ApiKey,
+    status: str,
+    run: str,
+    q: str,
+    sort: str,
+    error: str | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     if status and status not in STATES:
         return error_page(request, 400, f"status must be one of {', '.join(STATES)}, not {status!r}")
+    if sort not in SORTS:
+        return error_page(request, 400, f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     store = ScreenStore()
-    found = store.alerts(status=status or None, run_id=run or None, limit=LIMIT + 1)
+    found = store.alerts(status=status or None, run_id=run or None, limit=LIMIT + 1, search=q, sort=sort)
+    # Runs are named by the file their owner uploaded, not by the server's copy ("input.csv").
+    names = {job.run_id: job.filename for job in JobStore().jobs(500) if job.run_id}
+    runs = [r | {"name": names.get(r["id"]) or r["input_path"].rsplit("/", 1)[-1]} for r in store.runs(50)]
+    query = {name: value for name, value in {"status": status, "run": run, "q": q, "sort": sort}.items() if value}
     context = {
+        "q": q,
+        "sort": sort,
+        "sorts": SORTS,
+        "error": error,
+        "notice": notice,
+        "verdicts": VERDICTS,
+        "export_csv": urlencode(query | {"format": "csv"}),
+        "export_xlsx": urlencode(query | {"format": "xlsx"}),
         "alerts": found[:LIMIT],
         "more": len(found) > LIMIT,
         "limit": LIMIT,
         "status": status,
         "run": run,
         "states": STATES,
-        "runs": store.runs(50),
+        "runs": runs,
     }
-    return render(request, "alerts.html", context, key)
+    return render(request, "alerts.html", context, key, status_code)
+
+
+@router.post("/ui/alerts/decisions", response_model=None)
+def decide_many(
+    request: Request,
+    key: Analyst,
+    ids: Annotated[list[str] | None, Form()] = None,
+    verdict: Annotated[str, Form(max_length=20)] = "",
+    comment: Annotated[str, Form(max_length=4000)] = "",
+    status: Annotated[str, Form(max_length=20)] = "",
+    run: Annotated[str, Form(max_length=64)] = "",
+    q: Annotated[str, Form(max_length=200)] = "",
+    sort: Annotated[str, Form(max_length=20)] = "last_seen",
+) -> Response:
+    """One verdict and one note on the ticked alerts; each decision is recorded and audited on its own."""
+    chosen = [item for item in ids or [] if item.strip()]
+    if not chosen:
+        return _queue(request, key, status, run, q, sort, "tick at least one alert", status_code=400)
+    try:
+        decided = ScreenStore().decide(chosen, verdict, comment, who=key.actor)
+    except StoreError as exc:
+        return _queue(request, key, status, run, q, sort, str(exc), status_code=400)
+    notice = f"{len(decided)} alert(s) marked {verdict}, each audited with your note"
+    return _queue(request, key, status, run, q, sort, notice=notice)
 
 
 def _screened(sightings: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -59,12 +59,13 @@ def upload(
     on: Annotated[str, Form(max_length=40)] = "",
     known_at: Annotated[str, Form(max_length=40)] = "",
     mapping: Annotated[str, Form(max_length=4000)] = "",
+    constituents: Annotated[list[UploadFile | str] | None, Form()] = None,
 ) -> Response:
     """The upload form: queue the job, then show its page (which follows the progress)."""
     form = {"kind": kind, "on": on, "known_at": known_at, "mapping": mapping}
     pairs = [line.strip() for line in mapping.splitlines() if line.strip()]
     try:
-        job = submit(request, background, file, kind, on or None, known_at or None, pairs, key.actor)
+        job = submit(request, background, file, kind, on or None, known_at or None, pairs, key.actor, constituents)
     except UploadError as exc:
         return _list_page(request, key, str(exc), form, exc.status)
     except HTTPException as exc:  # an instant the parser refuses

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Query, Request, UploadFile
@@ -58,6 +59,7 @@ def submit(
     known_at: str | None,
     mapping: list[str],
     actor: str,
+    constituents: Sequence[UploadFile | str] | None = None,
 ) -> Job:
     """Shared by the API and the web form: check, store, queue. Raises UploadError with the client's message."""
     limit: int = request.app.state.max_upload
@@ -65,7 +67,10 @@ def submit(
     if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:  # the form's own fields fit in 64 KiB
         raise UploadError(f"the upload is larger than the limit of {limit:,} bytes", status=413)
     submission = parse_submission(kind, optional_instant(on, "on"), optional_instant(known_at, "known_at"), mapping)
-    job = receive(upload.file, upload.filename, submission, actor, limit)
+    if any(isinstance(item, str) and item for item in constituents or []):
+        raise UploadError("constituents: send files (multipart file parts), not text")
+    funds = [(item.file, item.filename) for item in constituents or [] if not isinstance(item, str) and item.filename]
+    job = receive(upload.file, upload.filename, submission, actor, limit, funds)
     background.add_task(run_job, job.id, submission, actor)
     return job
 
@@ -85,10 +90,16 @@ def create_screening(
     on: Annotated[str | None, Form(description="Instant judged for holdings; trades use their own")] = None,
     known_at: Annotated[str | None, Form(description="Use only facts public by then. Default: now")] = None,
     map: Annotated[list[str] | None, Form(description="FIELD=COLUMN, e.g. isin=Security ID")] = None,
+    constituents: Annotated[
+        list[UploadFile | str] | None,
+        Form(
+            description="Fund holdings files for look-through (CSV, TSV, Parquet, XLSX), or a folder of them as a zip"
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """Start screening an uploaded file in the background (analyst). Poll `GET /screenings/{id}` for progress."""
     try:
-        job = submit(request, background, file, kind, on, known_at, map or [], key.actor)
+        job = submit(request, background, file, kind, on, known_at, map or [], key.actor, constituents)
     except UploadError as exc:
         raise HTTPException(status_code=exc.status, detail=str(exc)) from None
     return job_json(job)
