@@ -16,7 +16,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from redline.screen.cells import neutralise_row
-from redline.store.screening import AlertView
+from redline.services.errors import NotFound
+from redline.store.errors import StoreError
+from redline.store.screening import AlertView, ScreenStore
 
 COLUMNS = (
     "alert", "status", "decision", "entity", "regimes", "row", "accounts", "market_value", "match", "fund",
@@ -75,3 +77,15 @@ def export_queue(views: Sequence[AlertView], fmt: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def alert_detail(store: ScreenStore, given: str) -> dict[str, Any]:
+    """One alert (id or unique prefix) with its decision history and the runs that raised it; NotFound if none."""
+    try:
+        alert = store.alert(given)
+    except StoreError as exc:
+        raise NotFound(str(exc)) from None
+    return alert.to_json() | {
+        "history": [verdict.to_json() for verdict in store.history(alert.id)],
+        "sightings": store.sightings(alert.id),
+    }

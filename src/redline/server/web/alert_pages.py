@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from redline.model import InstantError, parse_instant
 from redline.screen.jobs import input_path, results_path
 from redline.screen.results import screened_row
-from redline.server.api.routes.alerts import alert_detail
 from redline.server.shared.deps import Analyst, Service, Viewer
 from redline.server.web.rendering import error_page, render
+from redline.services.alert_queue import alert_detail
 from redline.services.status import StatusService
 from redline.store.errors import StoreError
 from redline.store.jobs import JobStore

@@ -1,6 +1,6 @@
 """Screening pages: the jobs and runs with the upload form; one job's progress, results, charts and downloads.
 
-The upload goes through `redline.server.api.routes.screenings.submit`, the function behind `POST /screenings`, so the
+The upload goes through `redline.server.shared.screenings.submit`, the function behind `POST /screenings` too, so the
 page and the API accept and refuse exactly the same files.
 """
 
@@ -16,8 +16,8 @@ from redline.screen.pipeline import KINDS
 from redline.screen.readers import InputError
 from redline.screen.report import summary_charts
 from redline.screen.results import Filters, result_page
-from redline.server.api.routes.screenings import job_json, job_or_404, submit
 from redline.server.shared.deps import Analyst, Viewer
+from redline.server.shared.screenings import job_json, job_or_404, submit
 from redline.server.web.rendering import render
 from redline.store.jobs import JobStore
 from redline.store.keys import ApiKey

@@ -9,7 +9,9 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response
 from redline.server.api import schemas
 from redline.server.shared.deps import Analyst, Viewer
 from redline.server.shared.text import is_blank
+from redline.services import alert_queue
 from redline.services.alert_queue import FORMATS, export_queue
+from redline.services.errors import NotFound
 from redline.store.errors import StoreError
 from redline.store.screening import ScreenStore
 
@@ -20,13 +22,9 @@ AlertId = Annotated[str, Path(description="An alert id or a unique prefix of it"
 
 def alert_detail(store: ScreenStore, given: str) -> dict[str, Any]:
     try:
-        alert = store.alert(given)
-    except StoreError as exc:
+        return alert_queue.alert_detail(store, given)
+    except NotFound as exc:
         raise HTTPException(status_code=404, detail=str(exc).replace("`redline alerts list`", "GET /alerts")) from None
-    return alert.to_json() | {
-        "history": [verdict.to_json() for verdict in store.history(alert.id)],
-        "sightings": store.sightings(alert.id),
-    }
 
 
 @router.get("", response_model=schemas.AlertList)
