@@ -52,7 +52,9 @@ def test_a_completed_job_shows_its_results_charts_and_downloads(client: TestClie
     assert "<progress" not in page.text  # done: no progress bar, no polling script
     assert 'aria-label="rows per decision"' in page.text and 'aria-label="rows per regime"' in page.text
     assert re.search(r'id="count"[^>]*>9 of 9 rows<', page.text)
-    assert "judged on 2021-03-01T12:00:00-05:00" in page.text
+    # One time convention on every page: New York time with its zone and offset, the UTC instant on hover.
+    assert 'judged on <time datetime="2021-03-01T17:00:00+00:00" title="2021-03-01 17:00:00 UTC">' in page.text
+    assert "2021-03-01 12:00 EST (-05:00)</time>" in page.text
     for link in ("results", "report", "input"):
         assert f'href="/screenings/{job_id}/{link}"' in page.text
     # SMIC's row: its decision, entity link and alert link, its reasons and sources in the "why" cell.

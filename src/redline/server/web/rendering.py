@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,13 @@ def when(moment: datetime | str | None) -> Markup:
     )
 
 
+def when_text(moment: datetime | str | None) -> str:
+    """`when` as plain text, for places that take no markup (a select's options)."""
+    return re.sub(r"<[^>]+>", "", str(when(moment)))
+
+
 _ENVIRONMENT.filters["when"] = when
+_ENVIRONMENT.filters["when_text"] = when_text
 
 
 def render(
