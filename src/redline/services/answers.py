@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 
 from redline.model import iso, parse_instant
 from redline.resolve import DEFAULT_THRESHOLD
+from redline.services.errors import NotFound
 from redline.services.status import StatusService
 
 ASKED = ("status", "match", "timeline")  # kinds answered from a question alone (a screening needs its file)
 
 
-class NotIdentified(LookupError):
+class NotIdentified(NotFound, LookupError):
     """A timeline's query names no entity (the CLI's exit 2, the API's 404)."""
 
 
