@@ -11,10 +11,9 @@ from rich.table import Table
 
 from redline.cli.certificate import CertificateOption, certified_answer
 from redline.cli.console import console as make_console
-from redline.cli.errors import UserError
 from redline.cli.options import instant_option, query_argument
 from redline.model import NEW_YORK, iso, parse_instant
-from redline.services.answers import status_question, timeline_answer, timeline_question
+from redline.services.answers import identified, status_question, timeline_answer, timeline_question
 from redline.services.status import StatusService
 
 OnOption = Annotated[
@@ -115,9 +114,7 @@ def timeline(
         if as_json:
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
-    entity, warnings = service.resolve(text)
-    if entity is None:
-        raise UserError(f"no listed entity matches {text!r}")
+    entity, warnings = identified(service, text)
     entries = service.timeline(entity, known)
     out = make_console()
     out.print(f"[bold]{entity.name}[/bold] ({entity.id})")
