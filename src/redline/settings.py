@@ -7,7 +7,9 @@ settings table is generated from `SETTINGS` (`redline data settings`), and a tes
 
 from __future__ import annotations
 
+import getpass
 import os
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -132,6 +134,17 @@ class Settings:
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def actor(self) -> str:
+        """Who is acting: REDLINE_USER, or the login name at this host (recorded with every write)."""
+        if self.user:
+            return self.user
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = "unknown"
+        return f"{user}@{socket.gethostname()}"
 
 
 _BY_FIELD = {setting.field: setting for setting in SETTINGS}

@@ -12,19 +12,11 @@ from rich.table import Table
 
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
-from redline.store import audit
-from redline.store.errors import StoreError
-from redline.store.screening import VERDICTS, ScreenStore
+from redline.services.alert_review import ALERT_STATES, AlertReview, AuditTrail
+from redline.settings import settings
 
 alerts_app = typer.Typer(help="Review the alerts screening raised.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
-
-
-def _store() -> ScreenStore:
-    try:
-        return ScreenStore()
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
 
 
 @alerts_app.command("list")
@@ -37,9 +29,9 @@ def list_alerts(
     as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form.")] = False,
 ) -> None:
     """List alerts, newest first, with their latest decision."""
-    if status is not None and status not in ("open", *VERDICTS):
+    if status is not None and status not in ALERT_STATES:
         raise UserError(f"--status must be open, true-match or false-positive, not {status!r}")
-    alerts = _store().alerts(status=status, run_id=run, limit=limit)
+    alerts = AlertReview.default().alerts(status=status, run_id=run, limit=limit)
     if as_json:
         rows = [a.to_json() for a in alerts]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -66,10 +58,7 @@ def decide(
     comment: Annotated[str, typer.Option("--comment", help="Why: recorded in the audit log.")],
 ) -> None:
     """Record an analyst's decision on one or more alerts (audited)."""
-    try:
-        decided = _store().decide(alert_ids, verdict, comment)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
+    decided = AlertReview.default().decide(alert_ids, verdict, comment)
     for alert_id in decided:
         print(f"{alert_id[:12]} {verdict}")
 
@@ -78,7 +67,7 @@ def decide(
 def head() -> None:
     """Print the chain head as SEQ:HASH. Keep it outside the database (a ticket, a signed e-mail, WORM storage):
     `audit verify --head SEQ:HASH` later proves no entry up to it was deleted or replaced, head rewound or not."""
-    seq, digest = _store().head()
+    seq, digest = AuditTrail.default().head()
     print(f"{seq}:{digest}")
 
 
@@ -91,13 +80,7 @@ def verify(
 ) -> None:
     """Check the hash chain, every protected row (runs, alerts, run alerts, decisions, keys, snapshots) and every
     run and decision against it. Exit 1 naming each tampered entry or row."""
-    from redline.store.screening import ScreenStore
-
-    try:
-        recorded = audit.parse_head(head) if head is not None else None
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    result = ScreenStore().verify(head=recorded)
+    result = AuditTrail.default().verify(head)
     if as_json:
         print(json.dumps(result.to_json(), indent=2))
     else:
@@ -112,9 +95,7 @@ def verify(
 @audit_app.command("log")
 def log(limit: Annotated[int, typer.Option("--limit", help="The newest N entries.")] = 50) -> None:
     """Show the newest audit entries: who did what, when."""
-    store = _store()
-    with store.engine.connect() as connection:
-        entries = audit.entries(connection, limit)
+    entries = AuditTrail.default().entries(limit)
     table = Table()
     for column in ("seq", "at (UTC)", "who", "action", "subject"):
         table.add_column(column)
@@ -136,14 +117,13 @@ def export(
     and certificate ids (no-hit screenings included): for a regulator's request."""
     from redline.cli.options import instant_option, write_output
     from redline.services.audit_export import FORMATS, AuditExportService
-    from redline.store.clock import actor
 
     if fmt not in FORMATS:
         raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     first, last = instant_option(start, "--from"), instant_option(end, "--to")
     if last <= first:
         raise UserError(f"--to ({last.isoformat()}) must be after --from ({first.isoformat()})")
-    result = AuditExportService.default().export(first, last, actor())
+    result = AuditExportService.default().export(first, last, settings().actor)
     data = result.render(fmt)
     if output is None:
         sys.stdout.buffer.write(data)

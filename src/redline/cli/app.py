@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import click
 import typer
 
-from redline.cli.errors import UserError
+from redline.cli.errors import RefusalsAreUserErrors, UserError
 
 HELP = "May a US person buy, sell or hold this security? Point-in-time status under US China investment bans."
 
@@ -122,7 +122,12 @@ _COMMANDS = {
 def build_app(command: str | None = None) -> typer.Typer:
     """The CLI with every command, or with only `command`'s group when it is a known command name."""
     app = typer.Typer(
-        name="redline", help=HELP, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False
+        name="redline",
+        help=HELP,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        cls=RefusalsAreUserErrors,
     )
     registrars = [_COMMANDS[command]] if command in _COMMANDS else list(dict.fromkeys(_COMMANDS.values()))
     for register in registrars:
@@ -148,9 +153,9 @@ INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h): a fault in Redline itself, neve
 def _log_internal_error(exc: BaseException) -> str:
     """The traceback, appended to $REDLINE_HOME/errors.log for a bug report; where it went, or why not."""
     try:
-        from redline.home import redline_home
+        from redline.settings import settings
 
-        path = redline_home() / "errors.log"
+        path = settings().home / "errors.log"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as log:
             stamp = datetime.now(UTC).isoformat(timespec="seconds")

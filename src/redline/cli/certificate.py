@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from redline.cli.errors import UserError
+
+if TYPE_CHECKING:
+    from redline.certificates.document import Verdict
+    from redline.services.certifying import Certifier, Checked
+    from redline.services.screening_run import ScreenOutcome
 
 certificate_app = typer.Typer(help="Signed certificates of answers: verify, replay, the public key.",
                               no_args_is_help=True)  # fmt: skip
@@ -30,30 +35,23 @@ def write_certificate(path: Path, text: str) -> None:
     write_output(path, text.encode("utf-8"), "certificate")
 
 
-def certificate_service(bundled_only: bool = False) -> Any:
-    from redline.services.certificates import CertificateService
-    from redline.services.status import StatusService
+def certifier(bundled_only: bool = False) -> Certifier:
+    from redline.services.certifying import Certifier
 
-    return CertificateService.default(StatusService.bundled() if bundled_only else None)
+    return Certifier.default(bundled_only)
 
 
 def certified_answer(path: Path, kind: str, question: dict[str, Any], bundled_only: bool = False) -> dict[str, Any]:
     """Answer `question` with a certificate written to `path`; the answer printed is the one certified."""
-    from redline.store.errors import StoreError
-
-    try:
-        certified = certificate_service(bundled_only).ask(kind, question, _actor(), "cli")
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
+    certified = certifier(bundled_only).answer(kind, question)
     write_certificate(path, certified.text)
     answer: dict[str, Any] = certified.answer
     return answer
 
 
-def _actor() -> str:
-    from redline.store.clock import actor
-
-    return actor()
+def certify_screening(path: Path, outcome: ScreenOutcome, input_name: str) -> None:
+    """Certify a finished screening run into `path`."""
+    write_certificate(path, certifier().screening(outcome, input_name=input_name).text)
 
 
 @certificate_app.command("public-key")
@@ -64,12 +62,8 @@ def public_key(
     The key is generated on first use under $REDLINE_HOME (or read from REDLINE_SIGNING_KEY)."""
     from redline.certificates.keys import public_key_text as pem
     from redline.certificates.keys import raw_hex
-    from redline.store.errors import StoreError
 
-    try:
-        key = certificate_service().public_key(_actor())
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
+    key = certifier().public_key()
     typer.echo(raw_hex(key) if raw else pem(key).rstrip("\n"))
 
 
@@ -96,6 +90,18 @@ def _public_key(given: str | None) -> Any:
         raise UserError(f"--public-key: {exc}") from None
 
 
+def _checked(file: Path, key: Any, load: bool = False) -> Checked:
+    """A certificate file read and checked offline (the one path of `verify` and `replay`)."""
+    from redline.services.certifying import check
+
+    return check(_read(file), key, str(file), load)
+
+
+def _invalid(file: Path, verdict: Verdict) -> None:
+    for reason in verdict.reasons:
+        typer.echo(f"{file}: invalid: {reason}", err=True)
+
+
 @certificate_app.command("verify")
 def verify(
     file: Annotated[Path, typer.Argument(help="A certificate file", dir_okay=False)],
@@ -106,13 +112,7 @@ def verify(
 ) -> None:
     """Check a certificate offline: its canonical form, its digests and its Ed25519 signature.
     Exit 0 valid, 1 invalid (with the reason), 2 unreadable input."""
-    from redline.certificates.document import CertificateError, verify_document
-
-    key = _public_key(public_key)
-    try:
-        verdict = verify_document(_read(file), key)
-    except CertificateError as exc:
-        raise UserError(f"{file}: {exc}") from None
+    verdict = _checked(file, _public_key(public_key)).verdict
     if as_json:
         typer.echo(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
     elif verdict.ok:
@@ -120,8 +120,7 @@ def verify(
         for note in verdict.notes:
             typer.echo(f"note: {note}")
     else:
-        for reason in verdict.reasons:
-            typer.echo(f"{file}: invalid: {reason}", err=True)
+        _invalid(file, verdict)
     raise typer.Exit(0 if verdict.ok else 1)
 
 
@@ -136,25 +135,14 @@ def replay(
     """Ask the certificate's question again with today's code against the data it recorded, and report whether the
     answer is the same; if not, each changed field and why (a rule fix or a data correction).
     Exit 0 same answer, 1 different (or the certificate is invalid), 2 unreadable input or nothing to replay."""
-    from redline.certificates.document import CertificateError, load_document, verify_document
-    from redline.services.replay import CannotReplay
-    from redline.services.replay import replay as replay_certificate
-
-    data = _read(file)
-    key = _public_key(public_key) or certificate_service().public_key(_actor())
-    try:
-        verdict = verify_document(data, key)
-        document = load_document(data)
-    except CertificateError as exc:
-        raise UserError(f"{file}: {exc}") from None
-    if not verdict.ok:
-        for reason in verdict.reasons:
-            typer.echo(f"{file}: invalid: {reason}", err=True)
+    key = _public_key(public_key) or certifier().public_key()
+    checked = _checked(file, key, load=True)
+    if not checked.verdict.ok:
+        _invalid(file, checked.verdict)
         raise typer.Exit(1)
-    try:
-        report = replay_certificate(document)
-    except CannotReplay as exc:
-        raise UserError(f"{file}: cannot replay: {exc}") from None
+    from redline.services.certifying import replay_certificate
+
+    report = replay_certificate(checked.document, str(file))
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         raise typer.Exit(0 if report.same else 1)
@@ -181,7 +169,7 @@ def get(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write it to this file", dir_okay=False)] = None,
 ) -> None:
     """Print (or write) a certificate this deployment issued, exactly as issued."""
-    found = certificate_service().get(certificate_id.strip())
+    found = certifier().issued(certificate_id.strip())
     if found is None:
         raise UserError(f"no certificate {certificate_id[:40]!r} in this deployment")
     if output is not None:

@@ -10,18 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from redline.cli.console import console as make_console
-from redline.cli.errors import UserError
-from redline.store.errors import StoreError
-from redline.store.keys import KeyStore, Role
+from redline.services.api_keys import KeyService
 
 keys_app = typer.Typer(help="API keys for the REST service and web UI (viewer, analyst, admin).", no_args_is_help=True)
-
-
-def _store() -> KeyStore:
-    try:
-        return KeyStore()
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
 
 
 @keys_app.command("create")
@@ -31,10 +22,7 @@ def create(
     as_json: Annotated[bool, typer.Option("--json", help="Print the key record and the key as JSON.")] = False,
 ) -> None:
     """Create a key. The key is printed once, on standard output; only its hash is stored."""
-    try:
-        record, key = _store().create(owner, Role.parse(role))
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
+    record, key = KeyService.default().create(owner, role)
     if as_json:
         print(json.dumps({**record.to_json(), "key": key}))
         return
@@ -48,7 +36,7 @@ def create(
 @keys_app.command("list")
 def list_keys(as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form.")] = False) -> None:
     """The keys (never the secrets): id, owner, role, when created and by whom, and revocation."""
-    keys = _store().records()
+    keys = KeyService.default().records()
     if as_json:
         print(json.dumps([k.to_json() for k in keys], indent=2))
         return
@@ -61,8 +49,5 @@ def list_keys(as_json: Annotated[bool, typer.Option("--json", help="Print the st
 @keys_app.command("revoke")
 def revoke(key_id: Annotated[str, typer.Argument(help="The key's id (rl_xxxxxxxx), as `keys list` shows.")]) -> None:
     """Revoke a key at once (audited). Requests made with it are refused from now on."""
-    try:
-        record = _store().revoke(key_id)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
+    record = KeyService.default().revoke(key_id)
     print(f"revoked {record.id} ({record.owner}, {record.role.label})")

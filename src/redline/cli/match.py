@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -16,25 +14,13 @@ from rich.table import Table
 
 from redline.cli.certificate import CertificateOption, certified_answer
 from redline.cli.errors import UserError
-from redline.resolve import DEFAULT_THRESHOLD, QueryError, score_pair
-from redline.resolve.resolver import schema_kind
-from redline.screen.cells import neutralise
 from redline.services.answers import match_question
-
-
-def _schema_problem(schema: str | None) -> str | None:
-    """Why `schema` is refused, or None: every FollowTheMoney schema is accepted (Company, LegalEntity, ...)."""
-    if schema is None:
-        return None
-    try:
-        schema_kind(schema)
-    except ValueError as exc:
-        return str(exc)
-    return None
+from redline.services.matching import MATCH_THRESHOLD, match_batch, schema_problem, score_pairs
+from redline.services.matching import match as match_query
 
 
 def _check_schema(schema: str | None) -> None:
-    problem = _schema_problem(schema)
+    problem = schema_problem(schema)
     if problem:
         raise UserError(f"--schema: {problem}")
 
@@ -48,7 +34,7 @@ def match(
     ] = None,
     birth_date: Annotated[str | None, typer.Option("--birth-date", help="YYYY or YYYY-MM-DD, for persons")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
-    threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=1.0)] = DEFAULT_THRESHOLD,
+    threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=1.0)] = MATCH_THRESHOLD,
     as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form")] = False,
     bundled_only: Annotated[
         bool, typer.Option("--bundled-only", help="Only the bundled China lists, not imported list snapshots")
@@ -75,24 +61,16 @@ def match(
     from redline.services.status import StatusService
 
     service = StatusService.bundled() if bundled_only else StatusService.current()
-    resolver = service.catalog.resolver
     if batch is not None:
-        for line, text in queries:
-            try:
-                result = resolver.match(text, schema=schema, birth_date=birth_date, limit=limit, threshold=threshold)
-            except QueryError as exc:
-                result = {"query": text, "candidates": [], "error": f"{batch}: line {line}: {exc}"}
+        for result in match_batch(service, queries, batch, schema, birth_date, limit, threshold):
             print(json.dumps(result, ensure_ascii=False), flush=False)
         return
     assert query is not None
-    try:
-        if certificate is not None:
-            question = match_question(query, schema, birth_date, limit, threshold)
-            result = certified_answer(certificate, "match", question, bundled_only)
-        else:
-            result = resolver.match(query, schema=schema, birth_date=birth_date, limit=limit, threshold=threshold)
-    except QueryError as exc:
-        raise UserError(str(exc)) from None
+    if certificate is not None:
+        question = match_question(query, schema, birth_date, limit, threshold)
+        result = certified_answer(certificate, "match", question, bundled_only)
+    else:
+        result = match_query(service, query, schema, birth_date, limit, threshold)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -129,42 +107,8 @@ def _batch_queries(path: Path) -> list[tuple[int, str]]:
 def match_pairs(
     source: Annotated[Path, typer.Argument(help="CSV with columns left,right[,schema]")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the rows with score,match added")],
-    threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=1.0)] = DEFAULT_THRESHOLD,
+    threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=1.0)] = MATCH_THRESHOLD,
 ) -> None:
     """Score name pairs from a CSV file (for evaluation and your own tests); writes the file atomically."""
-    try:
-        handle = source.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise UserError(f"{source}: cannot read ({exc.strerror})") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        fields = list(reader.fieldnames or [])
-        if not {"left", "right"} <= set(fields):
-            raise UserError(f"{source}: line 1: the header needs columns left,right[,schema]; found {fields}")
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            schema = (row.get("schema") or "").strip() or None
-            problem = _schema_problem(schema)
-            if problem:
-                raise UserError(f"{source}: line {line}: field schema: {problem}")
-            try:
-                score = score_pair(row["left"] or "", row["right"] or "", schema).score
-            except QueryError as exc:
-                raise UserError(f"{source}: line {line}: field left/right: {exc}") from None
-            rows.append({**row, "score": f"{score:.4f}", "match": "true" if score >= threshold else "false"})
-    _write_atomically(output, [*fields, "score", "match"], rows)
-    Console(stderr=True).print(f"{len(rows)} pairs scored -> {output}", highlight=False)
-
-
-def _write_atomically(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
-            writer.writerow({field: neutralise(field) for field in fields})
-            writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    scored = score_pairs(source, output, threshold)
+    Console(stderr=True).print(f"{scored} pairs scored -> {output}", highlight=False)

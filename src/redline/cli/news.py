@@ -12,23 +12,13 @@ from rich.table import Table
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
 from redline.model import InstantError, parse_instant
-from redline.news import ArticleError, NewsReader, read_source
-from redline.news.queue import poll, queue
-from redline.store.errors import StoreError
-from redline.store.news import STATES, NewsStore
+from redline.services.news_review import PROPOSAL_STATES, FeedWatch, NewsReview, read_articles
 
 news_app = typer.Typer(
     help="Read news and adverse media; propose the legal events found for review.", no_args_is_help=True
 )
 review_app = typer.Typer(help="The review queue of events proposed by the news.", no_args_is_help=True)
 news_app.add_typer(review_app, name="review")
-
-
-def _store() -> NewsStore:
-    try:
-        return NewsStore()
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
 
 
 @news_app.command("read")
@@ -46,20 +36,13 @@ def read(
         when = parse_instant(published) if published else None
     except InstantError as exc:
         raise UserError(f"--published: {exc}") from None
-    reader = NewsReader()
-    reports = []
-    for source in sources:
-        try:
-            reports.append(reader.read(read_source(source, when)))
-        except ArticleError as exc:
-            raise UserError(str(exc)) from None
-    queued = {id(r): queue(r, _store()) for r in reports} if to_queue else {}
+    read = read_articles(sources, when, to_queue)
     if as_json:
-        print(json.dumps({"articles": [r.to_json() for r in reports]}, indent=2, ensure_ascii=False))
+        print(json.dumps({"articles": [r.report.to_json() for r in read]}, indent=2, ensure_ascii=False))
         return
     out = make_console()
-    for report in reports:
-        data = report.to_json()
+    for article in read:
+        data = article.report.to_json()
         out.print(f"[bold]{data['title'] or data['source']}[/bold]  {data['published']}  {data['language']}")
         for e in data["entities"]:
             out.print(f"  entity {e['id']} ({e['name']}) as {e['mention']!r} score {e['score']}")
@@ -72,8 +55,8 @@ def read(
             out.print(f"  allegation {a['topic']} against {a['entity']}" + (f" by {a['by']}" if a["by"] else ""))
         for flag in data["flags"]:
             out.print(f"  [yellow]flag[/yellow] {flag}")
-        if to_queue:
-            out.print(f"  queued {len(queued[id(report)])} proposal(s) for review")
+        if article.queued is not None:
+            out.print(f"  queued {len(article.queued)} proposal(s) for review")
 
 
 @news_app.command("watch")
@@ -83,16 +66,13 @@ def watch(
     polls: Annotated[int, typer.Option("--polls", help="Stop after this many polls (0: until interrupted).")] = 0,
 ) -> None:
     """Poll feeds, read each new item and queue what it proposes for review."""
-    reader, store, done = NewsReader(), _store(), 0
+    watching, done = FeedWatch.default(), 0
     while True:
-        try:
-            for item, report, queued, problem in poll(feeds, reader, store):
-                if problem:
-                    print(f"warning: {problem}")
-                if report is not None:
-                    print(f"read {item.link or item.title}: {len(report.events)} event(s), {len(queued)} queued")
-        except ArticleError as exc:
-            raise UserError(str(exc)) from None
+        for item, report, queued, problem in watching.poll(feeds):
+            if problem:
+                print(f"warning: {problem}")
+            if report is not None:
+                print(f"read {item.link or item.title}: {len(report.events)} event(s), {len(queued)} queued")
         done += 1
         if polls and done >= polls:
             return
@@ -106,9 +86,9 @@ def review_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form.")] = False,
 ) -> None:
     """The proposals, newest first."""
-    if state is not None and state not in STATES:
-        raise UserError(f"--state must be one of {', '.join(STATES)}, not {state!r}")
-    found = _store().proposals(state, limit)
+    if state is not None and state not in PROPOSAL_STATES:
+        raise UserError(f"--state must be one of {', '.join(PROPOSAL_STATES)}, not {state!r}")
+    found = NewsReview.default().proposals(state, limit)
     if as_json:
         print(json.dumps({"proposals": [p.to_json() for p in found]}, indent=2, ensure_ascii=False))
         return
@@ -123,10 +103,7 @@ def review_list(
 
 
 def _decide(ids: list[str], decision: str, comment: str, date: str | None = None, list_id: str | None = None) -> None:
-    try:
-        decided = _store().decide(ids, decision, comment, date=date, list_id=list_id)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
+    decided = NewsReview.default().decide(ids, decision, comment, date=date, list_id=list_id)
     for ident in decided:
         print(f"{ident} {decision}ed")
 

@@ -13,17 +13,11 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from redline.cli.certificate import CertificateOption, certificate_service, write_certificate
+from redline.cli.certificate import CertificateOption, certify_screening
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
 from redline.cli.options import instant_option
-from redline.screen.columns import MappingError, parse_mapping
-from redline.screen.interruption import request_stop
-from redline.screen.pipeline import ENGINES, KINDS, Screening, ScreenOptions, ScreenOutcome
-from redline.screen.readers import InputError
-from redline.store.clock import actor
-from redline.store.errors import StoreError
-from redline.store.screening import ScreenStore
+from redline.services.screening_run import ENGINES, KINDS, ScreeningRun, ScreenOutcome, request_stop, screen_options
 
 
 def _terminate(_signum: int, _frame: object) -> None:
@@ -72,21 +66,18 @@ def screen(
         raise UserError("--deadline-days must be 0 or more")
     if certificate is not None and not (certificate.parent if str(certificate.parent) else Path(".")).is_dir():
         raise UserError(f"--certificate: the folder {certificate.parent} does not exist")
-    try:
-        options = ScreenOptions(
-            kind=kind,
-            on=instant_option(on, "--on") if on else None,
-            known_at=instant_option(known_at, "--known-at") if known_at else None,
-            output=output,
-            report=report,
-            mapping=parse_mapping(mapping or []),
-            constituents=constituents,
-            deadline_days=deadline_days,
-            engine=engine,
-            spark_master=spark_master,
-        )
-    except MappingError as exc:
-        raise UserError(str(exc)) from None
+    options = screen_options(
+        kind=kind,
+        on=instant_option(on, "--on") if on else None,
+        known_at=instant_option(known_at, "--known-at") if known_at else None,
+        output=output,
+        report=report,
+        mapping=mapping,
+        constituents=constituents,
+        deadline_days=deadline_days,
+        engine=engine,
+        spark_master=spark_master,
+    )
     previous = signal.signal(signal.SIGTERM, _terminate)
     previous_int = signal.signal(signal.SIGINT, _terminate)
     err = make_console(stderr=True)
@@ -100,18 +91,13 @@ def screen(
             disable=not sys.stderr.isatty(),
         ) as progress:
             task = progress.add_task("screen", total=None, name=file.name)
-            store = ScreenStore()
-            outcome = Screening(file, options, store, progress=lambda done: progress.update(task, completed=done)).run()
-    except (InputError, MappingError, StoreError) as exc:
-        raise UserError(str(exc)) from None
-    except OSError as exc:  # an unreadable input, an unwritable output folder, a full disk
-        raise UserError(f"{exc.filename or file}: {exc.strerror or exc}") from None
+            runner = ScreeningRun.default()
+            outcome = runner.run(file, options, progress=lambda done: progress.update(task, completed=done))
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
     if certificate is not None:
-        certified = certificate_service().screening(outcome, actor(), "cli", input_name=file.name)
-        write_certificate(certificate, certified.text)
+        certify_screening(certificate, outcome, file.name)
     if as_json:
         print(json.dumps(outcome.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -8,9 +8,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from redline.cli.errors import UserError
-from redline.store.errors import StoreError
-
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
@@ -23,14 +20,11 @@ def serve(
     to REDLINE_MAX_UPLOAD_MB (default 50).
     """
     from redline.server.runner import serve as run_server
+    from redline.services.api_keys import KeyService
     from redline.services.status import StatusService
     from redline.services.warmup import WARM_ENV, warm
-    from redline.store.keys import KeyStore
 
-    try:
-        live = KeyStore().count_live()  # also opens and migrates the database before the workers start
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
+    live = KeyService.default().count_live()  # also opens and migrates the database before the workers start
     if live == 0:
         Console(stderr=True).print(
             "no API keys yet: every request will be refused. Create one with\n"

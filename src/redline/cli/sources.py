@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -13,33 +11,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from redline.cli.errors import UserError
-from redline.home import redline_home
+from redline.cli.errors import MAX_PROBLEMS, UserError
 from redline.model import InstantError, parse_instant
+from redline.model.list_diff import DiffReport
 from redline.services import sources as service
-from redline.services.errors import ServiceError
 from redline.services.list_changes import AnswerChange
-from redline.sources.diff import DiffReport
-from redline.sources.formats import KINDS
-from redline.store.snapshots import Snapshot
+from redline.services.sources import FILE_KINDS, Snapshot
 
 sources_app = typer.Typer(help="Official list files: import, list, diff and update snapshots.", no_args_is_help=True)
-
-_MAX_PROBLEMS = 10
-
-
-@contextmanager
-def _refused() -> Iterator[None]:
-    """A refusal of the sources service is one error line (every problem of a file on its own line, at most ten)."""
-    try:
-        yield
-    except ServiceError as exc:
-        lines = exc.problems[:_MAX_PROBLEMS] or [str(exc)]
-        if len(exc.problems) > _MAX_PROBLEMS:
-            lines.append(f"... and {len(exc.problems) - _MAX_PROBLEMS} more")
-        if exc.problems:
-            lines.append("nothing was imported")
-        raise UserError("\n".join(lines)) from None
 
 
 def _instant(text: str | None, option: str) -> datetime | None:
@@ -66,9 +45,7 @@ def add(
     files: Annotated[
         list[Path] | None, typer.Argument(help="The list file; for OFAC CSV, the main file or all four")
     ] = None,
-    kind: Annotated[
-        str | None, typer.Option("--as", help=f"What the file is: {', '.join([*KINDS, 'bundled'])}")
-    ] = None,
+    kind: Annotated[str | None, typer.Option("--as", help=f"What the file is: {', '.join(FILE_KINDS)}")] = None,
     issued: Annotated[str | None, typer.Option(help="The file's issue date, when the file does not print one")] = None,
     label: Annotated[str | None, typer.Option(help="Name of the dataset (FollowTheMoney files)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the snapshot as JSON")] = False,
@@ -79,11 +56,10 @@ def add(
     Then report what the new edition changes: open alerts and rows screened in the last SINCE_DAYS days whose
     decision differs now."""
     origin = ", ".join(str(path) for path in files) if files else "redline bundled data"
-    with _refused():
-        loaded = service.load_files(files or [], kind, _instant(issued, "--issued"), label)
-        result = service.import_loaded(loaded, origin, since_days=since_days)
+    loaded = service.load_files(files or [], kind, _instant(issued, "--issued"), label)
+    result = service.import_loaded(loaded, origin, since_days=since_days)
     console = Console(stderr=True)
-    for warning in result.warnings[:_MAX_PROBLEMS]:
+    for warning in result.warnings[:MAX_PROBLEMS]:
         console.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
     if as_json:
         print(
@@ -126,8 +102,7 @@ def list_snapshots(
 ) -> None:
     """Every stored snapshot with its issue date, retrieval time and counts."""
     moment = _instant(known_at, "--known-at")
-    with _refused():
-        snapshots = service.list_snapshots(known_at=moment)
+    snapshots = service.list_snapshots(known_at=moment)
     if as_json:
         print(json.dumps([snapshot.to_json() for snapshot in snapshots]))
         return
@@ -186,8 +161,7 @@ def diff(
     as_json: Annotated[bool, typer.Option("--json", help="Print the change report as JSON")] = False,
 ) -> None:
     """The change report between two versions of one list: entries added, removed and changed."""
-    with _refused():
-        report = service.diff(before, after, kind, files_allowed=True)
+    report = service.diff(before, after, kind, files_allowed=True)
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -207,20 +181,7 @@ def update(
 ) -> None:
     """Download the official files from their published addresses and import new versions as snapshots, then
     report which open alerts and recently screened rows change answer."""
-    # Imported here: the HTTP stack is only needed by this command, not by every `redline` start.
-    from redline.sources.update import Downloader, UpdateError, read_config
-    from redline.sources.update import config_path as find_config
-
-    try:
-        sources = read_config(find_config(config))
-    except UpdateError as exc:
-        raise UserError(str(exc)) from None
-    downloader = Downloader(redline_home() / "downloads", retries=retries, timeout=timeout)
-    try:
-        with _refused():
-            outcome = service.update(sources, downloader, names, since_days)
-    finally:
-        downloader.close()
+    outcome = service.update_configured(names, config, retries, timeout, since_days)
     results, changes = outcome.results, outcome.changes
     if as_json:
         print(json.dumps({
@@ -254,7 +215,6 @@ def show(
     """Print a snapshot's records as JSON lines (the stored form documented in docs/sources.md)."""
     from redline.model.records import to_json
 
-    with _refused():
-        _, records = service.snapshot_records(ref, set(record_id or ()), name)
+    _, records = service.snapshot_records(ref, set(record_id or ()), name)
     for record in records:
         print(json.dumps(to_json(record), ensure_ascii=False))

@@ -11,10 +11,9 @@ from rich.table import Table
 
 from redline.cli.certificate import CertificateOption, certified_answer
 from redline.cli.console import console as make_console
-from redline.cli.errors import UserError
 from redline.cli.options import instant_option, query_argument
 from redline.model import NEW_YORK, iso, parse_instant
-from redline.services.answers import NotIdentified, status_question, timeline_answer, timeline_question
+from redline.services.answers import identified, status_question, timeline_answer, timeline_question
 from redline.services.status import StatusService
 
 OnOption = Annotated[
@@ -108,19 +107,14 @@ def timeline(
     known = instant_option(known_at, "--known-at")
     service = StatusService.current()
     if as_json or certificate is not None:
-        try:
-            if certificate is not None:
-                payload = certified_answer(certificate, "timeline", timeline_question(text, known))
-            else:
-                payload = timeline_answer(service, text, known)
-        except NotIdentified as exc:
-            raise UserError(str(exc)) from None
+        if certificate is not None:
+            payload = certified_answer(certificate, "timeline", timeline_question(text, known))
+        else:
+            payload = timeline_answer(service, text, known)
         if as_json:
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
-    entity, warnings = service.resolve(text)
-    if entity is None:
-        raise UserError(f"no listed entity matches {text!r}")
+    entity, warnings = identified(service, text)
     entries = service.timeline(entity, known)
     out = make_console()
     out.print(f"[bold]{entity.name}[/bold] ({entity.id})")

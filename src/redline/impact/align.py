@@ -12,26 +12,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 import numpy as np
 
 from redline.impact.errors import ImpactInputError
 from redline.impact.panel import Panel
+from redline.model.studies import DayZeroRule as DayZeroRule
+from redline.model.studies import RegressorKind as RegressorKind
 
 _WINDOW = re.compile(r"^\s*([+-]?\d+)\s*:\s*([+-]?\d+)\s*$")
-
-
-class DayZeroRule(StrEnum):
-    NEXT = "next"  # the event date if the security traded then, else its next trading day (the default)
-    PREVIOUS = "previous"  # the event date if traded, else the security's last trading day before it
-    EXACT = "exact"  # the security must have traded on the event date
-
-
-class RegressorKind(StrEnum):
-    NONE = "none"
-    MARKET = "market"
-    FACTORS = "factors"
 
 
 @dataclass(frozen=True)

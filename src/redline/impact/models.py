@@ -12,41 +12,12 @@ outside the estimation window zeroed, so 10,000 events cost a few einsum calls, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 
-from redline.impact.align import Aligned, RegressorKind
+from redline.impact.align import Aligned
 from redline.impact.errors import ImpactInputError
-
-
-class ModelName(StrEnum):
-    CONSTANT_MEAN = "constant-mean"
-    MARKET_ADJUSTED = "market-adjusted"
-    MARKET = "market"
-    FF3 = "ff3"
-
-    @property
-    def regressors(self) -> RegressorKind:
-        if self in (ModelName.MARKET, ModelName.MARKET_ADJUSTED):
-            return RegressorKind.MARKET
-        if self is ModelName.FF3:
-            return RegressorKind.FACTORS
-        return RegressorKind.NONE
-
-    @property
-    def param_names(self) -> tuple[str, ...]:
-        return {
-            ModelName.CONSTANT_MEAN: ("mean",),
-            ModelName.MARKET_ADJUSTED: (),
-            ModelName.MARKET: ("alpha", "beta"),
-            ModelName.FF3: ("alpha", "b_mkt_rf", "s_smb", "h_hml"),
-        }[self]
-
-    @property
-    def dof_used(self) -> int:
-        """Degrees of freedom the residual variance loses: the parameters, or the mean for market-adjusted."""
-        return max(len(self.param_names), 1)
+from redline.model.studies import ModelName as ModelName
 
 
 @dataclass(frozen=True)

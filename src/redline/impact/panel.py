@@ -9,7 +9,6 @@ missing observation, and the market return of the same row is its pair (estudy2'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
@@ -17,13 +16,9 @@ import numpy as np
 
 from redline.impact.errors import ImpactInputError
 from redline.impact.tables import Table
+from redline.model.studies import ReturnKind as ReturnKind
 
 FACTOR_COLUMNS = {"mkt-rf": "mkt_rf", "mkt_rf": "mkt_rf", "mktrf": "mkt_rf", "smb": "smb", "hml": "hml", "rf": "rf"}
-
-
-class ReturnKind(StrEnum):
-    SIMPLE = "simple"  # P_t / P_s - 1
-    LOG = "log"  # ln(P_t / P_s)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from redline.impact.align import Aligned, DayZeroRule, EventSpec, Window, align
+from redline.impact.align import Aligned, EventSpec, Window, align
 from redline.impact.errors import ImpactInputError
-from redline.impact.models import Fit, ModelName, fit
-from redline.impact.panel import Panel, ReturnKind
+from redline.impact.models import Fit, fit
+from redline.impact.panel import Panel
 from redline.impact.statistics import CATALOGUE, CrossSection, Outcome, TestInputs
+from redline.model.studies import DayZeroRule, ModelName, ReturnKind
 
 
 @dataclass(frozen=True)

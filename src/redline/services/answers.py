@@ -8,14 +8,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from redline.model import iso, parse_instant
+from redline.model import Entity, iso, parse_instant
 from redline.resolve import DEFAULT_THRESHOLD
+from redline.services.errors import NotFound
 from redline.services.status import StatusService
 
 ASKED = ("status", "match", "timeline")  # kinds answered from a question alone (a screening needs its file)
 
 
-class NotIdentified(LookupError):
+class NotIdentified(NotFound, LookupError):
     """A timeline's query names no entity (the CLI's exit 2, the API's 404)."""
 
 
@@ -61,11 +62,17 @@ def timeline_question(query: str, known_at: datetime | None) -> dict[str, Any]:
     return {"query": query, "known_at": instant_text(known_at) if known_at else None}
 
 
-def timeline_answer(service: StatusService, query: str, known: datetime | None) -> dict[str, Any]:
-    """`redline timeline --json`: the entity's dated, sourced history as known at `known` (None: everything)."""
+def identified(service: StatusService, query: str) -> tuple[Entity, list[str]]:
+    """The entity `query` names, with the identification's warnings; NotIdentified when it names none."""
     entity, warnings = service.resolve(query)
     if entity is None:
         raise NotIdentified(f"no listed entity matches {query!r}")
+    return entity, warnings
+
+
+def timeline_answer(service: StatusService, query: str, known: datetime | None) -> dict[str, Any]:
+    """`redline timeline --json`: the entity's dated, sourced history as known at `known` (None: everything)."""
+    entity, warnings = identified(service, query)
     return {
         "query": query,
         "known_at": iso(known) if known else None,

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """A use case refused the request; the message is one line a user can act on."""
+    """A use case refused the request; the message is one line a user can act on. `problems` lists each fault of
+    a file (file:line [field]: message); `outcome` says what the refusal left undone ("nothing was imported")."""
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+    def __init__(self, message: str, problems: list[str] | None = None, outcome: str | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+        self.outcome = outcome
 
 
 class NotFound(ServiceError):

@@ -19,16 +19,30 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from redline.catalog import Catalog, current_catalog
+from redline.home import redline_home
+from redline.model.list_diff import DiffReport
 from redline.model.records import SourceRecord
 from redline.services.errors import Conflict, InvalidInput, NotFound, Unavailable
 from redline.services.list_changes import AnswerChange, changes_for_import
-from redline.sources.diff import DiffReport, diff_records
+from redline.sources.diff import diff_records
 from redline.sources.errors import SourceError
-from redline.sources.formats import load
+from redline.sources.formats import KINDS, load
 from redline.sources.loaded import LoadedSource, SourceList
-from redline.sources.update import Downloader, OfficialSource, UpdateError, chosen_sources, download
+from redline.sources.update import (
+    Downloader,
+    OfficialSource,
+    UpdateError,
+    chosen_sources,
+    config_path,
+    download,
+    read_config,
+)
 from redline.store.errors import StoreError
-from redline.store.snapshots import Snapshot, SnapshotNotFound, SnapshotStore
+from redline.store.snapshots import Snapshot as Snapshot  # what this service hands out: a stored snapshot
+from redline.store.snapshots import SnapshotNotFound, SnapshotStore
+
+# What `sources add --as` accepts: the list file kinds, and "bundled" for Redline's own reference data.
+FILE_KINDS = (*KINDS, "bundled")
 
 
 @contextmanager
@@ -76,7 +90,7 @@ def load_files(
         return load(files, kind, issued, label)
     except SourceError as exc:
         problems = [str(problem) for problem in exc.problems]
-        raise InvalidInput(problems[0] if problems else str(exc), problems) from None
+        raise InvalidInput(problems[0] if problems else str(exc), problems, "nothing was imported") from None
 
 
 @dataclass
@@ -230,3 +244,24 @@ def update(
     created = any(result.created for result in results)
     changes = _changes(before, since_days) if created and before is not None else []
     return UpdateOutcome(results, changes)
+
+
+def update_configured(
+    only: list[str] | None = None,
+    config: Path | None = None,
+    retries: int = 3,
+    timeout: float = 60.0,
+    since_days: int | None = 30,
+    progress: Callable[[UpdateResult], None] | None = None,
+) -> UpdateOutcome:
+    """`update` over the configured sources (`config`, else $REDLINE_HOME/sources.yaml, else the built-in list),
+    downloading into $REDLINE_HOME/downloads."""
+    try:
+        sources = read_config(config_path(config))
+    except UpdateError as exc:
+        raise InvalidInput(str(exc)) from None
+    downloader = Downloader(redline_home() / "downloads", retries=retries, timeout=timeout)
+    try:
+        return update(sources, downloader, only, since_days, progress)
+    finally:
+        downloader.close()

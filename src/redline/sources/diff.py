@@ -7,67 +7,16 @@ The JSON form (`DiffReport.to_json`) is stable and documented in docs/sources.md
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
+from redline.model.list_diff import Change as Change
+from redline.model.list_diff import DiffReport as DiffReport
+from redline.model.list_diff import Entry as Entry
 from redline.model.records import RecordIdentifier, SourceRecord
 
 
 def _ident(identifier: RecordIdentifier) -> str:
     label = f"{identifier.scheme.value.upper()} {identifier.value}"
     return f"{label} {identifier.exchange}" if identifier.exchange else label
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    id: str
-    name: str
-    schema: str
-    programs: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "schema": self.schema, "programs": list(self.programs)}
-
-
-@dataclass
-class Change:
-    id: str
-    name: str
-    fields: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # field -> (added, removed)
-    other: list[str] = field(default_factory=list)  # fields that changed in ways not itemised (remarks, dates)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            **{name: {"added": added, "removed": removed} for name, (added, removed) in self.fields.items()},
-            "other_changes": self.other,
-        }
-
-
-@dataclass
-class DiffReport:
-    before: str
-    after: str
-    added: list[Entry]
-    removed: list[Entry]
-    changed: list[Change]
-    unchanged: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "before": self.before,
-            "after": self.after,
-            "summary": {
-                "added": len(self.added),
-                "removed": len(self.removed),
-                "changed": len(self.changed),
-                "unchanged": self.unchanged,
-            },
-            "added": [entry.to_json() for entry in self.added],
-            "removed": [entry.to_json() for entry in self.removed],
-            "changed": [change.to_json() for change in self.changed],
-        }
 
 
 def _entry(record: SourceRecord) -> Entry:

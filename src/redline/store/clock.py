@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import socket
 from datetime import UTC, datetime
 
 from redline.settings import settings
@@ -16,12 +14,5 @@ def stamp(moment: datetime | None = None) -> str:
 
 
 def actor() -> str:
-    """Who is acting: $REDLINE_USER, or the login name at this host."""
-    configured = settings().user
-    if configured:
-        return configured
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return f"{user}@{socket.gethostname()}"
+    """Who is acting: $REDLINE_USER, or the login name at this host (`Settings.actor`)."""
+    return settings().actor
