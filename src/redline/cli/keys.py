@@ -11,6 +11,7 @@ from rich.table import Table
 
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
+from redline.model.vocabulary import ChoiceError
 from redline.store.errors import StoreError
 from redline.store.keys import KeyStore, Role
 
@@ -33,7 +34,7 @@ def create(
     """Create a key. The key is printed once, on standard output; only its hash is stored."""
     try:
         record, key = _store().create(owner, Role.parse(role))
-    except StoreError as exc:
+    except (StoreError, ChoiceError) as exc:
         raise UserError(str(exc)) from None
     if as_json:
         print(json.dumps({**record.to_json(), "key": key}))
