@@ -30,6 +30,9 @@ from redline.sources.update import Downloader, OfficialSource, UpdateError, chos
 from redline.store.errors import StoreError
 from redline.store.snapshots import Snapshot, SnapshotNotFound, SnapshotStore
 
+# The types this service hands out (its callers format them): a stored snapshot and a diff's change report.
+__all__ = ["DiffReport", "ImportResult", "Snapshot", "UpdateOutcome", "UpdateResult"]
+
 
 @contextmanager
 def snapshot_store() -> Iterator[SnapshotStore]:
