@@ -12,9 +12,11 @@ from rich.table import Table
 
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
+from redline.cli.options import VocabularyType
+from redline.model.vocabulary import AlertState
 from redline.store import audit
 from redline.store.errors import StoreError
-from redline.store.screening import VERDICTS, ScreenStore
+from redline.store.screening import ScreenStore
 
 alerts_app = typer.Typer(help="Review the alerts screening raised.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -30,15 +32,16 @@ def _store() -> ScreenStore:
 @alerts_app.command("list")
 def list_alerts(
     status: Annotated[
-        str | None, typer.Option("--status", help="open, true-match or false-positive. Default: all.")
+        AlertState | None,
+        typer.Option(
+            "--status", click_type=VocabularyType(AlertState), help="Only alerts in this state. Default: all."
+        ),
     ] = None,
     run: Annotated[str | None, typer.Option("--run", help="Only the alerts of this run id.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form.")] = False,
 ) -> None:
     """List alerts, newest first, with their latest decision."""
-    if status is not None and status not in ("open", *VERDICTS):
-        raise UserError(f"--status must be open, true-match or false-positive, not {status!r}")
     alerts = _store().alerts(status=status, run_id=run, limit=limit)
     if as_json:
         rows = [a.to_json() for a in alerts]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -11,7 +12,7 @@ from rich.table import Table
 
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
-from redline.model import InstantError, parse_instant
+from redline.cli.options import INSTANT
 from redline.news import ArticleError, NewsReader, read_source
 from redline.news.queue import poll, queue
 from redline.store.errors import StoreError
@@ -35,17 +36,18 @@ def _store() -> NewsStore:
 def read(
     sources: Annotated[list[str], typer.Argument(help="Files (text, HTML, a saved page) or http(s) URLs.")],
     published: Annotated[
-        str | None,
-        typer.Option("--published", help="Publication time when the page gives none (a bare date is noon New York)."),
+        datetime | None,
+        typer.Option(
+            "--published",
+            click_type=INSTANT,
+            help="Publication time when the page gives none (a bare date is noon New York).",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form.")] = False,
     to_queue: Annotated[bool, typer.Option("--queue", help="Queue the proposed legal events for review.")] = False,
 ) -> None:
     """Find catalog entities, regulatory events, price moves and allegations in articles."""
-    try:
-        when = parse_instant(published) if published else None
-    except InstantError as exc:
-        raise UserError(f"--published: {exc}") from None
+    when = published
     reader = NewsReader()
     reports = []
     for source in sources:
