@@ -12,7 +12,10 @@ from rich.table import Table
 
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
-from redline.services.alert_review import ALERT_STATES, AlertReview, AuditTrail
+from redline.cli.options import VocabularyType
+from redline.model.vocabulary import AlertState
+from redline.services.alerts import AlertService
+from redline.services.audit_log import AuditLog
 from redline.settings import settings
 
 alerts_app = typer.Typer(help="Review the alerts screening raised.", no_args_is_help=True)
@@ -22,16 +25,17 @@ audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True
 @alerts_app.command("list")
 def list_alerts(
     status: Annotated[
-        str | None, typer.Option("--status", help="open, true-match or false-positive. Default: all.")
+        AlertState | None,
+        typer.Option(
+            "--status", click_type=VocabularyType(AlertState), help="Only alerts in this state. Default: all."
+        ),
     ] = None,
     run: Annotated[str | None, typer.Option("--run", help="Only the alerts of this run id.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form.")] = False,
 ) -> None:
     """List alerts, newest first, with their latest decision."""
-    if status is not None and status not in ALERT_STATES:
-        raise UserError(f"--status must be open, true-match or false-positive, not {status!r}")
-    alerts = AlertReview.default().alerts(status=status, run_id=run, limit=limit)
+    alerts = AlertService.default().alerts(status=status, run=run, limit=limit)
     if as_json:
         rows = [a.to_json() for a in alerts]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -58,7 +62,7 @@ def decide(
     comment: Annotated[str, typer.Option("--comment", help="Why: recorded in the audit log.")],
 ) -> None:
     """Record an analyst's decision on one or more alerts (audited)."""
-    decided = AlertReview.default().decide(alert_ids, verdict, comment)
+    decided = AlertService.default().decide(alert_ids, verdict, comment)
     for alert_id in decided:
         print(f"{alert_id[:12]} {verdict}")
 
@@ -67,7 +71,7 @@ def decide(
 def head() -> None:
     """Print the chain head as SEQ:HASH. Keep it outside the database (a ticket, a signed e-mail, WORM storage):
     `audit verify --head SEQ:HASH` later proves no entry up to it was deleted or replaced, head rewound or not."""
-    seq, digest = AuditTrail.default().head()
+    seq, digest = AuditLog.default().head()
     print(f"{seq}:{digest}")
 
 
@@ -80,7 +84,7 @@ def verify(
 ) -> None:
     """Check the hash chain, every protected row (runs, alerts, run alerts, decisions, keys, snapshots) and every
     run and decision against it. Exit 1 naming each tampered entry or row."""
-    result = AuditTrail.default().verify(head)
+    result = AuditLog.default().verify(head)
     if as_json:
         print(json.dumps(result.to_json(), indent=2))
     else:
@@ -95,7 +99,7 @@ def verify(
 @audit_app.command("log")
 def log(limit: Annotated[int, typer.Option("--limit", help="The newest N entries.")] = 50) -> None:
     """Show the newest audit entries: who did what, when."""
-    entries = AuditTrail.default().entries(limit)
+    entries = AuditLog.default().entries(limit)
     table = Table()
     for column in ("seq", "at (UTC)", "who", "action", "subject"):
         table.add_column(column)

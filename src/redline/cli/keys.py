@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from redline.cli.console import console as make_console
-from redline.services.api_keys import KeyService
+from redline.services.keys import KeyService
 
 keys_app = typer.Typer(help="API keys for the REST service and web UI (viewer, analyst, admin).", no_args_is_help=True)
 

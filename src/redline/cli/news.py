@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -11,7 +12,7 @@ from rich.table import Table
 
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
-from redline.model import InstantError, parse_instant
+from redline.cli.options import INSTANT
 from redline.services.news_review import PROPOSAL_STATES, FeedWatch, NewsReview, read_articles
 
 news_app = typer.Typer(
@@ -25,18 +26,18 @@ news_app.add_typer(review_app, name="review")
 def read(
     sources: Annotated[list[str], typer.Argument(help="Files (text, HTML, a saved page) or http(s) URLs.")],
     published: Annotated[
-        str | None,
-        typer.Option("--published", help="Publication time when the page gives none (a bare date is noon New York)."),
+        datetime | None,
+        typer.Option(
+            "--published",
+            click_type=INSTANT,
+            help="Publication time when the page gives none (a bare date is noon New York).",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON form.")] = False,
     to_queue: Annotated[bool, typer.Option("--queue", help="Queue the proposed legal events for review.")] = False,
 ) -> None:
     """Find catalog entities, regulatory events, price moves and allegations in articles."""
-    try:
-        when = parse_instant(published) if published else None
-    except InstantError as exc:
-        raise UserError(f"--published: {exc}") from None
-    read = read_articles(sources, when, to_queue)
+    read = read_articles(sources, published, to_queue)
     if as_json:
         print(json.dumps({"articles": [r.report.to_json() for r in read]}, indent=2, ensure_ascii=False))
         return

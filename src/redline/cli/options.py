@@ -3,16 +3,64 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
+
+import click
 
 from redline.cli.errors import UserError
 from redline.model import InstantError, parse_instant
+from redline.model.vocabulary import ChoiceError, choice
 
 
-def instant_option(text: str | None, option: str, default: datetime | None = None) -> datetime:
+class InstantType(click.ParamType[datetime]):
+    """The model's `Instant` as an option (`typer.Option(..., click_type=INSTANT)`): read by `parse_instant`, a
+    refusal is one line naming the option (`--on: not a valid date: ...`), exit 2."""
+
+    name = "instant"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_instant(value)
+        except InstantError as exc:
+            raise click.UsageError(f"{_name(param)}: {exc}", ctx) from None
+
+
+class VocabularyType(click.ParamType[StrEnum]):
+    """An enum of the model's vocabulary as an option: its values in --help, one line for any other value."""
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        self.enum = enum
+        self.name = enum.__name__
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(member.value for member in self.enum) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> StrEnum:
+        if isinstance(value, self.enum):
+            return value
+        try:
+            return choice(self.enum, str(value), _name(param))
+        except ChoiceError as exc:
+            raise click.UsageError(str(exc), ctx) from None
+
+
+def _name(param: click.Parameter | None) -> str:
+    return param.opts[0] if param is not None and param.opts else "value"
+
+
+INSTANT = InstantType()
+
+
+def instant_option(text: str | datetime | None, option: str, default: datetime | None = None) -> datetime:
     """An ISO 8601 date or date-time; a bare date is 12:00 noon New York time. Defaults to now."""
     if text is None:
         return default or datetime.now(UTC)
+    if isinstance(text, datetime):
+        return text
     try:
         return parse_instant(text)
     except InstantError as exc:

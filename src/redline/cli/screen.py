@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,8 +17,9 @@ from rich.table import Table
 from redline.cli.certificate import CertificateOption, certify_screening
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
-from redline.cli.options import instant_option
-from redline.services.screening_run import ENGINES, KINDS, ScreeningRun, ScreenOutcome, request_stop, screen_options
+from redline.cli.options import INSTANT, VocabularyType
+from redline.model.vocabulary import ScreeningEngine, ScreeningKind
+from redline.services.screening_run import ScreeningRun, ScreenOutcome, request_stop, screen_options
 
 
 def _terminate(_signum: int, _frame: object) -> None:
@@ -29,12 +31,18 @@ def _terminate(_signum: int, _frame: object) -> None:
 
 def screen(
     file: Annotated[Path, typer.Argument(help="CSV, TSV, Parquet or XLSX file.")],
-    kind: Annotated[str, typer.Option("--kind", help="holdings, trades or counterparties.")] = "holdings",
+    kind: Annotated[
+        ScreeningKind, typer.Option("--kind", click_type=VocabularyType(ScreeningKind), help="What the file holds.")
+    ] = ScreeningKind.HOLDINGS,
     on: Annotated[
-        str | None, typer.Option("--on", help="Instant judged for holdings (trades use their own time). Default: now.")
+        datetime | None,
+        typer.Option(
+            "--on", click_type=INSTANT, help="Instant judged for holdings (trades use their own time). Default: now."
+        ),
     ] = None,
     known_at: Annotated[
-        str | None, typer.Option("--known-at", help="Use only facts public by this instant. Default: now.")
+        datetime | None,
+        typer.Option("--known-at", click_type=INSTANT, help="Use only facts public by this instant. Default: now."),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Output file (default FILE.screened.EXT), same format.")
@@ -50,26 +58,27 @@ def screen(
     deadline_days: Annotated[int, typer.Option("--deadline-days", help="Deadlines shown: the next N days.")] = 90,
     certificate: CertificateOption = None,
     engine: Annotated[
-        str, typer.Option("--engine", help="local (columnar, default), rows (row by row) or spark (docs/scale.md).")
-    ] = "local",
+        ScreeningEngine,
+        typer.Option(
+            "--engine",
+            click_type=VocabularyType(ScreeningEngine),
+            help="local (columnar, default), rows (row by row) or spark (docs/scale.md).",
+        ),
+    ] = ScreeningEngine.LOCAL,
     spark_master: Annotated[
         str | None,
         typer.Option("--spark-master", help="Spark master URL (default $REDLINE_SPARK_MASTER, else local mode)."),
     ] = None,
 ) -> None:
     """Screen a file: each row resolved, judged at its own instant as known at --known-at, and decided."""
-    if kind not in KINDS:
-        raise UserError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    if engine not in ENGINES:
-        raise UserError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if deadline_days < 0:
         raise UserError("--deadline-days must be 0 or more")
     if certificate is not None and not (certificate.parent if str(certificate.parent) else Path(".")).is_dir():
         raise UserError(f"--certificate: the folder {certificate.parent} does not exist")
     options = screen_options(
         kind=kind,
-        on=instant_option(on, "--on") if on else None,
-        known_at=instant_option(known_at, "--known-at") if known_at else None,
+        on=on,
+        known_at=known_at,
         output=output,
         report=report,
         mapping=mapping,

@@ -20,7 +20,7 @@ def serve(
     to REDLINE_MAX_UPLOAD_MB (default 50).
     """
     from redline.server.runner import serve as run_server
-    from redline.services.api_keys import KeyService
+    from redline.services.keys import KeyService
     from redline.services.status import StatusService
     from redline.services.warmup import WARM_ENV, warm
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -11,17 +12,22 @@ from rich.table import Table
 
 from redline.cli.certificate import CertificateOption, certified_answer
 from redline.cli.console import console as make_console
-from redline.cli.options import instant_option, query_argument
+from redline.cli.options import INSTANT, instant_option, query_argument
 from redline.model import NEW_YORK, iso, parse_instant
 from redline.services.answers import identified, status_question, timeline_answer, timeline_question
 from redline.services.status import StatusService
 
 OnOption = Annotated[
-    str | None, typer.Option("--on", help="Instant to judge (ISO 8601; a bare date is noon New York). Default: now.")
+    datetime | None,
+    typer.Option(
+        "--on", click_type=INSTANT, help="Instant to judge (ISO 8601; a bare date is noon New York). Default: now."
+    ),
 ]
 KnownAtOption = Annotated[
-    str | None,
-    typer.Option("--known-at", help="Use only facts public by this instant (ISO 8601). Default: now."),
+    datetime | None,
+    typer.Option(
+        "--known-at", click_type=INSTANT, help="Use only facts public by this instant (ISO 8601). Default: now."
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the stable JSON form.")]
 

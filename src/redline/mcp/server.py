@@ -19,11 +19,12 @@ from pydantic import BaseModel, Field
 
 from redline import __version__
 from redline.model import InstantError, parse_instant
-from redline.resolve import QueryError
+from redline.model.keys import ApiKey, Role
+from redline.model.queries import QueryError
 from redline.services.answers import NotIdentified, match_question, status_question, timeline_question
 from redline.services.certificates import CertificateService, Certified
+from redline.services.keys import KeyService
 from redline.services.screen_list import MAX_ROWS, ScreenListService
-from redline.store.keys import ApiKey, KeyStore, Role
 
 KEY_HEADER = "x-api-key"
 DOOR = "mcp"
@@ -39,14 +40,14 @@ INSTRUCTIONS = (
 class McpServices:
     """What the tools call (handed in by the composition root: `McpServices.default()`)."""
 
-    keys: KeyStore
+    keys: KeyService
     certificates: CertificateService
     screening: ScreenListService
 
     @classmethod
     def default(cls) -> McpServices:
         certificates = CertificateService.default()
-        return cls(KeyStore(), certificates, ScreenListService(certificates.runs, certificates))
+        return cls(KeyService.default(), certificates, ScreenListService(certificates.runs, certificates))
 
 
 class ListRow(BaseModel):
@@ -97,7 +98,7 @@ def build_server(services: McpServices, key_from_environment: str | None = None)
         presented = presented or key_from_environment
         if not presented:
             raise ToolError("an API key is required: send it in the X-API-Key header (stdio: REDLINE_API_KEY)")
-        key = services.keys.authenticate(presented.strip())
+        key = services.keys.authenticate(presented)
         if key is None:
             raise ToolError("the API key is unknown or revoked")
         if key.role < role:

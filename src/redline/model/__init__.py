@@ -6,7 +6,7 @@ Plain frozen dataclasses with no I/O, so every other layer can depend on them.
 from redline.model.citations import Citation, Confidence
 from redline.model.entities import Entity, Identifier, IdScheme, Name, NameKind, Relation, RelationKind
 from redline.model.events import CourtEffect, CourtOrder, CourtOrderKind, ListingAction, ListingBasis, ListingEvent
-from redline.model.instants import NEW_YORK, InstantError, at_new_york, iso, parse_instant
+from redline.model.instants import NEW_YORK, Instant, InstantError, at_new_york, iso, or_now, parse_instant
 from redline.model.regimes import (
     AfterWindow,
     Clock,
@@ -34,6 +34,7 @@ __all__ = [
     "Entity",
     "IdScheme",
     "Identifier",
+    "Instant",
     "InstantError",
     "ListId",
     "ListingAction",
@@ -50,5 +51,6 @@ __all__ = [
     "StateRule",
     "at_new_york",
     "iso",
+    "or_now",
     "parse_instant",
 ]

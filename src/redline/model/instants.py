@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -59,6 +60,53 @@ def parse_instant(text: str) -> datetime:
     except OverflowError:
         raise InstantError(f"out of range: {text!r} is not a date in years 1 to 9999 in New York and UTC") from None
     return moment
+
+
+def _validated(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise InstantError("naive datetime: every instant in Redline carries a zone")
+        return value
+    if isinstance(value, str):
+        # Empty is absent (a form's blank field, `?on=`): the parameter's default, usually now.
+        return parse_instant(value) if value else None
+    raise InstantError("not an ISO 8601 date or date-time (e.g. 2021-03-15 or 2021-03-15T09:30-04:00)")
+
+
+class _InstantHook:
+    """Pydantic's hook (the API's query, form and body fields): parsed by `parse_instant`, written as `iso`,
+    documented as a date or a date-time. Imports pydantic only when a model or a route asks for a schema."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(
+            _validated,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda moment: iso(moment) if isinstance(moment, datetime) else moment, when_used="json"
+            ),
+        )
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        return {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "maxLength": 0},
+            ],
+            "description": INSTANT_HELP,
+        }
+
+
+INSTANT_HELP = "ISO 8601: a bare date is 12:00 noon New York; a date-time without an offset is New York time"
+# The one instant type of every face: the API's parameters (this hook), the CLI's options (`parser=parse_instant`),
+# the MCP tools. A value is an aware datetime; text is read by `parse_instant`, and a refusal is an InstantError.
+Instant = Annotated[datetime, _InstantHook()]
+
+
+def or_now(moment: datetime | None) -> datetime:
+    """An optional instant's default: now (UTC)."""
+    return moment if moment is not None else datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:

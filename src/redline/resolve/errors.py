@@ -1,5 +1,3 @@
 """The resolver's error, importable without loading the matcher (rapidfuzz, anyascii, word lists)."""
 
-
-class QueryError(ValueError):
-    """The query cannot be matched (empty, blank, or made of nothing but symbols)."""
+from redline.model.queries import QueryError as QueryError  # the type lives in the model: every face catches it

@@ -9,21 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from redline.model import DecisionTable
+from redline.model.vocabulary import Decision as Decision  # the type lives in the model: one vocabulary for every face
 from redline.status.report import Permissions, RegimeStatus, State, StatusReport
 from redline.store.reference import bundled_store
-
-
-class Decision(StrEnum):
-    OK = "OK"
-    BLOCK = "BLOCK"  # the purchase or sale (or, after an EO 13974 window, the holding) is prohibited now
-    DIVEST = "DIVEST"  # may be sold only until divest_until (EO 13959 s.1(c), EO 14032 s.1(c))
-    HOLD_ONLY = "HOLD-ONLY"  # past the EO 14032 window: neither buy nor sell (OFAC FAQ 1046)
-    REVIEW = "REVIEW"  # a possible match below identifier certainty
-    ERROR = "ERROR"  # the row could not be screened as given
-
 
 SEVERITY = {
     Decision.OK: 0,

@@ -20,6 +20,7 @@ from typing import Any
 from redline import __version__
 from redline.catalog import Catalog
 from redline.model import iso
+from redline.model.vocabulary import ScreeningEngine, ScreeningKind
 from redline.screen.columnar import ArrowOutputWriter, columnar_source, screen_columnar, unlisted_isins
 from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap, detect_columns
 from redline.screen.decisions import Decision
@@ -38,10 +39,10 @@ from redline.store.clock import stamp
 from redline.store.reference import ReferenceStore
 from redline.store.screening import AlertHit, RunRecord, ScreenStore
 
-KINDS = ("holdings", "trades", "counterparties")
+KINDS = tuple(kind.value for kind in ScreeningKind)
 # local: the columnar plan where it applies, else the row pipeline; rows: the row pipeline alone; spark: the plan on
 # Spark (docs/scale.md)
-ENGINES = ("local", "rows", "spark")
+ENGINES = tuple(engine.value for engine in ScreeningEngine)
 ADDED_COLUMNS = (*DECISION_COLUMNS, "redline_versions")
 
 

@@ -11,7 +11,9 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline import __version__
-from redline.screen.jobs import remove_stale_uploads
+from redline.model import InstantError
+from redline.model.keys import Role
+from redline.model.vocabulary import ChoiceError
 from redline.server.api import schemas
 from redline.server.api.routes import admin, alerts, certificates, news, reference, screenings, sources
 from redline.server.shared.deps import KEY_COOKIE, KEY_HEADER, Forbidden, NotSignedIn, same_origin
@@ -19,14 +21,19 @@ from redline.server.shared.security import COMMON_HEADERS, DATA_POLICY, Security
 from redline.server.shared.uploads import RequestBodyGuard, UploadRule
 from redline.server.web.pages import web_router
 from redline.server.web.rendering import error_page, forbidden_page
+from redline.services.alerts import AlertService
+from redline.services.audit_log import AuditLog
 from redline.services.certificates import CertificateService
 from redline.services.errors import ServiceError, status_code_of
+from redline.services.keys import KeyService
+from redline.services.news_review import NewsReview
+from redline.services.screenings import remove_stale_uploads
+from redline.services.source_upload import MAX_LIST_FILE
 from redline.services.status import StatusService
 from redline.services.warmup import warm, warm_requested
 from redline.settings import SettingError, settings
-from redline.store.database import engine_for
 from redline.store.errors import StoreError
-from redline.store.keys import KeyStore, Role
+from redline.store.stores import Stores
 
 log = logging.getLogger("redline.server.api")
 
@@ -38,6 +45,20 @@ Every endpoint but `/healthz` and `/readyz` needs an API key in the `X-API-Key` 
 (`redline keys create --role viewer|analyst|admin --owner NAME`). A viewer reads; an analyst also screens and
 decides alerts; an admin also imports list files and manages keys. Every write is audited under the key's owner.
 """
+
+
+# Where the CLI's messages point to a command, the API points to its own route.
+_API_WORDING = {
+    "`redline alerts list`": "GET /alerts",
+    "`redline news review list`": "GET /news/proposals",
+    "`redline keys list`": "GET /keys",
+}
+
+
+def api_wording(message: str) -> str:
+    for command, route in _API_WORDING.items():
+        message = message.replace(command, route)
+    return message
 
 
 def _is_page(request: Request) -> bool:
@@ -57,10 +78,16 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     app = FastAPI(title="Redline", version=__version__, description=DESCRIPTION, dependencies=[Depends(same_origin)])
     app.state.service = service or StatusService.current()
     app.state.max_upload = max_upload_bytes()
-    engine_for()  # open and migrate the database now: a bad REDLINE_DATABASE_URL fails at start, not per request
+    # The composition root: the stores are opened here, once per process (a bad REDLINE_DATABASE_URL fails at start,
+    # not per request), and handed to the services.
+    stores = app.state.stores = Stores.open()
     app.state.error_page, app.state.forbidden_page = error_page, forbidden_page  # for the upload guard
-    app.state.keys = KeyStore()  # one per process: every request authenticates
+    app.state.keys = KeyService(stores.keys)  # every request authenticates
     app.state.certificates = CertificateService.default(app.state.service)
+    app.state.jobs = stores.jobs
+    app.state.alerts = AlertService(stores.screening, stores.jobs)
+    app.state.audit = AuditLog(stores.screening)
+    app.state.news = NewsReview(stores.news)
     if warm_requested():  # `redline serve`: load the saved name index now, not on the first name query
         log.info("name index ready in %.1f s", warm(app.state.service))
     removed = remove_stale_uploads()  # what workers killed mid-upload left behind
@@ -71,10 +98,16 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
-        detail = f"{where}: {first.get('msg', 'invalid input')}"
+        detail, status_code = f"{where}: {first.get('msg', 'invalid input')}", 422
+        cause = (first.get("ctx") or {}).get("error")
+        if isinstance(cause, InstantError | ChoiceError):
+            # The model's own refusals (an instant that is not one, a value of none of an enum's): a 400 naming
+            # the parameter, as each route answered when it parsed them itself.
+            name = str(first["loc"][-1]) if first.get("loc") else "input"
+            detail, status_code = (f"{name}: {cause}" if isinstance(cause, InstantError) else f"{name} {cause}"), 400
         if _is_page(request):
-            return error_page(request, 422, detail)
-        return JSONResponse(status_code=422, content={"detail": detail})
+            return error_page(request, status_code, detail)
+        return JSONResponse(status_code=status_code, content={"detail": detail})
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
@@ -102,7 +135,7 @@ def create_app(service: StatusService | None = None) -> FastAPI:
         status_code = status_code_of(exc)
         if _is_page(request) and status_code < 500:
             return error_page(request, status_code, str(exc))
-        return JSONResponse(status_code=status_code, content={"detail": str(exc)})
+        return JSONResponse(status_code=status_code, content={"detail": api_wording(str(exc))})
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:
@@ -125,11 +158,8 @@ def create_app(service: StatusService | None = None) -> FastAPI:
     @app.get("/readyz", tags=["service"], responses={503: {}})
     def readyz() -> dict[str, object]:
         """Reference data loaded and the database reachable."""
-        from sqlalchemy import text
-
         try:
-            with engine_for().connect() as connection:
-                connection.execute(text("SELECT 1"))
+            stores.ping()
         except Exception as exc:  # any failure to reach the database means not ready
             raise HTTPException(status_code=503, detail=f"database unreachable: {type(exc).__name__}") from None
         catalog = app.state.service.catalog
@@ -149,7 +179,7 @@ def create_app(service: StatusService | None = None) -> FastAPI:
         rules={
             ("POST", "/screenings"): screening_upload,
             ("POST", "/ui/screenings"): screening_upload,
-            ("POST", "/sources"): UploadRule(Role.ADMIN, lambda _: sources.MAX_LIST_FILE),
+            ("POST", "/sources"): UploadRule(Role.ADMIN, lambda _: MAX_LIST_FILE),
         },
         keys=lambda scope: scope["app"].state.keys,
         key_header=KEY_HEADER,

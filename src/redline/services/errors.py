@@ -32,8 +32,24 @@ class Unavailable(ServiceError):
     """Storage or another dependency cannot be used now."""
 
 
-# The server's one mapping from a kind of refusal to an HTTP status (the API's JSON and the pages both use it).
-HTTP_STATUS: dict[type[ServiceError], int] = {NotFound: 404, InvalidInput: 400, Conflict: 400, Unavailable: 503}
+class TooLarge(InvalidInput):
+    """An upload larger than the limit."""
+
+
+class UnsupportedType(InvalidInput):
+    """A file of a type Redline does not read."""
+
+
+class WrongState(Conflict):
+    """The thing is not in a state that allows this (a revoked key revoked again, a screening not finished)."""
+
+
+# The server's one mapping from a kind of refusal to an HTTP status (the API's JSON and the pages both use it); the
+# most specific kind first.
+HTTP_STATUS: dict[type[ServiceError], int] = {
+    TooLarge: 413, UnsupportedType: 415, WrongState: 409,
+    NotFound: 404, InvalidInput: 400, Conflict: 400, Unavailable: 503,
+}  # fmt: skip
 
 
 def status_code_of(error: ServiceError) -> int:

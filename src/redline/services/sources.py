@@ -44,6 +44,9 @@ from redline.store.snapshots import SnapshotNotFound, SnapshotStore
 # What `sources add --as` accepts: the list file kinds, and "bundled" for Redline's own reference data.
 FILE_KINDS = (*KINDS, "bundled")
 
+# The types this service hands out (its callers format them): a stored snapshot and a diff's change report.
+__all__ = ["DiffReport", "ImportResult", "Snapshot", "UpdateOutcome", "UpdateResult"]
+
 
 @contextmanager
 def snapshot_store() -> Iterator[SnapshotStore]:

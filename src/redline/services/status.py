@@ -19,6 +19,8 @@ from redline.status.engine import StatusEngine
 from redline.status.report import State, StatusReport
 from redline.status.timeline import TimelineEntry, timeline
 
+__all__ = ["Badge", "SearchHit", "StatusService", "TimelineEntry", "badge_of"]  # and the types it hands out
+
 # Identifications kept per service. A status service (the API, the pages) sees the same tickers and names again and
 # again, and resolving a name is most of the work of a status request (bench/service). Bounded, so memory stays
 # flat; keyed by the catalog's version, so an import makes every cached answer stale at once.

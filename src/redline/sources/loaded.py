@@ -18,20 +18,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from redline.model.records import SourceRecord
+from redline.model.vocabulary import SourceList as SourceList  # the type lives in the model: every face uses it
 from redline.sources.errors import RowProblem, SourceError
 
 T = TypeVar("T")
-
-
-class SourceList(StrEnum):
-    """Which published list a snapshot is a version of; `sources diff` only compares versions of one list."""
-
-    OFAC_SDN = "ofac-sdn"
-    OFAC_CONS = "ofac-cons"  # OFAC's consolidated non-SDN lists (SSI, NS-PLC, NS-CMIC, NS-MBS, FSE, CAPTA)
-    UN_SC = "un-sc"
-    TRADE_CSL = "trade-csl"
-    FTM = "ftm"  # a FollowTheMoney export (OpenSanctions dataset)
-    BUNDLED = "bundled"  # Redline's own China reference data
 
 
 class SourceFormat(StrEnum):

@@ -4,27 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from redline.model import Citation, Entity, ListId, RegimeId, StateRule, iso
-
-
-class State(StrEnum):
-    """Where a listed entity stands under one regime at one instant."""
-
-    NOT_LISTED = "not_listed"
-    LISTED_NO_BAN = "listed_no_ban"  # on a list that carries no investment prohibition (1260H)
-    NOT_YET_EFFECTIVE = "not_yet_effective"  # listed; prohibitions start later
-    DIVESTMENT_WINDOW = "divestment_window"  # purchases prohibited; sales only to divest, until divest_until
-    HOLDING_ONLY = "holding_only"  # window closed: may hold, may neither buy nor sell
-    POSSESSION_PROHIBITED = "possession_prohibited"  # EO 13974: holding itself is prohibited
-    ENJOINED = "enjoined"  # a court has enjoined enforcement of the designation
-    VACATED = "vacated"  # a court has vacated the designation
-    REMOVED = "removed"  # taken off the list
-    BLOCKED = "blocked"  # blocking sanctions (SDN): no dealing at all; property held is blocked and reported
-    NOT_CHECKED = "not_checked"  # a list Redline reads only from imported files, none of which was imported
-    UNDETERMINED = "undetermined"  # the query was not identified with confidence, and a listed entity is a lead
+from redline.model.vocabulary import State as State  # the type lives in the model: one vocabulary for every face
 
 
 @dataclass(frozen=True, slots=True)

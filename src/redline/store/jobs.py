@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, insert, select, update
 
+from redline.model.vocabulary import JobStatus, ScreeningKind
 from redline.store import audit
 from redline.store.clock import stamp
 from redline.store.database import engine_for, reading
@@ -31,8 +32,8 @@ STATUSES = ("queued", "running", "completed", "failed", "interrupted")
 @dataclass(frozen=True, slots=True)
 class Job:
     id: str
-    status: str
-    kind: str
+    status: JobStatus
+    kind: ScreeningKind
     filename: str
     size: int
     sha256: str
@@ -96,8 +97,8 @@ def _job_of(row: Row[Any], now: datetime) -> Job:
             status = "interrupted"
     return Job(
         id=row.id,
-        status=status,
-        kind=row.kind,
+        status=JobStatus(status),
+        kind=ScreeningKind(row.kind),
         filename=row.filename,
         size=row.size,
         sha256=row.sha256,

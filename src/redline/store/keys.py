@@ -9,67 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import Engine, Row, insert, select, update
 
+from redline.model.keys import ApiKey as ApiKey  # the types live in the model: every face uses them
+from redline.model.keys import Role as Role
 from redline.store import audit
 from redline.store.clock import actor as current_actor
 from redline.store.database import engine_for, reading
-from redline.store.errors import StoreError
+from redline.store.errors import StoreError, UnknownId
 from redline.store.schema import api_keys
 
 KEY_PREFIX = "rl_"
-
-
-class Role(IntEnum):
-    """Each role can do what the roles below it can (issue 6: a viewer reads, an analyst screens and decides,
-    an admin manages sources and keys)."""
-
-    VIEWER = 1
-    ANALYST = 2
-    ADMIN = 3
-
-    @classmethod
-    def parse(cls, text: str) -> Role:
-        try:
-            return cls[text.strip().upper()]
-        except KeyError:
-            names = ", ".join(role.label for role in cls)
-            raise StoreError(f"unknown role {text!r}: use one of {names}") from None
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-
-@dataclass(frozen=True, slots=True)
-class ApiKey:
-    id: str
-    owner: str
-    role: Role
-    created_at: str
-    created_by: str
-    revoked_at: str | None
-    revoked_by: str | None
-
-    @property
-    def actor(self) -> str:
-        """How the key's owner appears in the audit log."""
-        return f"{self.owner} (key {self.id})"
-
-    def to_json(self) -> dict[str, str | None]:
-        return {
-            "id": self.id,
-            "owner": self.owner,
-            "role": self.role.label,
-            "created_at": self.created_at,
-            "created_by": self.created_by,
-            "revoked_at": self.revoked_at,
-            "revoked_by": self.revoked_by,
-        }
 
 
 def hash_key(key: str) -> str:
@@ -139,7 +91,7 @@ class KeyStore:
         with self.engine.begin() as connection:
             row = connection.execute(select(api_keys).where(api_keys.c.id == key_id)).one_or_none()
             if row is None:
-                raise StoreError(f"no key {key_id!r} (see `redline keys list`)")
+                raise UnknownId(f"no key {key_id!r} (see `redline keys list`)")
             if row.revoked_at is not None:
                 raise StoreError(f"key {key_id} was already revoked at {row.revoked_at} by {row.revoked_by}")
             details = {"owner": row.owner, "role": row.role}

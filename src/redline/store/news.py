@@ -19,7 +19,7 @@ from redline.store import audit
 from redline.store.clock import actor as current_actor
 from redline.store.clock import stamp
 from redline.store.database import engine_for, reading
-from redline.store.errors import StoreError
+from redline.store.errors import StoreError, UnknownId
 from redline.store.schema import audit_log, metadata
 
 news_articles = Table(
@@ -222,7 +222,7 @@ class NewsStore:
             )
         ]
         if not found:
-            raise StoreError(f"no proposal {given!r} (see `redline news review list`)")
+            raise UnknownId(f"no proposal {given!r} (see `redline news review list`)")
         if len(found) > 1:
             raise StoreError(f"proposal id {given!r} is ambiguous: give more characters")
         return str(found[0])

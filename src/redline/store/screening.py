@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from redline.store import audit
 from redline.store.clock import actor as current_actor
 from redline.store.database import engine_for, reading
-from redline.store.errors import StoreError
+from redline.store.errors import StoreError, UnknownId
 from redline.store.schema import alerts, audit_head, audit_log, decisions, run_alert_values, run_alerts, runs
 
 VERDICTS = ("true-match", "false-positive")
@@ -456,7 +456,7 @@ class ScreenStore:
             raise StoreError(f"alert id {prefix!r} is too short: give at least 6 characters")
         found = connection.execute(select(alerts.c.id).where(alerts.c.id.startswith(prefix)).limit(2)).scalars().all()
         if not found:
-            raise StoreError(f"no alert {prefix!r} (see `redline alerts list`)")
+            raise UnknownId(f"no alert {prefix!r} (see `redline alerts list`)")
         if len(found) > 1:
             raise StoreError(f"alert id {prefix!r} is ambiguous: give more characters")
         return str(found[0])

@@ -7,7 +7,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic.config import JsonDict
 
+from redline.model.vocabulary import AlertState, Decision, SourceList, State, Verdict
 from redline.server.shared.text import BLANK_CLASS
+from redline.services.audit_log import AuditEntry
+from redline.services.screenings import JobView
 from redline.services.status import SearchHit
 
 
@@ -47,10 +50,7 @@ class RegimeOut(BaseModel):
     regime: str
     title: str
     listed: bool
-    state: str = Field(
-        description="not_listed, listed_no_ban, not_yet_effective, divestment_window, holding_only, "
-        "possession_prohibited, enjoined, vacated, removed, blocked, not_checked, undetermined"
-    )
+    state: State
     effective_from: str | None
     divest_until: str | None
     enjoined: bool
@@ -146,16 +146,6 @@ SECURED_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: problem("The key's role may not do this"),
     422: problem("A parameter or the body does not fit the schema: which one, and why"),
 }
-# For instants: an ISO 8601 date (noon New York) or date-time (without an offset: New York time); absent or
-# empty means the route's default.
-INSTANT_SCHEMA: JsonDict = {
-    "anyOf": [
-        {"type": "string", "format": "date"},
-        {"type": "string", "format": "date-time"},
-        {"type": "string", "maxLength": 0},
-        {"type": "null"},
-    ]
-}
 # Alert ids are given whole or as a unique prefix of at least 6 characters (shorter ones get a 400 saying so).
 ALERT_ID: JsonDict = {"minLength": 6}
 NOT_BLANK: JsonDict = {"pattern": f"[^{BLANK_CLASS}]"}
@@ -219,32 +209,12 @@ class MatchOut(BaseModel):
     candidates: list[MatchCandidate]
 
 
-class JobOut(BaseModel):
-    id: str
-    status: Literal["queued", "running", "completed", "failed", "interrupted"]
-    kind: str
-    filename: str
-    size: int
-    sha256: str
-    parameters: dict[str, Any]
-    owner: str
-    created_at: str
-    updated_at: str
-    rows_total: int | None = Field(description="Estimated from the line count; null for Parquet and XLSX")
-    rows_done: int
-    progress: float | None
-    run_id: str | None
-    summary: dict[str, Any] | None = Field(description="The run summary (as `redline screen --json`) when done")
-    error: str | None
-    links: dict[str, str]
-
-
 class JobList(BaseModel):
-    screenings: list[JobOut]
+    screenings: list[JobView]  # the service's own type: one model for the service, the pages and this schema
 
 
 class VerdictOut(BaseModel):
-    verdict: str
+    verdict: Verdict
     comment: str
     by: str
     at: str
@@ -255,9 +225,9 @@ class AlertOut(BaseModel):
     entity: str
     kind: str
     row: str
-    decision: str
+    decision: Decision
     regimes: list[str]
-    status: Literal["open", "true-match", "false-positive"]
+    status: AlertState
     verdict: VerdictOut | None
     explanation: dict[str, Any]
     first_seen_at: str
@@ -276,7 +246,7 @@ class AlertList(BaseModel):
 class Sighting(BaseModel):
     run: str
     row: int
-    decision: str
+    decision: Decision
     suppressed: bool
     at: str
     by: str
@@ -292,7 +262,7 @@ class BulkDecisionIn(BaseModel):
     ids: list[Annotated[str, Field(min_length=6, max_length=64, pattern="^[0-9a-f]+$")]] = Field(
         min_length=1, max_length=1000, description="Alert ids or unique prefixes (6+ hex characters)"
     )
-    verdict: Literal["true-match", "false-positive"]
+    verdict: Verdict
     comment: str = Field(
         min_length=1, max_length=4000, description="Why: recorded with each decision", json_schema_extra=NOT_BLANK
     )
@@ -305,7 +275,7 @@ class BulkDecisionOut(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    verdict: Literal["true-match", "false-positive"]
+    verdict: Verdict
     comment: str = Field(
         min_length=1, max_length=4000, description="Why: recorded in the audit log", json_schema_extra=NOT_BLANK
     )
@@ -315,7 +285,7 @@ class DecisionIn(BaseModel):
 
 class SnapshotOut(BaseModel):
     id: int
-    list_key: str = Field(alias="list")
+    list_key: SourceList = Field(alias="list")
     format: str
     content_hash: str
     issued_at: str | None
@@ -364,3 +334,7 @@ class KeyIn(BaseModel):
 
 class NewKeyOut(KeyOut):
     key: str = Field(description="The key itself: shown once, only its hash is stored")
+
+
+class AuditEntries(BaseModel):
+    entries: list[AuditEntry]  # the store's own type: one model for the log, `redline audit log` and this schema

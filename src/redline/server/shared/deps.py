@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader
 
-from redline.model import InstantError, parse_instant
+from redline.model.keys import ApiKey, Role
 from redline.server.shared.text import is_blank
+from redline.services.alerts import AlertService
+from redline.services.audit_log import AuditLog
+from redline.services.certificates import CertificateService
+from redline.services.keys import KeyService
+from redline.services.news_review import NewsReview
+from redline.services.screenings import ScreeningService
 from redline.services.status import StatusService
 from redline.settings import settings
-from redline.store.keys import ApiKey, KeyStore, Role
 
 KEY_HEADER = "X-API-Key"
 KEY_COOKIE = "redline_key"  # set by the web UI's sign-in form: HttpOnly, SameSite=Strict
@@ -38,9 +42,18 @@ class Forbidden(Exception):
 
 # Dependencies that only read app.state or compare values are `async def`: FastAPI runs a plain `def` dependency
 # in its thread pool, and each such hop cost more than the work it wrapped (bench/service).
-async def status_service(request: Request) -> StatusService:
-    service: StatusService = request.app.state.service
-    return service
+def from_root(name: str) -> Any:
+    """A service the composition root (`create_app`) put on app.state, as a dependency."""
+
+    async def dependency(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    return Depends(dependency)
+
+
+async def screening_service(request: Request) -> ScreeningService:
+    # Built per request from the root's job store: the upload limit is the app's setting, read each time.
+    return ScreeningService(request.app.state.jobs, int(request.app.state.max_upload))
 
 
 def current_key(
@@ -52,8 +65,8 @@ def current_key(
     presented = header or cookie
     if not presented:
         raise NotSignedIn(f"an API key is required: send it in the {KEY_HEADER} header (see `redline keys create`)")
-    keys: KeyStore = request.app.state.keys
-    key = keys.authenticate(presented.strip())
+    keys: KeyService = request.app.state.keys
+    key = keys.authenticate(presented)
     if key is None:
         raise NotSignedIn("the API key is unknown or revoked")
     return key
@@ -71,22 +84,13 @@ def require(role: Role) -> Any:
 Viewer = Annotated[ApiKey, require(Role.VIEWER)]
 Analyst = Annotated[ApiKey, require(Role.ANALYST)]
 Admin = Annotated[ApiKey, require(Role.ADMIN)]
-Service = Annotated[StatusService, Depends(status_service)]
-
-
-def instant(text: str | None, name: str) -> datetime:
-    """An ISO 8601 parameter (a bare date is noon New York); now when absent or empty (white space is an error,
-    as the OpenAPI schema says)."""
-    if not text:
-        return datetime.now(UTC)
-    try:
-        return parse_instant(text)
-    except InstantError as exc:
-        raise HTTPException(status_code=400, detail=f"{name}: {exc}") from None
-
-
-def optional_instant(text: str | None, name: str) -> datetime | None:
-    return instant(text, name) if text and text.strip() else None
+Service = Annotated[StatusService, from_root("service")]
+Keys = Annotated[KeyService, from_root("keys")]
+Alerts = Annotated[AlertService, from_root("alerts")]
+Audit = Annotated[AuditLog, from_root("audit")]
+News = Annotated[NewsReview, from_root("news")]
+Certificates = Annotated[CertificateService, from_root("certificates")]
+Screenings = Annotated[ScreeningService, Depends(screening_service)]
 
 
 def query_text(text: str, name: str = "q") -> str:
@@ -117,7 +121,7 @@ async def same_origin(request: Request) -> None:
     """Refuse a POST made from another site's page (page forms and API calls alike).
 
     `async`: it runs before every request and only reads headers; as a plain `def` FastAPI would run it in the
-    thread pool, one more hop per request (see the note above `status_service`).
+    thread pool, one more hop per request (see the note above `from_root`).
 
     The sign-in cookie is SameSite=Strict, so a browser does not send it with another site's request; this check
     is a second lock for browsers that ignore SameSite: a POST whose Origin header is present and names another

@@ -27,7 +27,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from redline.store.keys import KeyStore, Role
+from redline.model.keys import Role
+from redline.services.keys import KeyService
 
 # The pages' refusal pages, which the app puts on `app.state` (`forbidden_page`, `error_page`).
 PageRefusal = Callable[[Request, str], Response]
@@ -66,7 +67,7 @@ class RequestBodyGuard:
         self,
         app: ASGIApp,
         rules: dict[tuple[str, str], UploadRule],
-        keys: Callable[[Scope], KeyStore],
+        keys: Callable[[Scope], KeyService],
         key_header: str,
         key_cookie: str,
         default_limit: int = DEFAULT_LIMIT,

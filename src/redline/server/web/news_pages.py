@@ -4,37 +4,45 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from redline.server.shared.deps import Analyst, Viewer
-from redline.server.web.rendering import error_page, render
-from redline.store.errors import StoreError
-from redline.store.keys import ApiKey
-from redline.store.news import STATES, NewsStore
+from redline.model.vocabulary import ChoiceError, ProposalDecision, ProposalState, choice
+from redline.server.shared.deps import News
+from redline.server.web.rendering import AnalystPage, Page, ViewerPage
+from redline.services.errors import NotFound, ServiceError
+from redline.services.news_review import NewsReview
 
 router = APIRouter()
 LIMIT = 500
+STATES = tuple(ProposalState)
 
 
-def _page(request: Request, key: ApiKey, state: str, error: str | None = None, status_code: int = 200) -> HTMLResponse:
-    found = NewsStore().proposals(state or None, LIMIT)
-    context = {"proposals": found, "state": state, "states": STATES, "error": error}
-    return render(request, "news.html", context, key, status_code)
+def _page(
+    page: Page,
+    news: NewsReview,
+    state: ProposalState | None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    found = news.proposals(state, LIMIT)
+    context = {"proposals": found, "state": state or "", "states": STATES, "error": error}
+    return page.render("news.html", context, status_code)
 
 
 @router.get("/ui/news", response_class=HTMLResponse)
-def news_page(request: Request, key: Viewer, state: Annotated[str, Query(max_length=20)] = "pending") -> HTMLResponse:
-    state = state.strip()
-    if state and state not in STATES:
-        return error_page(request, 400, f"state must be one of {', '.join(STATES)}, not {state!r}")
-    return _page(request, key, state)
+def news_page(page: ViewerPage, news: News, state: Annotated[str, Query(max_length=20)] = "pending") -> HTMLResponse:
+    try:
+        chosen = choice(ProposalState, state, "state") if state.strip() else None
+    except ChoiceError as exc:
+        return page.error(400, str(exc))
+    return _page(page, news, chosen)
 
 
 @router.post("/ui/news/{proposal_id}/decision", response_model=None)
 def decide(
-    request: Request,
-    key: Analyst,
+    page: AnalystPage,
+    news: News,
     proposal_id: str,
     decision: Annotated[str, Form(max_length=10)] = "",
     comment: Annotated[str, Form(max_length=4000)] = "",
@@ -42,9 +50,10 @@ def decide(
     list_id: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     try:
-        NewsStore().decide([proposal_id], decision, comment, key.actor, date.strip() or None, list_id.strip() or None)
-    except StoreError as exc:
-        if str(exc).startswith("no proposal"):
-            raise HTTPException(status_code=404, detail=str(exc)) from None
-        return _page(request, key, "pending", str(exc), status_code=400)
+        chosen = choice(ProposalDecision, decision, "decision")
+        news.decide([proposal_id], chosen, comment, page.key.actor, date.strip() or None, list_id.strip() or None)
+    except NotFound:
+        raise
+    except (ServiceError, ChoiceError) as exc:
+        return _page(page, news, ProposalState.PENDING, str(exc), status_code=400)
     return RedirectResponse(f"/ui/news?state=&decided={proposal_id}#p-{proposal_id}", status_code=303)

@@ -10,12 +10,11 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redline.model import NEW_YORK, InstantError, iso, parse_instant
-from redline.resolve import QueryError
-from redline.server.shared.deps import KEY_COOKIE, Service, Viewer, over_https
+from redline.model.queries import QueryError
+from redline.server.shared.deps import KEY_COOKIE, Keys, Service, over_https
 from redline.server.web import alert_pages, assets_route, news_pages, screening_pages, source_pages
-from redline.server.web.rendering import error_page, forbidden_page, render, when
+from redline.server.web.rendering import ViewerPage, error_page, forbidden_page, render, when
 from redline.server.web.timeline_chart import render_timeline_svg
-from redline.store.keys import KeyStore
 
 __all__ = ["error_page", "forbidden_page", "web_router"]
 
@@ -47,9 +46,9 @@ def web_router() -> APIRouter:
 
     @router.post("/ui/login", response_model=None)
     def login(
-        request: Request, key: Annotated[str, Form(max_length=200)], next: Annotated[str, Form()] = "/"
+        request: Request, keys: Keys, key: Annotated[str, Form(max_length=200)], next: Annotated[str, Form()] = "/"
     ) -> Response:
-        record = KeyStore().authenticate(key.strip())
+        record = keys.authenticate(key)
         if record is None:
             context = {"next": _safe_next(next), "error": "That key is unknown or revoked."}
             return render(request, "login.html", context, status_code=401)
@@ -66,18 +65,16 @@ def web_router() -> APIRouter:
         return response
 
     @router.get("/", response_class=HTMLResponse)
-    def search_page(
-        request: Request, key: Viewer, svc: Service, q: Annotated[str, Query(max_length=1000)] = ""
-    ) -> HTMLResponse:
+    def search_page(page: ViewerPage, svc: Service, q: Annotated[str, Query(max_length=1000)] = "") -> HTMLResponse:
         problem = None
         try:
             hits = svc.search(q.strip()) if q.strip() else []
         except QueryError as exc:  # a query of nothing but symbols: say so on the page
             hits, problem = [], str(exc)
-        return render(request, "search.html", {"query": q, "hits": hits, "problem": problem}, key)
+        return page.render("search.html", {"query": q, "hits": hits, "problem": problem})
 
     @router.get("/ui/entity/{entity_id}", response_class=HTMLResponse)
-    def entity_page(request: Request, key: Viewer, svc: Service, entity_id: str) -> HTMLResponse:
+    def entity_page(page: ViewerPage, svc: Service, entity_id: str) -> HTMLResponse:
         store = svc.store
         try:
             entity = store.entity(entity_id)
@@ -110,12 +107,11 @@ def web_router() -> APIRouter:
             "events": events,
             "report": report,
         }
-        return render(request, "entity.html", context, key)
+        return page.render("entity.html", context)
 
     @router.get("/ui/status", response_class=HTMLResponse)
     def status_page(
-        request: Request,
-        key: Viewer,
+        page: ViewerPage,
         svc: Service,
         q: Annotated[str, Query(max_length=1000)] = "",
         on: str | None = None,
@@ -139,7 +135,7 @@ def web_router() -> APIRouter:
                 context["on_value"] = moment.astimezone(NEW_YORK).strftime("%Y-%m-%dT%H:%M")
                 context["known_value"] = known.astimezone(NEW_YORK).strftime("%Y-%m-%dT%H:%M")
                 context["now"] = iso(datetime.now(UTC))
-        return render(request, "status.html", context, key)
+        return page.render("status.html", context)
 
     for module in (screening_pages, alert_pages, source_pages, news_pages, assets_route):
         router.include_router(module.router)

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from markupsafe import Markup, escape
 
 from redline.model import NEW_YORK
+from redline.model.keys import ApiKey, Role
 from redline.screen.report import money
+from redline.server.shared.deps import Analyst, Viewer
 from redline.server.web.assets_route import DECISION_CLASSES
 from redline.services.sources import public_origin
-from redline.store.keys import ApiKey, Role
 
 # The screening report's templates come second, so the pages draw its bar charts with the same macro.
 _ENVIRONMENT = Environment(
@@ -79,3 +81,29 @@ def forbidden_page(request: Request, message: str) -> HTMLResponse:
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     """A page's 4xx (an unknown alert, a bad parameter) as a page a person can read, not JSON."""
     return render(request, "error.html", {"status": status_code, "message": message}, status_code=status_code)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page being answered for a signed-in key: a handler says what it shows, not how to render it."""
+
+    request: Request
+    key: ApiKey
+
+    def render(self, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+        return render(self.request, template, context, self.key, status_code)
+
+    def error(self, status_code: int, message: str) -> HTMLResponse:
+        return error_page(self.request, status_code, message)
+
+
+async def _viewer_page(request: Request, key: Viewer) -> Page:
+    return Page(request, key)
+
+
+async def _analyst_page(request: Request, key: Analyst) -> Page:
+    return Page(request, key)
+
+
+ViewerPage = Annotated[Page, Depends(_viewer_page)]
+AnalystPage = Annotated[Page, Depends(_analyst_page)]

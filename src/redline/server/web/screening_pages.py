@@ -1,59 +1,71 @@
 """Screening pages: the jobs and runs with the upload form; one job's progress, results, charts and downloads.
 
-The upload goes through `redline.server.shared.screenings.submit`, the function behind `POST /screenings` too, so the
-page and the API accept and refuse exactly the same files.
+The upload goes through `redline.server.shared.screenings.submit` (`ScreeningService.submit`), the path behind
+`POST /screenings` too, so the page and the API accept and refuse exactly the same files.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, Query, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from redline.screen.jobs import UploadError, input_path, job_folder, results_path
-from redline.screen.pipeline import KINDS
-from redline.screen.readers import InputError
-from redline.screen.report import summary_charts
-from redline.screen.results import Filters, result_page
-from redline.server.shared.deps import Analyst, Viewer
-from redline.server.shared.screenings import job_json, job_or_404, submit
-from redline.server.web.rendering import render
-from redline.store.jobs import JobStore
-from redline.store.keys import ApiKey
-from redline.store.screening import ScreenStore
+from redline.model import InstantError, parse_instant
+from redline.model.vocabulary import ScreeningKind
+from redline.server.shared.deps import Alerts, Screenings
+from redline.server.shared.screenings import submit
+from redline.server.web.rendering import AnalystPage, Page, ViewerPage
+from redline.services.alerts import AlertService
+from redline.services.errors import InvalidInput, ServiceError, status_code_of
+from redline.services.screenings import Filters, JobView, ScreeningService
 
 router = APIRouter()
 PAGE_SIZE = 100
 
 
 def _list_page(
-    request: Request, key: ApiKey, error: str | None = None, form: dict[str, str] | None = None, status_code: int = 200
+    page: Page,
+    screenings: ScreeningService,
+    alerts: AlertService,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
-    jobs = JobStore().jobs(100)
+    jobs = screenings.recent(100)
     from_jobs = {job.run_id for job in jobs if job.run_id}
     # Runs the listed jobs did not make: the command line's (`redline screen`), whose files stay where it wrote them.
-    other_runs = [run for run in ScreenStore().runs(50) if run["id"] not in from_jobs]
+    other_runs = [run for run in alerts.runs(50) if run["id"] not in from_jobs]
     context = {
         "jobs": jobs,
         "other_runs": other_runs,
-        "kinds": KINDS,
+        "kinds": tuple(ScreeningKind),
         "error": error,
         "form": form or {"kind": "holdings", "on": "", "known_at": "", "mapping": ""},
     }
-    return render(request, "screenings.html", context, key, status_code)
+    return page.render("screenings.html", context, status_code)
+
+
+def _instant(text: str, name: str) -> datetime | None:
+    """A form's instant as typed (kept in the form when refused): the model's parser, its refusal named."""
+    try:
+        return parse_instant(text) if text.strip() else None
+    except InstantError as exc:
+        raise InvalidInput(f"{name}: {exc}") from None
 
 
 @router.get("/ui/screenings", response_class=HTMLResponse)
-def screenings_page(request: Request, key: Viewer) -> HTMLResponse:
-    return _list_page(request, key)
+def screenings_page(page: ViewerPage, screenings: Screenings, alerts: Alerts) -> HTMLResponse:
+    return _list_page(page, screenings, alerts)
 
 
 @router.post("/ui/screenings", response_model=None)
 def upload(
-    request: Request,
+    page: AnalystPage,
     background: BackgroundTasks,
-    key: Analyst,
+    screenings: Screenings,
+    alerts: Alerts,
     file: Annotated[UploadFile, File()],
     kind: Annotated[str, Form(max_length=20)] = "holdings",
     on: Annotated[str, Form(max_length=40)] = "",
@@ -65,42 +77,35 @@ def upload(
     form = {"kind": kind, "on": on, "known_at": known_at, "mapping": mapping}
     pairs = [line.strip() for line in mapping.splitlines() if line.strip()]
     try:
-        job = submit(request, background, file, kind, on or None, known_at or None, pairs, key.actor, constituents)
-    except UploadError as exc:
-        return _list_page(request, key, str(exc), form, exc.status)
-    except HTTPException as exc:  # an instant the parser refuses
-        return _list_page(request, key, str(exc.detail), form, exc.status_code)
+        moment, known = _instant(on, "on"), _instant(known_at, "known_at")
+        actor = page.key.actor
+        job = submit(screenings, page.request, background, file, kind, moment, known, pairs, actor, constituents)
+    except ServiceError as exc:
+        return _list_page(page, screenings, alerts, str(exc), form, status_code_of(exc))
     return RedirectResponse(f"/ui/screenings/{job.id}", status_code=303)
 
 
 @router.get("/ui/screenings/{job_id}", response_class=HTMLResponse)
 def job_page(
-    request: Request,
-    key: Viewer,
+    page: ViewerPage,
+    screenings: Screenings,
     job_id: str,
     decision: Annotated[str, Query(max_length=20)] = "",
     regime: Annotated[str, Query(max_length=40)] = "",
     account: Annotated[str, Query(max_length=200)] = "",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    job = job_or_404(job_id)
-    context: dict[str, Any] = {"job": job, "links": job_json(job)["links"], "table": None, "error": None}
-    if job.status == "completed" and job.summary is not None:
-        filters = Filters(decision.strip(), regime.strip(), account.strip())
-        mapping = job.parameters.get("mapping") or {}
-        context |= summary_charts(job.summary) | {"summary": job.summary}
-        try:
-            offset = (page - 1) * PAGE_SIZE
-            table = result_page(results_path(job), input_path(job), mapping, filters, offset, PAGE_SIZE)
-        except (InputError, ValueError) as exc:  # the job's files were removed or damaged since it completed
-            context["error"] = f"the screened file cannot be read back: {exc}".replace(f"{job_folder(job.id)}/", "")
-            return render(request, "screening.html", context, key)
-        pages = max(1, -(-table.matching // PAGE_SIZE))
-        context |= {
-            "table": table,
-            "filters": filters,
-            "page": page,
-            "pages": pages,
-            "decisions": [name for name, count in job.summary["decisions"].items() if count],
-        }
-    return render(request, "screening.html", context, key)
+    job = screenings.job(job_id)
+    context: dict[str, Any] = {"job": job, "links": JobView.of(job).links, "table": None, "error": None}
+    view = screenings.results(job, Filters(decision.strip(), regime.strip(), account.strip()), number, PAGE_SIZE)
+    if view is not None:
+        context |= view.charts | {"summary": job.summary, "error": view.error}
+        if view.table is not None:
+            context |= {
+                "table": view.table,
+                "filters": view.filters,
+                "page": view.page,
+                "pages": view.pages,
+                "decisions": view.decisions,
+            }
+    return page.render("screening.html", context)

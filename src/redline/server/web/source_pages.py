@@ -5,14 +5,13 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from redline.server.shared.deps import Viewer
-from redline.server.web.rendering import render
+from redline.server.web.rendering import ViewerPage
 from redline.services import sources as service
 from redline.services.errors import ServiceError, status_code_of
-from redline.store.snapshots import Snapshot
+from redline.services.sources import Snapshot
 
 router = APIRouter()
 SHOWN = 1000  # entries listed per section of a diff; the counts are always complete
@@ -30,8 +29,7 @@ def _defaults(snapshots: list[Snapshot]) -> tuple[str, str]:
 
 @router.get("/ui/sources", response_class=HTMLResponse)
 def sources_page(
-    request: Request,
-    key: Viewer,
+    page: ViewerPage,
     a: Annotated[str, Query(max_length=64)] = "",
     b: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
@@ -53,4 +51,4 @@ def sources_page(
             context["error"], status = str(exc), status_code_of(exc)
     elif a.strip() or b.strip():
         context["error"], status = "pick two snapshots to compare", 400
-    return render(request, "sources.html", context, key, status)
+    return page.render("sources.html", context, status)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from markupsafe import escape
 
 from redline.model import NEW_YORK
-from redline.status.timeline import TimelineEntry
+from redline.services.status import TimelineEntry
 
 WIDTH, LANE, LEFT, TOP = 980, 86, 110, 42
 LABEL_STEP = 11  # a label that would overlap its neighbour moves one line further from the lane

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Response
 
+from redline.model import Instant, or_now
 from redline.server.api import schemas
-from redline.server.shared.deps import Admin, Viewer, instant
+from redline.server.shared.deps import Admin, Certificates, Viewer
 from redline.services.audit_export import AuditExportService, media_type
-from redline.services.certificates import CertificateService
 
 router = APIRouter(tags=["certificates"])
 CERTIFICATE_HEADER = "Redline-Certificate"  # the id of the certificate of this answer (GET /certificates/{id})
-
-
-def certificates(request: Request) -> CertificateService:
-    service: CertificateService = request.app.state.certificates
-    return service
 
 
 def link(response: Response, certificate_id: str) -> None:
@@ -31,10 +26,10 @@ def link(response: Response, certificate_id: str) -> None:
     response_class=Response,
     responses={200: {"content": {"application/x-pem-file": {}}, "description": "The PEM public key"}},
 )
-def public_key(key: Viewer, request: Request) -> Response:
+def public_key(key: Viewer, certificates: Certificates) -> Response:
     """The deployment's Ed25519 public key (PEM): with it, anyone verifies a certificate offline
     (`redline certificate verify FILE --public-key KEY`)."""
-    text = certificates(request).public_key_pem(key.actor)
+    text = certificates.public_key_pem(key.actor)
     return Response(text, media_type="application/x-pem-file")
 
 
@@ -47,10 +42,12 @@ def public_key(key: Viewer, request: Request) -> Response:
     },
 )
 def certificate(
-    _: Viewer, request: Request, certificate_id: Annotated[str, Path(max_length=64, description="A certificate id")]
+    _: Viewer,
+    certificates: Certificates,
+    certificate_id: Annotated[str, Path(max_length=64, description="A certificate id")],
 ) -> Response:
     """A certificate this deployment issued, exactly as signed: save the body as a file and verify it."""
-    found = certificates(request).get(certificate_id)
+    found = certificates.get(certificate_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no certificate {certificate_id}")
     return Response(found.document, media_type="application/json")
@@ -70,21 +67,14 @@ def certificate(
 )
 def audit_export(
     key: Admin,
-    start: Annotated[
-        str, Query(alias="from", description="First instant (ISO 8601)", json_schema_extra=schemas.INSTANT_SCHEMA)
-    ],
-    end: Annotated[
-        str | None,
-        Query(
-            alias="to", description="End, excluded (ISO 8601). Default: now", json_schema_extra=schemas.INSTANT_SCHEMA
-        ),
-    ] = None,
+    start: Annotated[Instant | None, Query(alias="from", description="First instant")],
+    end: Annotated[Instant | None, Query(alias="to", description="End, excluded. Default: now")] = None,
     fmt: Annotated[Literal["json", "csv", "html"], Query(alias="format")] = "json",
 ) -> Response:
     """Every question, run (no-hit screenings included), decision, import and key change in [from, to), with
     actor, time, data versions and certificate ids (as `redline audit export`); the export itself is audited."""
     # A period whose end is not after its start holds no entry: an empty export, not an error.
-    result = AuditExportService.default().export(instant(start, "from"), instant(end, "to"), key.actor)
+    result = AuditExportService.default().export(or_now(start), or_now(end), key.actor)
     filename = f"redline-audit-{result.start[:10]}-{result.end[:10]}.{fmt}"
     return Response(
         result.render(fmt),

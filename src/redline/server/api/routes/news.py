@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
-from redline.news import ArticleError, default_reader, read_bytes
-from redline.news.queue import queue
+from redline.model import Instant
+from redline.model.keys import Role
+from redline.model.vocabulary import ProposalDecision, ProposalState
 from redline.server.api import schemas
-from redline.server.shared.deps import Analyst, Viewer, optional_instant
-from redline.store.errors import StoreError
-from redline.store.keys import Role
-from redline.store.news import NewsStore
+from redline.server.shared.deps import Analyst, News, Viewer
 
 router = APIRouter(prefix="/news", tags=["news"])
 ProposalId = Annotated[str, Path(description="A proposal id or a unique prefix of 6+ characters", max_length=64)]
 
 
 class DecisionIn(BaseModel):
-    decision: Literal["accept", "reject"]
+    decision: ProposalDecision
     comment: str = Field(min_length=1, max_length=4000)
     date: str | None = Field(default=None, max_length=10, description="The event's date, if the article gave none")
     list: str | None = Field(default=None, max_length=20, description="The list, e.g. DOD_1260H, if not stated")
@@ -29,7 +27,7 @@ class DecisionIn(BaseModel):
 class ArticleIn(BaseModel):
     text: str = Field(min_length=1, max_length=2_000_000, description="Plain text or HTML")
     url: str | None = Field(default=None, max_length=2000)
-    published: str | None = Field(default=None, description="ISO 8601; a bare date is noon New York")
+    published: Instant | None = Field(default=None)
     queue: bool = Field(default=False, description="Queue the proposed legal events (analyst)")
 
 
@@ -48,7 +46,7 @@ class Decided(BaseModel):
 
 class ProposalOut(BaseModel):
     id: str
-    state: Literal["pending", "accepted", "rejected"]
+    state: ProposalState
     kind: str
     entity: str
     mention: str
@@ -122,54 +120,36 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: schemas.problem("No such prop
 BAD: dict[int | str, dict[str, Any]] = {400: schemas.problem("The request cannot be carried out: the message says why")}
 
 
-def _not_found(exc: StoreError) -> HTTPException:
-    message = str(exc).replace("`redline news review list`", "GET /news/proposals")
-    return HTTPException(status_code=404 if message.startswith("no proposal") else 400, detail=message)
-
-
 @router.get("/proposals", response_model=ProposalList)
 def list_proposals(
     _: Viewer,
-    state: Annotated[Literal["pending", "accepted", "rejected"] | None, Query()] = None,
+    news: News,
+    state: Annotated[ProposalState | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 200,
 ) -> dict[str, Any]:
     """Proposals from the news, newest first."""
-    return {"proposals": [p.to_json() for p in NewsStore().proposals(state, limit)]}
+    return {"proposals": [p.to_json() for p in news.proposals(state, limit)]}
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalOut, responses={**NOT_FOUND, **BAD})
-def get_proposal(_: Viewer, proposal_id: ProposalId) -> dict[str, Any]:
-    try:
-        return NewsStore().proposal(proposal_id).to_json()
-    except StoreError as exc:
-        raise _not_found(exc) from None
+def get_proposal(_: Viewer, news: News, proposal_id: ProposalId) -> dict[str, Any]:
+    return news.proposal(proposal_id).to_json()
 
 
 @router.post("/proposals/{proposal_id}/decision", response_model=ProposalOut, responses={**NOT_FOUND, **BAD})
-def decide(key: Analyst, proposal_id: ProposalId, body: DecisionIn) -> dict[str, Any]:
+def decide(key: Analyst, news: News, proposal_id: ProposalId, body: DecisionIn) -> dict[str, Any]:
     """Accept (it becomes a low-confidence catalog event known from the article) or reject; audited under the
     key's owner."""
     if not body.comment.strip():
         raise HTTPException(status_code=422, detail="body.comment: a decision needs a comment saying why")
-    store = NewsStore()
-    try:
-        decided = store.decide([proposal_id], body.decision, body.comment, key.actor, body.date, body.list)
-    except StoreError as exc:
-        raise _not_found(exc) from None
-    return store.proposal(decided[0]).to_json()
+    decided = news.decide([proposal_id], body.decision, body.comment, key.actor, body.date, body.list)
+    return news.proposal(decided[0]).to_json()
 
 
 @router.post("/read", response_model=ReadOut, responses=BAD)
-def read(key: Viewer, body: ArticleIn) -> dict[str, Any]:
+def read(key: Viewer, news: News, body: ArticleIn) -> dict[str, Any]:
     """Read one article (the JSON of `redline news read --json`); `queue` (analyst) queues its proposals."""
     if body.queue and key.role < Role.ANALYST:
         raise HTTPException(status_code=403, detail="queueing proposals needs the analyst role")
-    try:
-        article = read_bytes(
-            body.text.encode("utf-8"), body.url or "request", optional_instant(body.published, "published"), body.url
-        )
-        report = default_reader().read(article)
-    except ArticleError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
-    queued = queue(report, NewsStore(), key.actor) if body.queue else []
-    return {"articles": [report.to_json()], "queued": queued}
+    result = news.read(body.text, body.url, body.published, key.actor, to_queue=body.queue)
+    return {"articles": [result.article], "queued": result.queued}

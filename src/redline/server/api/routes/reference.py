@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 
-from redline.model import Entity, iso
-from redline.resolve import QueryError
+from redline.model import Entity, Instant, iso, or_now
+from redline.model.queries import QueryError
 from redline.server.api import schemas
-from redline.server.api.routes.certificates import certificates, link
-from redline.server.shared.deps import Service, Viewer, instant, query_text
+from redline.server.api.routes.certificates import link
+from redline.server.shared.deps import Certificates, Service, Viewer, query_text
 from redline.services.answers import match_question, status_question
+from redline.services.errors import InvalidInput
 from redline.services.status import StatusService
 
 QUERY_LIMIT = 1000
@@ -37,7 +38,6 @@ def _entity_or_404(service: StatusService, entity_id: str) -> Entity:
 def status(
     key: Viewer,
     service: Service,
-    request: Request,
     response: Response,
     q: Annotated[
         str,
@@ -47,24 +47,16 @@ def status(
             json_schema_extra=schemas.NOT_BLANK,
         ),
     ],
-    on: Annotated[
-        str | None,
-        Query(
-            description="ISO 8601; a bare date is noon New York. Default: now",
-            json_schema_extra=schemas.INSTANT_SCHEMA,
-        ),
-    ] = None,
-    known_at: Annotated[
-        str | None,
-        Query(description="Use only facts public by then (ISO 8601)", json_schema_extra=schemas.INSTANT_SCHEMA),
-    ] = None,
+    certificates: Certificates,
+    on: Annotated[Instant | None, Query(description="The instant judged. Default: now")] = None,
+    known_at: Annotated[Instant | None, Query(description="Use only facts public by then. Default: now")] = None,
     certificate: CertificateWanted = False,
 ) -> dict[str, Any]:
     """May a US person buy, sell or hold it at `on`, as known at `known_at`: the CLI's JSON contract. With
     `certificate=true` the answer is also signed and recorded: its id is in the `Redline-Certificate` header."""
-    text, moment, known = query_text(q), instant(on, "on"), instant(known_at, "known_at")
+    text, moment, known = query_text(q), or_now(on), or_now(known_at)
     if certificate:
-        certified = certificates(request).ask("status", status_question(text, moment, known), key.actor, "api")
+        certified = certificates.ask("status", status_question(text, moment, known), key.actor, "api")
         link(response, certified.id)
         return certified.answer
     return service.status(text, moment, known).to_json()
@@ -80,7 +72,7 @@ def match(
     key: Viewer,
     body: schemas.MatchIn,
     service: Service,
-    request: Request,
+    certificates: Certificates,
     response: Response,
     certificate: CertificateWanted = False,
 ) -> dict[str, Any]:
@@ -90,7 +82,7 @@ def match(
     try:
         if certificate:
             question = match_question(body.query, body.schema_, body.birth_date, body.limit, body.threshold)
-            certified = certificates(request).ask("match", question, key.actor, "api")
+            certified = certificates.ask("match", question, key.actor, "api")
             link(response, certified.id)
             return certified.answer
         return service.catalog.resolver.match(
@@ -101,7 +93,7 @@ def match(
             threshold=body.threshold,
         )
     except QueryError as exc:
-        raise HTTPException(status_code=400, detail=f"query: {exc}") from None
+        raise InvalidInput(f"query: {exc}") from None
 
 
 @router.get(
@@ -118,7 +110,7 @@ def search(
     try:
         found = service.search(query)
     except QueryError as exc:
-        raise HTTPException(status_code=400, detail=f"q: {exc}") from None
+        raise InvalidInput(f"q: {exc}") from None
     return schemas.SearchOut(query=query, results=found)
 
 
@@ -154,16 +146,11 @@ def entity_timeline(
     _: Viewer,
     service: Service,
     entity_id: str,
-    known_at: Annotated[
-        str | None,
-        Query(
-            description="Only facts public by then (ISO 8601). Default: all", json_schema_extra=schemas.INSTANT_SCHEMA
-        ),
-    ] = None,
+    known_at: Annotated[Instant | None, Query(description="Only facts public by then. Default: all")] = None,
 ) -> schemas.TimelineOut:
     """Every dated fact about the entity: listings, effective dates, windows, court orders, removals."""
     found = _entity_or_404(service, entity_id)
-    known = instant(known_at, "known_at") if known_at else None
+    known = known_at
     events = [schemas.TimelineEvent(**entry.to_json()) for entry in service.timeline(found, known)]
     ref = schemas.EntityRef(id=found.id, name=found.name, lists=[x.value for x in service.store.lists_of(found.id)])
     return schemas.TimelineOut(entity=ref, known_at=iso(known) if known else None, events=events)

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 
-from redline.screen.jobs import (
-    UploadError,
-    input_path,
-    report_path,
-    results_path,
-)
+from redline.model import Instant
+from redline.model.vocabulary import Choice, ScreeningKind
 from redline.server.api import schemas
-from redline.server.shared.deps import Analyst, Viewer
-from redline.server.shared.screenings import job_json, job_or_404, submit
+from redline.server.shared.deps import Analyst, Screenings, Viewer
+from redline.server.shared.screenings import submit
 from redline.server.shared.security import REPORT_POLICY
-from redline.store.jobs import Job, JobStore
+from redline.services.screenings import JobView
 
 router = APIRouter(prefix="/screenings", tags=["screening"])
 MEDIA_TYPES = {
@@ -34,17 +30,18 @@ MEDIA_TYPES = {
 @router.post(
     "",
     status_code=202,
-    response_model=schemas.JobOut,
+    response_model=JobView,
     responses={400: {"model": schemas.Problem}, 413: {"model": schemas.Problem}, 415: {"model": schemas.Problem}},
 )
 def create_screening(
     request: Request,
     background: BackgroundTasks,
     key: Analyst,
+    screenings: Screenings,
     file: Annotated[UploadFile, File(description="CSV, TSV, Parquet or XLSX (the same files `redline screen` takes)")],
-    kind: Annotated[str, Form(description="holdings, trades or counterparties")] = "holdings",
-    on: Annotated[str | None, Form(description="Instant judged for holdings; trades use their own")] = None,
-    known_at: Annotated[str | None, Form(description="Use only facts public by then. Default: now")] = None,
+    kind: Annotated[ScreeningKind, Choice(), Form(description="What the file holds")] = ScreeningKind.HOLDINGS,
+    on: Annotated[Instant | None, Form(description="Instant judged for holdings; trades use their own")] = None,
+    known_at: Annotated[Instant | None, Form(description="Use only facts public by then. Default: now")] = None,
     map: Annotated[list[str] | None, Form(description="FIELD=COLUMN, e.g. isin=Security ID")] = None,
     constituents: Annotated[
         list[UploadFile | str] | None,
@@ -52,62 +49,49 @@ def create_screening(
             description="Fund holdings files for look-through (CSV, TSV, Parquet, XLSX), or a folder of them as a zip"
         ),
     ] = None,
-) -> dict[str, Any]:
+) -> JobView:
     """Start screening an uploaded file in the background (analyst). Poll `GET /screenings/{id}` for progress."""
-    try:
-        job = submit(request, background, file, kind, on, known_at, map or [], key.actor, constituents)
-    except UploadError as exc:
-        raise HTTPException(status_code=exc.status, detail=str(exc)) from None
-    return job_json(job)
+    job = submit(screenings, request, background, file, kind, on, known_at, map or [], key.actor, constituents)
+    return JobView.of(job)
 
 
 @router.get("", response_model=schemas.JobList)
-def list_screenings(_: Viewer, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+def list_screenings(
+    _: Viewer, screenings: Screenings, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> dict[str, Any]:
     """The newest screenings first."""
-    return {"screenings": [job_json(job) for job in JobStore().jobs(limit)]}
+    return {"screenings": [JobView.of(job) for job in screenings.recent(limit)]}
 
 
-@router.get("/{job_id}", response_model=schemas.JobOut, responses={404: {"model": schemas.Problem}})
-def get_screening(_: Viewer, job_id: str) -> dict[str, Any]:
+@router.get("/{job_id}", response_model=JobView, responses={404: {"model": schemas.Problem}})
+def get_screening(_: Viewer, screenings: Screenings, job_id: str) -> JobView:
     """Status, progress and, when completed, the summary: decisions, exposure by regime, deadlines."""
-    return job_json(job_or_404(job_id))
-
-
-def _finished_file(job_id: str, which: str) -> Job:
-    job = job_or_404(job_id)
-    if job.status != "completed":
-        raise HTTPException(status_code=409, detail=f"screening {job_id} is {job.status}: no {which} yet")
-    return job
+    return JobView.of(screenings.job(job_id))
 
 
 @router.get("/{job_id}/results", response_class=FileResponse, responses={404: {}, 409: {}})
-def screening_results(_: Viewer, job_id: str) -> FileResponse:
+def screening_results(_: Viewer, screenings: Screenings, job_id: str) -> FileResponse:
     """The screened file: the input's columns plus Redline's decision columns, in the input's format."""
-    job = _finished_file(job_id, "results")
-    path = results_path(job)
+    job, path = screenings.results_file(job_id)
     stem = job.filename.rsplit(".", 1)[0]
     return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix), filename=f"{stem}.screened{path.suffix}")
 
 
 @router.get("/{job_id}/report", response_class=FileResponse, responses={404: {}, 409: {}})
-def screening_report(_: Viewer, job_id: str) -> FileResponse:
+def screening_report(_: Viewer, screenings: Screenings, job_id: str) -> FileResponse:
     """The self-contained HTML report of the run, as a download (`Content-Disposition: attachment`).
 
     Served under a sandboxing Content-Security-Policy too: should a browser display it anyway, nothing in it runs
     and it cannot reach this site's pages or API with the viewer's cookie."""
-    job = _finished_file(job_id, "report")
+    job, path = screenings.report_file(job_id)
     stem = job.filename.rsplit(".", 1)[0]
     return FileResponse(
-        report_path(job),
-        media_type="text/html",
-        filename=f"{stem}.report.html",
-        headers={"Content-Security-Policy": REPORT_POLICY},
+        path, media_type="text/html", filename=f"{stem}.report.html", headers={"Content-Security-Policy": REPORT_POLICY}
     )
 
 
 @router.get("/{job_id}/input", response_class=FileResponse, responses={404: {}})
-def screening_input(_: Viewer, job_id: str) -> FileResponse:
+def screening_input(_: Viewer, screenings: Screenings, job_id: str) -> FileResponse:
     """The file as uploaded (what the run's input_sha256 refers to)."""
-    job = job_or_404(job_id)
-    path = input_path(job)
+    job, path = screenings.input_file(job_id)
     return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix), filename=job.filename)

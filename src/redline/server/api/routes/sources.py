@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 
-from redline.home import redline_home
-from redline.screen.jobs import IMPORT_PREFIX, display_name
+from redline.model.vocabulary import SourceList
 from redline.server.api import schemas
 from redline.server.shared.deps import Admin, Viewer
 from redline.services import sources as service
-from redline.services.errors import InvalidInput
+from redline.services.source_upload import FILE_KINDS, import_upload
 from redline.services.sources import public_json
-from redline.sources.formats import KINDS
-from redline.sources.loaded import SourceList
 
 router = APIRouter(prefix="/sources", tags=["sources"])
-MAX_LIST_FILE = 200 * 1024 * 1024  # the SDN advanced XML is ~120 MB
 
 
 @router.get("", response_model=schemas.SnapshotList, responses={503: schemas.problem("The snapshot store is unusable")})
@@ -55,28 +49,9 @@ def import_file(
     key: Admin,
     file: Annotated[UploadFile, File(description="An official list file (OFAC, UN, CSL, FtM...)")],
     kind: Annotated[
-        str | None, Form(alias="as", description=f"What it is: {', '.join(KINDS)}. Default: sniffed")
+        str | None, Form(alias="as", description=f"What it is: {', '.join(FILE_KINDS)}. Default: sniffed")
     ] = None,
 ) -> dict[str, Any]:
     """Import one list file as a snapshot (admin); an identical file is recognised, not stored twice. Audited."""
-    if kind is not None and kind not in KINDS:
-        raise HTTPException(status_code=400, detail=f"as: unknown kind {kind!r} (one of {', '.join(KINDS)})")
-    name = display_name(file.filename)
-    # Removed on every way out; a worker killed mid-upload leaves it to `remove_stale_uploads` at the next start.
-    with tempfile.TemporaryDirectory(prefix=IMPORT_PREFIX, dir=redline_home()) as folder:
-        path = Path(folder) / name
-        size = 0
-        with path.open("wb") as out:
-            while chunk := file.file.read(1 << 20):
-                size += len(chunk)
-                if size > MAX_LIST_FILE:
-                    raise HTTPException(status_code=413, detail=f"file {name!r} is larger than {MAX_LIST_FILE:,} bytes")
-                out.write(chunk)
-        try:
-            loaded = service.load_files([path], kind)
-        except InvalidInput as exc:
-            problems = "; ".join(p.replace(str(path), name) for p in exc.problems[:5]) or str(exc)
-            raise InvalidInput(f"{problems}; nothing was imported") from None
-        # The API's answer carries no re-screening report: `changes` are for `redline sources add/update`.
-        result = service.import_loaded(loaded, origin=f"upload {name} by {key.actor}", who=key.actor, since_days=None)
+    result = import_upload(file.file, file.filename, kind, key.actor)
     return {"created": result.created, "snapshot": public_json(result.snapshot), "warnings": result.warnings}
