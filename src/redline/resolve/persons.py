@@ -9,7 +9,13 @@ for a one-year gap causes 36 of its 42 misses on yente's UN fixture (../shared/r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+
+from redline.resolve.forms import Token, prepare
+from redline.resolve.text import loose
+from redline.resolve.vocab import WordClass
 
 _DATE = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
 DIFFERENT_DOB_PENALTY = 0.25
@@ -57,3 +63,59 @@ def _compare(a: BirthDate, b: BirthDate) -> tuple[float, str]:
     if abs(a.year - b.year) == 1:
         return -NEAR_DOB_PENALTY, "birth year within one year"
     return -DIFFERENT_DOB_PENALTY, "birth dates differ"
+
+
+# ---- Name roles: which words are the family name and which the first given name ----------------------------
+# A person's name covered word for word by a longer one ("NAZARENKO, Yuri" in "NAZARENKO, Yuriy Gennadievich")
+# is the same person when the longer name only adds words after the given name (middle names, a patronymic, more
+# ancestors). When the words met play other parts, it is usually someone else: "BARZAN IBRAHIM HASAN AL-TIKRITI"
+# in "ALI BARZAN IBRAHIM HASAN AL-TIKRITI" (a first name added before: Ali, son of Barzan), "HAMSHO, Muhammad" in
+# "HAMSHO, Ali Muhammad", "SAEED, Hafiz" in "KHAN, Hafiz Saeed" (a family name met by a given name). Lists print
+# "FAMILY, Given ..." (OFAC); without a comma a name reads either way round ("Given ... FAMILY" or "FAMILY Given").
+Roles = tuple[tuple[Token, ...], tuple[Token, ...]]  # (family-name words, given-name words in order)
+
+
+def _role_words(text: str) -> tuple[Token, ...]:
+    from rigour.names import remove_person_prefixes
+
+    forms = prepare(remove_person_prefixes(text.strip()), True)  # honorifics from rigour's list: "Dr.", "Colonel"
+    return tuple(t for t in forms[0].tokens if t.cls is not WordClass.STOP) if forms else ()
+
+
+@lru_cache(maxsize=4096)
+def name_roles(name: str) -> tuple[Roles, ...]:
+    """The readings of a printed person name as (family words, given words); [] when there is no telling."""
+    if "," in name:
+        family, given = name.split(",", 1)
+        roles = (_role_words(family), _role_words(given))
+        return (roles,) if roles[0] and roles[1] else ()
+    words = _role_words(name)
+    return ((words[-1:], words[:-1]), (words[:1], words[1:])) if len(words) >= 2 else ()
+
+
+def _joined(words: tuple[Token, ...]) -> str:
+    """Names as one word's sound key: "Jong Un" and "Jeongeun" (김정은), "JASHN SAZ" and "JASHNSAZ" are one name."""
+    return loose("".join(t.text for t in words))
+
+
+def _first(given: tuple[Token, ...]) -> Token:
+    """The first given name that is not a generic one, as rigour lists them (Muhammad, Hassan, Abdullah...):
+    "NASRALLAH, Mohammad Jawad" is Jawad NASRALLAH."""
+    from rigour.names.check import is_generic_person_name
+
+    return next((t for t in given if not is_generic_person_name(t.text)), given[0])
+
+
+def roles_agree(left: str, right: str, near: Callable[[Token, Token], bool]) -> bool:
+    """Whether some reading of the two names meets the family words of one with family words of the other and
+    the first given names with each other; True when a name has no readable roles (one word), so nothing is lost."""
+    left_roles, right_roles = name_roles(left), name_roles(right)
+    if not left_roles or not right_roles:
+        return True
+    return any(
+        (near(given_a[0], given_b[0]) or near(_first(given_a), _first(given_b)) or _joined(given_a) == _joined(given_b))
+        and (all(any(near(x, y) for y in family_b) for x in family_a) or _joined(family_a) == _joined(family_b))
+        for roles_a, roles_b in ((left_roles, right_roles), (right_roles, left_roles))
+        for family_a, given_a in roles_a
+        for family_b, given_b in roles_b
+    )

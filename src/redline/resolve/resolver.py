@@ -22,12 +22,12 @@ from typing import Any
 
 from redline.model import Entity, Identifier
 from redline.model.records import SourceRecord
-from redline.resolve.compare import NameScore, compare
+from redline.resolve.compare import COVER_SIMILARITY, TOKEN_FLOOR, NameScore, compare, token_similarity
 from redline.resolve.errors import QueryError
-from redline.resolve.forms import NameForm, prepare
+from redline.resolve.forms import NameForm, Token, prepare
 from redline.resolve.identifiers import VERBATIM, IdKey, checksum_note, keys_of, parse_query, printed_value
 from redline.resolve.index import NameIndex
-from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_date
+from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_date, roles_agree
 from redline.resolve.printed import printed_names
 from redline.resolve.text import clean
 
@@ -43,6 +43,8 @@ UNSUPPORTED_BRAND = 0.75
 EXTRA_WORD_CAP = 0.78
 # A person's name contained word for word in the other ("NAZARENKO, Yuri" / "NAZARENKO, Yuriy Gennadievich").
 PERSON_COVERED = 0.82
+# Persons whose family and first given names do not meet each other (a son's name holds his father's): a lead.
+PERSON_ROLES_CAP = 0.78
 # Words that name a group or holding company rather than its operating subsidiaries (集团 and 控股 read as these).
 GROUP_WORDS = frozenset(["group", "holding", "holdings"])
 GROUP_MISMATCH = 0.06
@@ -224,11 +226,69 @@ def best_name_score(
     return compare(q, t), q, t
 
 
-def person_score(result: NameScore, score: float, features: list[str]) -> float:
-    """A person's name whose every word is in the other name (middle names, patronymic left out) is a match."""
-    if result.covered and score < PERSON_COVERED:
-        features.append("every word of the shorter name is in the longer one (middle names, patronymic)")
-        return PERSON_COVERED
+def _near(a: Token, b: Token) -> bool:
+    """Two words that count as one name's word for the covered-person rule (as `compare` counts them)."""
+    return a.key == b.key or token_similarity(a, b) >= COVER_SIMILARITY
+
+
+def _aligned(a: Token, b: Token) -> bool:
+    """Two words that the alignment may pair: one name's word spelled two ways, or an initial."""
+    return a.key == b.key or token_similarity(a, b) >= TOKEN_FLOOR
+
+
+def person_score(result: NameScore, score: float, features: list[str], q: NameForm, t: NameForm) -> float:
+    """Persons: family name must meet family name and first given name first given name (`persons.roles_agree`),
+    else the pair is a lead for review ("ALI BARZAN IBRAHIM HASAN AL-TIKRITI", the son, vs "BARZAN IBRAHIM HASAN
+    AL-TIKRITI"; "EHSAN, Muhammad" vs "MOHAMMADI, Ehsan"); a name whose every word is in the other (middle names,
+    patronymic left out) is a match."""
+    latin = {q.route, t.route} <= {"latin", "transliterated"} and q.compact != t.compact
+    # the same words in another order are one name listed two ways ("KHAN, Nasir Ali" / "NASIR, Khan Ali"); a
+    # name that adds a word where the other has its first or family name is another person
+    same_words = all(any(_aligned(a, b) for b in t.tokens) for a in q.tokens) and all(
+        any(_aligned(b, a) for a in q.tokens) for b in t.tokens
+    )
+    if latin and score > PERSON_ROLES_CAP and not same_words and not roles_agree(q.name, t.name, _aligned):
+        features.append("family and first given names do not meet each other (another member of the family?)")
+        return PERSON_ROLES_CAP
+    if not result.covered or score >= PERSON_COVERED:
+        return score
+    if latin and not roles_agree(q.name, t.name, _near):
+        features.append("the shorter name's words are in the longer one, but not as its family and first name")
+        return score
+    features.append("every word of the shorter name is in the longer one (middle names, patronymic)")
+    return PERSON_COVERED
+
+
+def extra_word_score(result: NameScore, score: float, vocab: frozenset[str], features: list[str]) -> float:
+    """A firm's query with a distinctive word that no name of the entity carries (`vocab`) is another firm as often
+    as not ("... Group Poly No. 59 ...", "ISLAMIC STATE OF IRAQ AND SYRIA - MOZAMBIQUE"): a lead, not a match."""
+    extra = [w for w in result.query_extra if w not in vocab]
+    if extra and score > EXTRA_WORD_CAP:
+        features.append("the query adds distinctive words no listed name has: " + ", ".join(extra))
+        return EXTRA_WORD_CAP
+    return score
+
+
+def entity_score(
+    result: NameScore, q: NameForm, t: NameForm, schema: str, vocab: frozenset[str], features: list[str]
+) -> float:
+    """The name score of query form `q` against an entity's form `t`, adjusted by what the entity's names say
+    (`vocab`: every word of every name of the entity)."""
+    score = result.score
+    if schema == "Person":
+        score = person_score(result, score, features, q, t)
+    else:
+        score = extra_word_score(result, score, vocab, features)
+    group = sorted({t.text for t in q.tokens if t.text in GROUP_WORDS} - vocab)
+    if group and schema != "Person":
+        # "China Mobile Group" names the parent: a listed subsidiary none of whose names says group or
+        # holding(s) is another legal person, kept apart from a tie
+        score -= GROUP_MISMATCH
+        features.append(f"the query says {', '.join(group)}; no name of this entity does (parent vs subsidiary)")
+    unsupported = [w for w in result.brand_extra if w not in vocab]
+    if unsupported and score > UNSUPPORTED_BRAND:
+        score = UNSUPPORTED_BRAND
+        features.append("no listed name of this entity has: " + ", ".join(unsupported))
     return score
 
 
@@ -379,22 +439,7 @@ class Resolver:
         if q.note:
             features.append(q.note)
         record = self.records[number]
-        if record.schema == "Person":
-            score = person_score(result, score, features)
-        extra = [w for w in result.query_extra if w not in self._vocab[number]]
-        if extra and record.schema != "Person" and score > EXTRA_WORD_CAP:
-            score = EXTRA_WORD_CAP
-            features.append("the query adds distinctive words no listed name has: " + ", ".join(extra))
-        group = sorted({t.text for t in q.tokens if t.text in GROUP_WORDS} - self._vocab[number])
-        if group and record.schema != "Person":
-            # "China Mobile Group" names the parent: a listed subsidiary none of whose names says group or
-            # holding(s) is another legal person, kept apart from a tie
-            score -= GROUP_MISMATCH
-            features.append(f"the query says {', '.join(group)}; no name of this entity does (parent vs subsidiary)")
-        unsupported = [w for w in result.brand_extra if w not in self._vocab[number]]
-        if unsupported and score > UNSUPPORTED_BRAND:
-            score = UNSUPPORTED_BRAND
-            features.append("no listed name of this entity has: " + ", ".join(unsupported))
+        score = entity_score(result, q, t, record.schema, self._vocab[number], features)
         if dob and self._birth_dates[number]:
             adjust, reason = compare_birth_dates(dob, self._birth_dates[number])
             score = max(0.0, score + adjust)
@@ -417,10 +462,17 @@ class PairScore:
 def score_pair(left: str, right: str, schema: str | None = None) -> PairScore:
     """Score two names directly, without an index (`redline match-pairs`, benchmarks)."""
     person = _person_flag(schema)
-    best = best_name_score(query_forms(left, schema), name_forms(right, person))
+    targets = name_forms(right, person)
+    best = best_name_score(query_forms(left, schema), targets)
     if best is None:
         return PairScore(0.0, Explanation(left, right, "none", ("nothing to compare",)))
     result, q, t = best
     features = list(result.features)
-    score = person_score(result, result.score, features) if person else result.score
+    score = result.score
+    if person:
+        score = person_score(result, score, features, q, t)
+    elif person is False:
+        # the other name's words and initials: "IFIC" adds no word to "IRAN FOREIGN INVESTMENT COMPANY"
+        vocab = frozenset(w for form in targets for w in (*(token.text for token in form.tokens), *form.acronyms))
+        score = extra_word_score(result, score, vocab, features)
     return PairScore(score, Explanation(q.name, t.name, t.route, tuple(features)))
