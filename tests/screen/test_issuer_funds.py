@@ -159,3 +159,12 @@ def test_a_lead_is_dismissed_by_the_lines_country_only(funds: Path) -> None:
     assert saudi.decision is Decision.OK
     assert any("dismissed: the line's country Saudi Arabia" in note for note in saudi.notes)
     assert china.decision is Decision.REVIEW
+
+
+def test_crrc_a_and_h_lines_are_divest_in_its_window_by_ticker(funds: Path) -> None:
+    """On 2021-03-01 CRRC was in its EO 13959 divestment window: its H (1766, HKEX) and A (601766, Shanghai) lines
+    are found by their tickers and decided DIVEST, not left for review on the name alone."""
+    lines = _screen_lines(funds, "2021-03-01")
+    crrc = {key: found for key, found in lines.items() if LISTED.get(key) == "crrc"}
+    assert len(crrc) == 6
+    assert all(decision is Decision.DIVEST and entities == ["crrc"] for decision, entities in crrc.values()), crrc
