@@ -47,6 +47,7 @@ def test_a_folder_of_funds_as_a_zip_is_looked_through_and_kept_with_the_run(serv
     assert job["summary"]["errors"] == 0
     kept = service.home / "screenings" / job["id"] / "constituents"
     assert sorted(p.name for p in kept.iterdir()) == ["ASIA.csv", "CHIQ.xlsx", "EMCN.csv"]
+    assert (kept.parent / "results.csv.index").is_file()  # the results page's index, written with the run
     results = service.app_client.get(job["links"]["results"], headers=service.as_role("viewer")).text
     assert "holds CRRC Corporation Limited through 2 line(s), 0.47% of the fund" in results
 
