@@ -124,7 +124,8 @@ def test_locale_numbers_are_read_and_an_ambiguous_one_is_reported_on_its_row() -
 
 
 def test_totals_agree_with_the_rows(funds: Path, tmp_path: Path) -> None:
-    """Summary, report and the JSON are recomputed from the output rows: every row once in every total."""
+    """The summary is recomputed from the output rows: every row once in every total (the report and the pages:
+    tests/api/test_lookthrough_upload.py)."""
     store = ScreenStore(f"sqlite:///{tmp_path / 'redline.db'}")
     output = tmp_path / "out.csv"
     outcome = run(FIXTURES / "book.csv", store, output, on="2021-03-16", known_at="2021-03-16", constituents=funds)
