@@ -146,8 +146,11 @@ def _layout(results: Path, header: Sequence[Any], mapping: Mapping[str, str]) ->
     return layout, names.index("redline_decision"), names.index("redline_regimes"), account
 
 
-def _decoded(handle: IO[bytes]) -> Iterator[str]:
+def _decoded(handle: IO[bytes], read: list[int] | None = None) -> Iterator[str]:
+    """The lines of a file opened in binary, decoded as the readers decode them; `read` counts the bytes read."""
     for raw in handle:
+        if read is not None:
+            read[0] += len(raw)
         yield raw.decode("utf-8", CP1252_FALLBACK)
 
 
@@ -156,19 +159,12 @@ def _csv_records(path: Path, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     `CsvReader` reads them). The csv module reads a line at a time, so the offset after a record is where the
     next one starts, even when a quoted field spans lines."""
     with path.open("rb") as handle:
-        end = 0
-
-        def lines() -> Iterator[str]:
-            nonlocal end
-            for raw in handle:
-                end += len(raw)
-                yield raw.decode("utf-8", CP1252_FALLBACK)
-
+        read = [0]
         start = 0
-        for record in csv.reader(lines(), delimiter=delimiter):
+        for record in csv.reader(_decoded(handle, read), delimiter=delimiter):
             if record and not (len(record) == 1 and not record[0].strip()):
                 yield start, record
-            start = end
+            start = read[0]
 
 
 def _rows_to_index(results: Path) -> tuple[str, str, list[Any], Iterator[tuple[list[int], list[list[Any]]]]]:
