@@ -180,7 +180,7 @@ def test_upload_names_are_labels_never_paths(service: Service) -> None:
     job = _wait(service, _screen(service, PORTFOLIO.read_bytes(), name="../../../../tmp/evil.csv")["id"])
     assert job["filename"] == "evil.csv" and job["status"] == "completed"
     folder = service.home / "screenings" / job["id"]
-    assert sorted(p.name for p in folder.iterdir()) == ["input.csv", "report.html", "results.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["input.csv", "report.html", "results.csv", "results.csv.index"]
     assert not Path("/tmp/evil.csv").exists() or Path("/tmp/evil.csv").read_bytes() != PORTFOLIO.read_bytes()
     windows = _screen(service, PORTFOLIO.read_bytes(), name="C:\\Users\\x\\..\\book.csv")
     assert windows["filename"] == "book.csv"

@@ -3,8 +3,10 @@ with the run; hostile zips refused before anything is extracted."""
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +27,12 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _submit(service: Service, constituents: list[tuple[str, bytes]]) -> Any:
+def _submit(service: Service, constituents: list[tuple[str, bytes]], on: str = "2021-03-01") -> Any:
     files = [("file", ("book.csv", BOOK)), *(("constituents", item) for item in constituents)]
     return service.app_client.post(
         "/screenings",
         files=files,
-        data={"on": "2021-03-01", "known_at": "2021-03-01"},
+        data={"on": on, "known_at": on},
         headers=service.as_role("analyst"),
     )
 
@@ -47,6 +49,7 @@ def test_a_folder_of_funds_as_a_zip_is_looked_through_and_kept_with_the_run(serv
     assert job["summary"]["errors"] == 0
     kept = service.home / "screenings" / job["id"] / "constituents"
     assert sorted(p.name for p in kept.iterdir()) == ["ASIA.csv", "CHIQ.xlsx", "EMCN.csv"]
+    assert (kept.parent / "results.csv.index").is_file()  # the results page's index, written with the run
     results = service.app_client.get(job["links"]["results"], headers=service.as_role("viewer")).text
     assert "holds CRRC Corporation Limited through 2 line(s), 0.47% of the fund" in results
 
@@ -95,3 +98,36 @@ def test_a_damaged_zip_and_text_parts_are_400(service: Service) -> None:
         "/screenings", files=files, data={"constituents": "x"}, headers=service.as_role("analyst")
     )
     assert response.status_code == 400
+
+
+def test_totals_of_the_summary_report_and_pages_agree_with_the_rows(service: Service, tmp_path: Path) -> None:
+    """A look-through run over HTTP: the totals the job's summary, its HTML report and its results page show are
+    recomputed here from the screened rows (every row once in every total, by its decision)."""
+    folder = fund_folder(tmp_path / "funds")
+    response = _submit(service, [(path.name, path.read_bytes()) for path in sorted(folder.iterdir())], "2021-03-16")
+    job = _wait(service, response.json()["id"])
+    assert job["status"] == "completed", job
+    viewer = service.as_role("viewer")
+    text = service.app_client.get(job["links"]["results"], headers=viewer).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    decisions = Counter(row["redline_decision"] for row in rows)
+    findings = [row for row in rows if row["redline_decision"] in ("BLOCK", "DIVEST", "HOLD-ONLY", "REVIEW")]
+    by_regime = Counter(regime for row in findings for regime in row["redline_regimes"].split(" | ") if regime)
+    by_account = Counter(row["account"] for row in findings)
+    summary = job["summary"]
+    assert {name: count for name, count in summary["decisions"].items() if count} == dict(decisions)
+    assert summary["findings"] == len(findings) and summary["rows"] == len(rows) == 7
+    assert {regime: e["rows"] for regime, e in summary["exposure_by_regime"].items()} == dict(by_regime)
+    assert {account: e["rows"] for account, e in summary["exposure_by_account"].items()} == dict(by_account)
+
+    report = service.app_client.get(job["links"]["report"], headers=viewer).text
+    page = service.app_client.get(f"/ui/screenings/{job['id']}", headers=viewer).text
+    for html in (report, page):
+        assert f"rows<b>{len(rows)}</b>" in html and f"findings<b>{len(findings)}</b>" in html
+    for regime, count in by_regime.items():
+        assert f"<tr><td>{regime}</td><td>{count}</td>" in report
+    for account, count in by_account.items():
+        assert f"<tr><td>{account}</td><td>{count}</td>" in page
+    for decision, count in decisions.items():
+        filtered = service.app_client.get(f"/ui/screenings/{job['id']}?decision={decision}", headers=viewer).text
+        assert f'<p class="muted" id="count">{count} of {len(rows)} rows' in filtered, decision

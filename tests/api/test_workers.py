@@ -11,14 +11,18 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from redline.server.shared.deps import KEY_HEADER
+from redline.store.jobs import LEASE, LOST, JobStore
 from redline.store.keys import KeyStore, Role
+from redline.store.schema import screening_jobs
 
 REPO = Path(__file__).resolve().parents[2]
 REDLINE = [sys.executable, "-c", "from redline.cli.app import main; main()"]
@@ -142,3 +146,43 @@ def test_two_workers_screen_decide_and_audit(server: Server, database_url: str) 
     server.process.send_signal(signal.SIGTERM)  # uvicorn's supervisor stops both workers, then exits
     assert server.process.wait(timeout=DEADLINE) == 0, server.log.read_text()
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived the server"
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_screening_leaves_its_job_failed_within_the_lease(
+    server: Server, database_url: str, tmp_path: Path
+) -> None:
+    """A real kill (SIGKILL of the server's workers while one screens a large book): nothing runs the job any more,
+    its heartbeat stops, and the job reads as failed once its lease (45 s) has run out, within a minute of the
+    kill, with the run it would have recorded absent."""
+    analyst = KeyStore(database_url).create("Ana Lyst", Role.ANALYST)[1]
+    book = tmp_path / "large.csv"
+    with (REPO / "examples" / "portfolio.csv").open(encoding="utf-8") as handle:
+        header, *rows = handle.read().splitlines()
+    book.write_text("\n".join([header, *(rows * 40_000)]) + "\n", encoding="utf-8")  # 360,000 rows
+    with book.open("rb") as upload:
+        submitted = server.post(
+            "/screenings", analyst, files={"file": ("large.csv", upload)}, data={"on": "2021-03-01"}
+        )
+    assert submitted.status_code == 202, submitted.text
+    job_id = submitted.json()["id"]
+    jobs = JobStore(database_url)
+    deadline = time.monotonic() + DEADLINE
+    while (status := jobs.get(job_id).status) != "running":
+        assert status == "queued" and time.monotonic() < deadline, server.log.read_text()
+        time.sleep(0.1)
+    for pid in server.workers():
+        os.kill(pid, signal.SIGKILL)
+    killed = datetime.now(UTC)
+    assert jobs.get(job_id).status == "running"  # the lease still holds just after the kill
+    while (job := jobs.get(job_id)).status == "running":
+        assert time.monotonic() < deadline, "the killed job never failed"
+        time.sleep(0.5)
+    failed_after = (datetime.now(UTC) - killed).total_seconds()
+    print(f"killed job failed {failed_after:.1f} s after the kill (lease {LEASE.total_seconds():.0f} s)")
+    assert (job.status, job.error, job.run_id) == ("failed", LOST, None)
+    with jobs.engine.connect() as connection:
+        lease = connection.execute(select(screening_jobs.c.lease_until).where(screening_jobs.c.id == job_id)).scalar()
+    # The last beat came before the kill, so the lease ran out at most LEASE after it: failed within a minute.
+    assert datetime.strptime(lease, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC) <= killed + LEASE
+    assert timedelta(minutes=1) > LEASE

@@ -124,7 +124,8 @@ def test_locale_numbers_are_read_and_an_ambiguous_one_is_reported_on_its_row() -
 
 
 def test_totals_agree_with_the_rows(funds: Path, tmp_path: Path) -> None:
-    """Summary, report and the JSON are recomputed from the output rows: every row once in every total."""
+    """The summary is recomputed from the output rows: every row once in every total (the report and the pages:
+    tests/api/test_lookthrough_upload.py)."""
     store = ScreenStore(f"sqlite:///{tmp_path / 'redline.db'}")
     output = tmp_path / "out.csv"
     outcome = run(FIXTURES / "book.csv", store, output, on="2021-03-16", known_at="2021-03-16", constituents=funds)
@@ -159,3 +160,35 @@ def test_a_lead_is_dismissed_by_the_lines_country_only(funds: Path) -> None:
     assert saudi.decision is Decision.OK
     assert any("dismissed: the line's country Saudi Arabia" in note for note in saudi.notes)
     assert china.decision is Decision.REVIEW
+
+
+def test_crrc_a_and_h_lines_are_divest_in_its_window_by_ticker(funds: Path) -> None:
+    """On 2021-03-01 CRRC was in its EO 13959 divestment window: its H (1766, HKEX) and A (601766, Shanghai) lines
+    are found by their tickers and decided DIVEST, not left for review on the name alone."""
+    lines = _screen_lines(funds, "2021-03-01")
+    crrc = {key: found for key, found in lines.items() if LISTED.get(key) == "crrc"}
+    assert len(crrc) == 6
+    assert all(decision is Decision.DIVEST and entities == ["crrc"] for decision, entities in crrc.values()), crrc
+
+
+def test_an_ambiguous_point_is_reported_on_its_row_and_the_decision_still_made(tmp_path: Path) -> None:
+    """ "1.234" is 1.234 in English and 1234 in German: read the English way, reported on the row with the other
+    reading, the row still decided; clear locale forms are read without a warning; a weight has one plausible
+    reading. The default (columnar) engine sends the ambiguous rows down the row path, which reports them."""
+    assert parse_number("1.234").value == 1.234 and parse_number("1.234").other == 1234  # type: ignore[union-attr]
+    assert parse_number("(1,234)").ambiguous is None  # type: ignore[union-attr]
+    book = tmp_path / "book.csv"
+    values = ["1.234", "1 000 000,50", "1.000.000,50", "(1,234)", "2.5", "1,234"]
+    lines = ["account,isin,market value,weight"] + [f'A,KYG8020E1199,"{value}",1.234' for value in values]
+    book.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output = tmp_path / "out.csv"
+    outcome = run(book, ScreenStore(f"sqlite:///{tmp_path / 'redline.db'}"), output, on="2021-03-16")
+    with output.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["redline_decision"] for row in rows] == ["DIVEST"] * len(values)
+    warned = {row["market value"]: row["redline_errors"] for row in rows if row["redline_errors"]}
+    assert set(warned) == {"1.234", "1,234"}
+    assert "reads as 1.234 (decimal point) or 1234 (grouping point): read as 1.234" in warned["1.234"]
+    assert "weight" not in warned["1.234"]  # 1234 is no weight: the decimal reading, without a doubt
+    summary = outcome.summary.to_json()
+    assert summary["rows_with_warnings"] == 2 and [w["line"] for w in summary["row_warnings"]] == [2, 7]

@@ -26,6 +26,7 @@ from redline.model import iso
 from redline.screen.columns import MappingError, parse_mapping
 from redline.screen.pipeline import KINDS, Screening, ScreenOptions
 from redline.screen.readers import FORMATS, InputError
+from redline.screen.results import build_index, index_path
 from redline.screen.uploads import ConstituentsError, store_constituents
 from redline.screen.writers import remove_orphans
 from redline.store.jobs import HEARTBEAT, Job, JobStore
@@ -168,10 +169,11 @@ def remove_stale_uploads(now: float | None = None) -> int:
         if moment - newest > STALE_AFTER_S:
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
-    # Results and reports half-written by a worker that was killed (their process is gone).
+    # Results, reports and page indexes half-written by a worker that was killed (their process is gone).
     for job in jobs_root().glob("[0-9a-f]*"):
         for output in ("results", "report"):
             removed += sum(len(remove_orphans(job / f"{output}{suffix}")) for suffix in _OUTPUT_SUFFIXES)
+        removed += sum(len(remove_orphans(index_path(job / f"results{suffix}"))) for suffix in FORMATS)
     return removed
 
 
@@ -212,6 +214,14 @@ def run_job(job_id: str, submission: Submission, actor: str) -> None:
         stop.set()
 
 
+def _index_pages(job: Job) -> None:
+    """The results page's index, written as the run is published so that no page view reads the whole file."""
+    try:
+        build_index(results_path(job), input_path(job), job.parameters.get("mapping") or {})
+    except Exception:  # the first page view builds it instead; the screening itself succeeded
+        log.warning("page index of job %s not written", job.id, exc_info=True)
+
+
 def _heartbeat(jobs: JobStore, job_id: str, stop: threading.Event) -> None:
     while not stop.wait(HEARTBEAT.total_seconds()):
         try:
@@ -244,6 +254,7 @@ def _run(jobs: JobStore, job: Job, submission: Submission, actor: str) -> None:
                 actor=actor,
             )
             outcome = screening.run()
+            _index_pages(job)
             jobs.completed(job_id, outcome.run_id, outcome.summary.rows, outcome.to_json()["summary"])
         except InputError as exc:
             # The message names the file as the client called it, not the server's copy.

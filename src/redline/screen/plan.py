@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from redline.screen.decisions import Decision
 from redline.screen.evaluate import DECISION_COLUMNS, RowResult, decision_columns
 from redline.screen.isin_column import valid_isins
+from redline.screen.numbers import AMBIGUOUS_POINT
 from redline.screen.rows import RowReader
 
 KEY_SEPARATOR = "\x1f"
@@ -203,8 +204,13 @@ def _plain_number_texts(column: pa.Array) -> pa.Array:
     digits = pc.and_kleene(pc.ascii_is_decimal(column), pc.less_equal(pc.binary_length(column), 300))
     plain = pc.or_kleene(pc.equal(column, ""), digits)
     rest = pc.invert(pc.fill_null(plain, True))
-    if pc.any(rest).as_py():  # the few others (1.5, -3) by the pattern
-        plain = pc.replace_with_mask(plain, rest, pc.match_substring_regex(pc.filter(column, rest), _PLAIN_NUMBER))
+    if pc.any(rest).as_py():  # the few others (1.5, -3) by the pattern; "1.234" is ambiguous (the row path says so)
+        others = pc.filter(column, rest)
+        ok = pc.and_(
+            pc.match_substring_regex(others, _PLAIN_NUMBER),
+            pc.invert(pc.match_substring_regex(others, AMBIGUOUS_POINT)),
+        )
+        plain = pc.replace_with_mask(plain, rest, ok)
     return plain
 
 

@@ -22,13 +22,14 @@ from redline.model.instants import NEW_YORK, InstantError, at_new_york, parse_in
 from redline.resolve.identifiers import parse_ticker
 from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap
 from redline.screen.exchanges import exchange_market, infer_market
-from redline.screen.numbers import parse_number
+from redline.screen.numbers import AMBIGUOUS_POINT, parse_number
 from redline.sources.errors import shorten
 
 # Holdings and trades older than the first list (2020) or far in the future are typing mistakes, not history.
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2100, 12, 31)
 
+_AMBIGUOUS_POINT = re.compile(AMBIGUOUS_POINT)
 _SIDES = {
     "buy": "buy", "b": "buy", "purchase": "buy", "by": "buy", "cover": "buy", "buy to cover": "buy",
     "sell": "sell", "s": "sell", "sale": "sell", "sell short": "sell", "short": "sell", "ss": "sell",
@@ -100,15 +101,21 @@ def _number(column: str, value: Any, problems: list[str], warnings: list[str]) -
 
 def _parse_number(column: str, value: str | bytes | Decimal, warnings: list[str]) -> float | None:
     try:
-        return float(value)  # plain numbers, the common case
+        number = float(value)  # plain numbers, the common case
     except ValueError:
         pass
+    else:
+        if not isinstance(value, str) or not _AMBIGUOUS_POINT.match(value.strip()):
+            return number
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     if len(text) > 64:  # no number is that long; the message quotes a prefix only
         return None
     parsed = parse_number(text)
     if parsed is None:
         return None
+    if parsed.ambiguous and parsed.other is not None and column == "weight":
+        # A weight (percent or fraction) is at most 100: of "1,234" and "1.234" only the decimal reading is one.
+        return min(parsed.value, parsed.other, key=abs)
     if parsed.ambiguous:
         warnings.append(f"{column} {parsed.ambiguous}: read as {parsed.value:g}")
     return parsed.value
