@@ -11,7 +11,7 @@ from typing import Any
 import anyio
 import pytest
 
-from redline.screen.jobs import jobs_root, remove_stale_uploads
+from redline.screen.submissions import jobs_root, remove_stale_uploads
 from redline.screen.writers import remove_orphans
 from redline.server.shared.deps import KEY_COOKIE, KEY_HEADER
 from tests.api.conftest import Service

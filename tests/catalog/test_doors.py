@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from redline.catalog import current_catalog
-from redline.impact.timeline import find_entity
+from redline.impact.event_sessions import find_entity
 from redline.server.app import create_app
 from redline.server.shared.deps import KEY_HEADER
 from redline.sources.formats import load

@@ -9,9 +9,9 @@ import pytest
 
 from redline.impact.align import EventSpec, Window
 from redline.impact.errors import ImpactInputError
+from redline.impact.event_sessions import find_entity
 from redline.impact.models import ModelName
 from redline.impact.study import StudyOptions, run_study, screen_events
-from redline.impact.timeline import find_entity
 from redline.services.status import StatusService
 from tests.impact.synthetic import panel_and_events
 

@@ -9,8 +9,8 @@ import pytest
 from redline.model import CourtOrderKind, ListId, RegimeId, parse_instant
 from redline.services.status import StatusService
 from redline.sources.bundled import load_reference
+from redline.status.answer import RegimeStatus, State
 from redline.status.engine import StatusEngine
-from redline.status.report import RegimeStatus, State
 from redline.store.reference import ReferenceStore
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from redline.model import CourtOrder, CourtOrderKind, ListId, ListingAction, ListingBasis, ListingEvent, parse_instant
 from redline.sources.bundled import load_reference
+from redline.status.answer import State
 from redline.status.engine import StatusEngine
-from redline.status.report import State
 from redline.store.reference import ReferenceStore
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 import uuid
 
-from redline.store.clock import stamp
 from redline.store.screening import AlertHit, RunRecord, ScreenStore
+from redline.store.stamps import stamp
 
 
 def main(url: str, worker: int, rounds: int) -> None:

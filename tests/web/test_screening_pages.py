@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from redline.screen.jobs import results_path
+from redline.screen.submissions import results_path
 from redline.store.jobs import JobStore
 from tests.api.conftest import Service
 from tests.web.helpers import PORTFOLIO

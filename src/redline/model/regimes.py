@@ -168,3 +168,11 @@ class DecisionTable:
 
     steps: tuple[tuple[str | None, str], ...]
     citations: tuple[Citation, ...]
+
+
+def regime_for_list(regimes: dict[RegimeId, Regime], list_id: ListId) -> Regime:
+    """The regime that reads `list_id` (each list is read by exactly one; `redline data check` holds that)."""
+    for regime in regimes.values():
+        if list_id in regime.lists:
+            return regime
+    raise KeyError(f"no regime reads list {list_id}")

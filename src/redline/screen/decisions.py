@@ -12,7 +12,7 @@ from datetime import datetime
 
 from redline.model import DecisionTable
 from redline.model.vocabulary import Decision as Decision  # the type lives in the model: one vocabulary for every face
-from redline.status.report import Permissions, RegimeStatus, State, StatusReport
+from redline.status.answer import Permissions, RegimeStatus, State, StatusReport
 from redline.store.reference import bundled_store
 
 SEVERITY = {

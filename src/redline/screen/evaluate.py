@@ -16,8 +16,8 @@ from redline.screen.exchanges import countries_conflict
 from redline.screen.funds import Fund, FundBook
 from redline.screen.resolution import Match, RowResolver
 from redline.screen.rows import ScreenRow
+from redline.status.answer import StatusReport
 from redline.status.engine import StatusEngine
-from redline.status.report import StatusReport
 from redline.store.reference import ReferenceStore
 from redline.store.screening import AlertHit, Verdicts
 

@@ -34,15 +34,15 @@ from redline.screen.rows import RowReader, ScreenRow
 from redline.screen.summary import Summary
 from redline.screen.writers import OutputWriter
 from redline.sources.bundled import data_version
-from redline.store.clock import actor as current_actor
-from redline.store.clock import stamp
 from redline.store.reference import ReferenceStore
 from redline.store.screening import AlertHit, RunRecord, ScreenStore
+from redline.store.stamps import actor as current_actor
+from redline.store.stamps import stamp
 
-KINDS = tuple(kind.value for kind in ScreeningKind)
+SCREENING_KINDS = tuple(kind.value for kind in ScreeningKind)
 # local: the columnar plan where it applies, else the row pipeline; rows: the row pipeline alone; spark: the plan on
 # Spark (docs/scale.md)
-ENGINES = tuple(engine.value for engine in ScreeningEngine)
+SCREENING_ENGINES = tuple(engine.value for engine in ScreeningEngine)
 ADDED_COLUMNS = (*DECISION_COLUMNS, "redline_versions")
 
 
@@ -108,10 +108,10 @@ class Screening:
         progress: Callable[[int], None] | None = None,
         actor: str | None = None,
     ) -> None:
-        if options.kind not in KINDS:
-            raise ValueError(f"--kind must be one of {', '.join(KINDS)}")
-        if options.engine not in ENGINES:
-            raise ValueError(f"--engine must be one of {', '.join(ENGINES)}")
+        if options.kind not in SCREENING_KINDS:
+            raise ValueError(f"--kind must be one of {', '.join(SCREENING_KINDS)}")
+        if options.engine not in SCREENING_ENGINES:
+            raise ValueError(f"--engine must be one of {', '.join(SCREENING_ENGINES)}")
         self.path, self.options, self.store = path, options, store
         # One catalog for the whole run: the entities rows resolve to are the ones their status is judged on.
         if resolver is None:
@@ -209,7 +209,7 @@ class Screening:
             writer.finish()
             outcome = ScreenOutcome(self.run_id, summary, output, options.report, versions, parameters)
             if options.report is not None:
-                from redline.screen.report import ReportWriter
+                from redline.screen.html_report import ReportWriter
 
                 report_writer = ReportWriter(options.report)
                 report_writer.write(outcome, Path(options.label) if options.label else self.path)

@@ -35,11 +35,11 @@ from redline.screen.columns import IDENTIFIER_FIELDS, ColumnMap, detect_columns
 from redline.screen.csv_columns import csv_bytes
 from redline.screen.evaluate import RowResult, RowScreener, decision_columns
 from redline.screen.funds import FundBook, load_constituents
+from redline.screen.html_report import ReportWriter
 from redline.screen.interruption import raise_if_stopped
 from redline.screen.pipeline import ADDED_COLUMNS, Screening, ScreenOptions, ScreenOutcome, sha256_of
 from redline.screen.plan import ColumnarPlan, NotColumnar, UnlistedIsins, constant
 from redline.screen.readers import InputError, format_of, open_table
-from redline.screen.report import ReportWriter
 from redline.screen.rows import RowReader
 from redline.screen.summary import Summary
 from redline.screen.writers import publish, temporary_beside

@@ -8,8 +8,8 @@ from typing import Any
 
 from redline.model import Entity, InstantError, parse_instant
 from redline.model.vocabulary import AlertSort, AlertState, Verdict
-from redline.screen.jobs import input_path, results_path
 from redline.screen.results import screened_row
+from redline.screen.submissions import input_path, results_path
 from redline.services import alert_queue
 from redline.services.errors import InvalidInput, NotFound
 from redline.services.status import StatusService

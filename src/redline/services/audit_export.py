@@ -22,9 +22,9 @@ from sqlalchemy import Engine, select
 from redline.screen.cells import neutralise_row
 from redline.store import audit
 from redline.store.certificates import ISSUE_ACTION, KEY_ACTION
-from redline.store.clock import stamp
 from redline.store.database import engine_for, reading
 from redline.store.schema import alerts, audit_log, certificates
+from redline.store.stamps import stamp
 
 FORMATS = ("json", "csv", "html")
 COLUMNS = ("seq", "at", "actor", "category", "action", "subject", "question", "outcome", "data_versions",

@@ -23,9 +23,9 @@ from redline.sources.check import (
     check_relations,
 )
 from redline.sources.errors import RowProblem, SourceError
+from redline.status.answer import missing_states
 from redline.status.consistency import check_stated_dates
 from redline.status.regime_table import readme_section
-from redline.status.report import missing_states
 
 
 @dataclass

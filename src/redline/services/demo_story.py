@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from redline.services.status import StatusService
-from redline.status.report import StatusReport
+from redline.status.answer import StatusReport
 
 STORY = ("xiaomi", "luokung", "smic", "sensetime")
 

@@ -157,8 +157,8 @@ class ImpactService:
     ) -> EntityStudy:
         """One entity's listing, effective-date and court-order events (from the catalog's timeline), studied on
         the prices given; the report is written to `out` (default ./impact-<entity id>)."""
-        from redline.impact.report import write_entity_report
-        from redline.impact.timeline import (
+        from redline.impact.entity_report import write_entity_report
+        from redline.impact.event_sessions import (
             entity_events,
             entity_exchange,
             find_entity,
@@ -229,7 +229,7 @@ class ImpactService:
     ) -> dict[str, Any]:
         """The cross-section of one listing tranche (the entities added to `list_id` on `on_date`) over the
         members the prices file has a column for."""
-        from redline.impact.timeline import EXCHANGES, list_members, match_column, traded_tickers
+        from redline.impact.event_sessions import EXCHANGES, list_members, match_column, traded_tickers
 
         with refused():
             try:

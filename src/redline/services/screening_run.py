@@ -14,7 +14,7 @@ from pathlib import Path
 
 from redline.screen.columns import MappingError, parse_mapping
 from redline.screen.interruption import request_stop
-from redline.screen.pipeline import ENGINES, KINDS, Screening, ScreenOptions, ScreenOutcome
+from redline.screen.pipeline import Screening, ScreenOptions, ScreenOutcome
 from redline.screen.readers import InputError
 from redline.services.errors import InvalidInput
 from redline.services.stores import opened
@@ -22,7 +22,7 @@ from redline.store.errors import StoreError
 from redline.store.screening import ScreenStore
 
 # What a run can be asked for (the CLI's choices), the stop a signal asks for, and what a run hands back.
-__all__ = ["ENGINES", "KINDS", "ScreenOutcome", "ScreeningRun", "request_stop", "screen_options"]
+__all__ = ["ScreenOutcome", "ScreeningRun", "request_stop", "screen_options"]
 
 
 def screen_options(

@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from redline.model.vocabulary import JobStatus
-from redline.screen import jobs
-from redline.screen.jobs import (
+from redline.screen import submissions
+from redline.screen.html_report import summary_charts
+from redline.screen.readers import InputError
+from redline.screen.results import Filters, ResultPage, result_page
+from redline.screen.submissions import (
     UploadError,
     input_path,
     job_folder,
@@ -23,9 +26,6 @@ from redline.screen.jobs import (
     results_path,
     run_job,
 )
-from redline.screen.readers import InputError
-from redline.screen.report import summary_charts
-from redline.screen.results import Filters, ResultPage, result_page
 from redline.services.errors import InvalidInput, NotFound, ServiceError, TooLarge, UnsupportedType, WrongState
 from redline.store.jobs import Job, JobStore
 
@@ -153,4 +153,4 @@ class ScreeningService:
 
 def remove_stale_uploads() -> int:
     """At a server's start: remove what workers killed mid-upload left behind (staged screenings, list files)."""
-    return jobs.remove_stale_uploads()
+    return submissions.remove_stale_uploads()

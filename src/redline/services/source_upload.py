@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from redline.home import redline_home
-from redline.screen.jobs import IMPORT_PREFIX, display_name
+from redline.screen.submissions import IMPORT_PREFIX, display_name
 from redline.services import sources
 from redline.services.errors import InvalidInput, TooLarge
-from redline.sources.formats import KINDS
+from redline.sources.formats import LIST_FILE_KINDS
 
 MAX_LIST_FILE = 200 * 1024 * 1024  # the SDN advanced XML is ~120 MB
-FILE_KINDS = tuple(KINDS)
+FILE_KINDS = tuple(LIST_FILE_KINDS)
 
 
 def import_upload(
@@ -22,8 +22,8 @@ def import_upload(
 ) -> sources.ImportResult:
     """Import one uploaded list file (audited under `actor`); an identical file is recognised, not stored twice.
     The result carries no re-screening report: `changes` are for `redline sources add/update`."""
-    if kind is not None and kind not in KINDS:
-        raise InvalidInput(f"as: unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    if kind is not None and kind not in LIST_FILE_KINDS:
+        raise InvalidInput(f"as: unknown kind {kind!r} (one of {', '.join(LIST_FILE_KINDS)})")
     name = display_name(filename)
     # A worker killed mid-upload leaves the folder to `remove_stale_uploads` at the next start.
     with tempfile.TemporaryDirectory(prefix=IMPORT_PREFIX, dir=redline_home()) as folder:

@@ -26,7 +26,7 @@ from redline.services.errors import Conflict, InvalidInput, NotFound, Unavailabl
 from redline.services.list_changes import AnswerChange, changes_for_import
 from redline.sources.diff import diff_records
 from redline.sources.errors import SourceError
-from redline.sources.formats import KINDS, load
+from redline.sources.formats import LIST_FILE_KINDS, load
 from redline.sources.loaded import LoadedSource, SourceList
 from redline.sources.update import (
     Downloader,
@@ -42,7 +42,7 @@ from redline.store.snapshots import Snapshot as Snapshot  # what this service ha
 from redline.store.snapshots import SnapshotNotFound, SnapshotStore
 
 # What `sources add --as` accepts: the list file kinds, and "bundled" for Redline's own reference data.
-FILE_KINDS = (*KINDS, "bundled")
+FILE_KINDS = (*LIST_FILE_KINDS, "bundled")
 
 # The types this service hands out (its callers format them): a stored snapshot and a diff's change report.
 __all__ = ["DiffReport", "ImportResult", "Snapshot", "UpdateOutcome", "UpdateResult"]

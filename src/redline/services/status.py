@@ -15,8 +15,8 @@ from functools import lru_cache
 from redline.catalog import Candidate, Catalog, Identification, Outcome, candidates, current_catalog, identify
 from redline.model import Entity, ListId
 from redline.model.events import designation_at
+from redline.status.answer import State, StatusReport
 from redline.status.engine import StatusEngine
-from redline.status.report import State, StatusReport
 from redline.status.timeline import TimelineEntry, timeline
 
 __all__ = ["Badge", "SearchHit", "StatusService", "TimelineEntry", "badge_of"]  # and the types it hands out

@@ -27,7 +27,7 @@ class Kind:
     help: str
 
 
-KINDS: dict[str, Kind] = {
+LIST_FILE_KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("ofac-sdn-csv", SourceFormat.OFAC_CSV, SourceList.OFAC_SDN, "OFAC SDN legacy CSV (sdn/add/alt/comments)"),
@@ -99,9 +99,9 @@ def load(
     found = detect_format(main, data)
     expected: Kind | None = None
     if kind is not None:
-        if kind not in KINDS:
-            raise fail(main, None, f"unknown kind {shorten(kind)}; one of {', '.join(KINDS)}")
-        expected = KINDS[kind]
+        if kind not in LIST_FILE_KINDS:
+            raise fail(main, None, f"unknown kind {shorten(kind)}; one of {', '.join(LIST_FILE_KINDS)}")
+        expected = LIST_FILE_KINDS[kind]
         if expected.format is not found:
             raise fail(main, None, f"given as {kind} but the file is {found.value}")
     if len(paths) > 1 and found is not SourceFormat.OFAC_CSV:

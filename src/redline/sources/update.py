@@ -28,7 +28,7 @@ import yaml
 from redline import __version__ as redline_version
 from redline.home import redline_home
 from redline.sources.errors import SourceError
-from redline.sources.formats import KINDS, load
+from redline.sources.formats import LIST_FILE_KINDS, load
 from redline.sources.loaded import IssuedFrom, LoadedSource, check_bytes
 
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
@@ -81,8 +81,8 @@ def read_config(path: Path) -> list[OfficialSource]:
         if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict) or "main" not in entry["files"]:
             raise UpdateError(f"{path} [{name}]: needs `kind` and `files` with a `main` address")
         kind = str(entry.get("kind", ""))
-        if kind not in KINDS:
-            raise UpdateError(f"{path} [{name}]: unknown kind {kind!r}; one of {', '.join(KINDS)}")
+        if kind not in LIST_FILE_KINDS:
+            raise UpdateError(f"{path} [{name}]: unknown kind {kind!r}; one of {', '.join(LIST_FILE_KINDS)}")
         files = {str(role): str(url) for role, url in entry["files"].items()}
         if any(not url.startswith(("https://", "http://")) for url in files.values()):
             raise UpdateError(f"{path} [{name}]: addresses must be http(s) URLs")

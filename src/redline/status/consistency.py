@@ -6,10 +6,10 @@ from datetime import datetime
 
 from redline.model import ListingAction
 from redline.model.instants import NEW_YORK
+from redline.model.regimes import regime_for_list
 from redline.sources.bundled import ReferenceData
 from redline.sources.errors import RowProblem
 from redline.status.clocks import clocks_for
-from redline.status.regimes import regime_for_list
 
 
 def _same(stated: datetime, computed: datetime | None) -> bool:

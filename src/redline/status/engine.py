@@ -26,9 +26,9 @@ from redline.model import (
 )
 from redline.model.events import Designation, designation_at
 from redline.model.instants import NEW_YORK
+from redline.status.answer import Permissions, RegimeStatus, State, StatusReport, permissions_of
 from redline.status.clocks import Clocks, clocks_for, literal_clocks
 from redline.status.orders import concerning, orders_in_force
-from redline.status.report import Permissions, RegimeStatus, State, StatusReport, permissions_of
 from redline.store.reference import ReferenceStore
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from redline.model import Citation, Entity, ListingAction, iso
+from redline.model.regimes import regime_for_list
 from redline.status.clocks import clocks_for
-from redline.status.regimes import regime_for_list
 from redline.store.reference import ReferenceStore
 
 

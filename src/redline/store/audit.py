@@ -29,8 +29,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, or_, select, tuple_, update
 
-from redline.store.clock import actor as current_actor
-from redline.store.clock import stamp
 from redline.store.schema import (
     alerts,
     api_keys,
@@ -44,6 +42,8 @@ from redline.store.schema import (
     snapshot_records,
     snapshots,
 )
+from redline.store.stamps import actor as current_actor
+from redline.store.stamps import stamp
 
 GENESIS = "0" * 64
 DELETED = "deleted"  # the digest an entry records for a row its action removed

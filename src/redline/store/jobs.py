@@ -15,9 +15,9 @@ from sqlalchemy import Engine, Row, insert, select, update
 
 from redline.model.vocabulary import JobStatus, ScreeningKind
 from redline.store import audit
-from redline.store.clock import stamp
 from redline.store.database import engine_for, reading
 from redline.store.schema import screening_jobs
+from redline.store.stamps import stamp
 
 # A queued or running job holds a lease its worker's heartbeat renews every HEARTBEAT; a lease that ran out means
 # the worker is gone (killed, or the machine restarted), and the job is marked failed on the next read: within a

@@ -16,10 +16,10 @@ from sqlalchemy import Engine, Row, insert, select, update
 from redline.model.keys import ApiKey as ApiKey  # the types live in the model: every face uses them
 from redline.model.keys import Role as Role
 from redline.store import audit
-from redline.store.clock import actor as current_actor
 from redline.store.database import engine_for, reading
 from redline.store.errors import StoreError, UnknownId
 from redline.store.schema import api_keys
+from redline.store.stamps import actor as current_actor
 
 KEY_PREFIX = "rl_"
 

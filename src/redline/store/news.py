@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, func, insert, select, update
 
 from redline.store import audit
-from redline.store.clock import actor as current_actor
-from redline.store.clock import stamp
 from redline.store.database import engine_for, reading
 from redline.store.errors import StoreError, UnknownId
 from redline.store.schema import audit_log, metadata
+from redline.store.stamps import actor as current_actor
+from redline.store.stamps import stamp
 
 news_articles = Table(
     "news_articles",

@@ -12,10 +12,10 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from redline.store import audit
-from redline.store.clock import actor as current_actor
 from redline.store.database import engine_for, reading
 from redline.store.errors import StoreError, UnknownId
 from redline.store.schema import alerts, audit_head, audit_log, decisions, run_alert_values, run_alerts, runs
+from redline.store.stamps import actor as current_actor
 
 VERDICTS = ("true-match", "false-positive")
 _JSON_FIELDS = ("parameters", "versions", "counts")

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
-from redline.screen.report import COLOURS
+from redline.screen.html_report import COLOURS
 
 router = APIRouter()
 ASSETS = Path(__file__).parent / "assets"

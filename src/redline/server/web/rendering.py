@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from redline.model import NEW_YORK
 from redline.model.keys import ApiKey, Role
-from redline.screen.report import money
+from redline.screen.html_report import money
 from redline.server.shared.deps import Analyst, Viewer
 from redline.server.web.assets_route import DECISION_CLASSES
 from redline.services.sources import public_origin

@@ -24,7 +24,7 @@ from typing import BinaryIO
 from redline.home import redline_home
 from redline.model import iso
 from redline.screen.columns import MappingError, parse_mapping
-from redline.screen.pipeline import KINDS, Screening, ScreenOptions
+from redline.screen.pipeline import SCREENING_KINDS, Screening, ScreenOptions
 from redline.screen.readers import FORMATS, InputError
 from redline.screen.results import build_index, index_path
 from redline.screen.uploads import ConstituentsError, store_constituents
@@ -32,7 +32,7 @@ from redline.screen.writers import remove_orphans
 from redline.store.jobs import HEARTBEAT, Job, JobStore
 from redline.store.screening import ScreenStore
 
-log = logging.getLogger("redline.screen.jobs")
+log = logging.getLogger("redline.screen.submissions")
 
 _CHUNK = 1 << 20
 _one_at_a_time = threading.Semaphore(1)
@@ -82,8 +82,8 @@ def suffix_of(name: str) -> str:
 
 
 def parse_submission(kind: str, on: datetime | None, known_at: datetime | None, mapping: list[str]) -> Submission:
-    if kind not in KINDS:
-        raise UploadError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if kind not in SCREENING_KINDS:
+        raise UploadError(f"kind must be one of {', '.join(SCREENING_KINDS)}, not {kind!r}")
     try:
         parsed = parse_mapping(mapping)
     except MappingError as exc:

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 from redline.catalog import Catalog, identify
 from redline.impact.errors import ImpactInputError
 from redline.model import CourtEffect, Entity, IdScheme, ListId, ListingAction, RelationKind, iso
+from redline.model.regimes import regime_for_list
 from redline.status.clocks import clocks_for
 from redline.status.orders import orders_in_force
-from redline.status.regimes import regime_for_list
 from redline.store.reference import ReferenceStore
 
 

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from redline.impact.errors import ImpactInputError
-from redline.impact.statistics import mean_pairwise_correlation
-from redline.impact.timeline import (
+from redline.impact.event_sessions import (
     EXCHANGES,
     TimelineEvent,
     entity_events,
@@ -19,6 +18,7 @@ from redline.impact.timeline import (
     security_label,
     traded_tickers,
 )
+from redline.impact.statistics import mean_pairwise_correlation
 from redline.services.status import StatusService
 from redline.store.reference import bundled_store
 
@@ -97,11 +97,11 @@ def test_impact_and_status_read_court_orders_alike() -> None:
     """An injunction dissolved before the start date does not stop the ban: both the engine and impact agree."""
     from dataclasses import replace as _replace
 
-    from redline.impact.timeline import entity_events as _events
+    from redline.impact.event_sessions import entity_events as _events
     from redline.model import CourtOrderKind, ListId, parse_instant
     from redline.sources.bundled import load_reference
+    from redline.status.answer import State
     from redline.status.engine import StatusEngine
-    from redline.status.report import State
     from redline.store.reference import ReferenceStore
 
     data = load_reference()
