@@ -27,11 +27,12 @@ from redline.resolve.errors import QueryError
 from redline.resolve.forms import NameForm, Token, prepare
 from redline.resolve.identifiers import VERBATIM, IdKey, checksum_note, keys_of, parse_query, printed_value
 from redline.resolve.index import NameIndex
+from redline.resolve.legal_forms import adopt_legal_forms, legal_forms
 from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_date
 from redline.resolve.printed import printed_names
 from redline.resolve.text import clean
+from redline.resolve.thresholds import DEFAULT_THRESHOLD
 
-DEFAULT_THRESHOLD = 0.80
 _SAVE_FORMAT = "redline-resolver-3"  # bump when Resolver, Record or NameForm change shape
 REVIEW_FLOOR = 0.50
 CANDIDATE_POOL = 20  # entities scored in full per query
@@ -287,7 +288,8 @@ class Resolver:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
-                pickle.dump((_SAVE_FORMAT, self), out, protocol=pickle.HIGHEST_PROTOCOL)
+                # the legal forms its names were prepared with: queries read the same, and skip the ELF list
+                pickle.dump((_SAVE_FORMAT, self, legal_forms()), out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -301,8 +303,9 @@ class Resolver:
                 data = pickle.load(handle)
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as exc:
                 raise ValueError(f"{path}: not a saved resolver ({exc})") from None
-        if not (isinstance(data, tuple) and len(data) == 2 and data[0] == _SAVE_FORMAT and isinstance(data[1], cls)):
+        if not (isinstance(data, tuple) and len(data) == 3 and data[0] == _SAVE_FORMAT and isinstance(data[1], cls)):
             raise ValueError(f"{path}: a resolver saved by another version of Redline; rebuild it")
+        adopt_legal_forms(data[2])
         return data[1]
 
     def resolve(
