@@ -22,7 +22,7 @@ from typing import Any
 
 from redline.model import Entity, Identifier
 from redline.model.records import SourceRecord
-from redline.resolve.compare import NameScore, WordHits, compare, whole_name_rules_may_apply
+from redline.resolve.compare import NameScore, WordHits, apart_score, compare, whole_name_rules_may_apply
 from redline.resolve.errors import QueryError
 from redline.resolve.forms import NameForm, Token, prepare
 from redline.resolve.identifiers import VERBATIM, IdKey, checksum_note, keys_of, parse_query, printed_value
@@ -205,13 +205,27 @@ def query_forms(query: str, schema: str | None = None) -> list[NameForm]:
 
 
 def best_name_score(
-    queries: list[NameForm], targets: list[NameForm], explain: bool = True, hits: WordHits | None = None
+    queries: list[NameForm],
+    targets: list[NameForm],
+    explain: bool = True,
+    hits: WordHits | None = None,
+    vocab: frozenset[str] | None = None,
 ) -> tuple[NameScore, NameForm, NameForm] | None:
     """The best-scoring pair of forms; `explain=False` leaves the word lists out of its features; `hits`: the
-    query's word pairs when they were found for many candidates at once (see `compare`)."""
+    query's word pairs when they were found for many candidates at once (see `compare`), and `vocab` the words of
+    `targets`: a query form none of whose words aligns with them is scored by `apart_score` alone, unless a
+    whole-name rule applies or that score would beat the best so far."""
     best: tuple[NameScore, NameForm, NameForm] | None = None
     for q in queries:
+        apart = hits is not None and vocab is not None and not hits.any_pair(q, vocab)
         for t in targets:
+            if (
+                apart
+                and best is not None
+                and not whole_name_rules_may_apply(q, t)
+                and apart_score(q, t) <= best[0].score
+            ):
+                continue
             result = compare(q, t, explain=False, hits=hits)
             if best is None or result.score > best[0].score:
                 best = (result, q, t)
@@ -396,7 +410,7 @@ class Resolver:
         self, number: int, forms: list[NameForm], dob: BirthDate | None, hits: WordHits | None = None
     ) -> tuple[float, list[str], NameForm, NameForm] | None:
         """The best score of one part of the query against record `number`, with its features."""
-        best = best_name_score(forms, self._forms[number], explain=False, hits=hits)
+        best = best_name_score(forms, self._forms[number], explain=False, hits=hits, vocab=self._vocab[number])
         if best is None:
             return None
         result, q, t = best
