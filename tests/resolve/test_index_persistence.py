@@ -86,3 +86,25 @@ def test_cli_status_for_an_identifier_imports_no_name_matcher(tmp_path: Path) ->
     )
     assert "xiaomi" in done.stdout.lower()
     assert done.stderr.split()[-4:] == ["False", "False", "False", "False"], done.stderr
+
+
+def test_match_answers_are_kept_per_catalog_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """POST /match reads `StatusService.match`: the same question twice is scored once, an import (a new catalog
+    version) is scored again, and the answer is the resolver's own."""
+    catalog = StatusService.bundled().catalog
+    service = StatusService(lambda: catalog)
+    calls: list[str] = []
+    resolve = Resolver.resolve
+
+    def counted(self: Resolver, query: str, **options: object) -> object:
+        calls.append(query)
+        return resolve(self, query, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Resolver, "resolve", counted)
+    first = service.match("Semiconductor Manufacturing International Corp", limit=3)
+    assert service.match("Semiconductor Manufacturing International Corp", limit=3) == first
+    assert calls == ["Semiconductor Manufacturing International Corp"]
+    assert first == catalog.resolver.match("Semiconductor Manufacturing International Corp", limit=3)
+    monkeypatch.setattr(catalog, "version", "after-an-import")
+    service.match("Semiconductor Manufacturing International Corp", limit=3)
+    assert len(calls) == 3

@@ -93,7 +93,7 @@ def match(
             certified = certificates(request).ask("match", question, key.actor, "api")
             link(response, certified.id)
             return certified.answer
-        return service.catalog.resolver.match(
+        return service.match(
             body.query,
             schema=body.schema_,
             birth_date=body.birth_date,
