@@ -28,8 +28,10 @@ import csv
 import hashlib
 import itertools
 import json
+import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -344,30 +346,42 @@ def evaluate(path: Path, misses: int = 60) -> dict[str, Any]:
     return out
 
 
-def _wall(command: list[str], runs: int = 5) -> float:
-    """The median wall time of `command` (cold: a new process each time)."""
-    times = []
+def _cold(command: list[str], runs: int = 5) -> tuple[float, float]:
+    """The median wall time and the median CPU time (user + system, of the child) of `command`, cold: a new
+    process each time. CPU time moves less than wall time with the machine's load."""
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return sorted(times)[len(times) // 2]
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return sorted(walls)[len(walls) // 2], sorted(cpus)[len(cpus) // 2]
 
 
 def speed() -> dict[str, Any]:
     python = sys.executable
     cli = [python, "-c", "from redline.cli.app import main; main()"]
-    bare = _wall([python, "-c", "pass"])
-    ident = _wall([*cli, "status", "1810.HK", "--on", "2021-03-16"])
-    name = _wall([*cli, "status", "Xiaomi Corporation", "--on", "2021-03-16"], runs=3)
+    load = os.getloadavg()
+    bare, bare_cpu = _cold([python, "-c", "pass"])
+    ident, ident_cpu = _cold([*cli, "status", "1810.HK", "--on", "2021-03-16"])
+    name, name_cpu = _cold([*cli, "status", "Xiaomi Corporation", "--on", "2021-03-16"], runs=3)
     out = {
+        "load_average_at_start": [round(x, 2) for x in load],
         "bare_interpreter_s": round(bare, 3),
         "status_identifier_s": round(ident, 3),
         "status_name_s": round(name, 3),
         "identifier_vs_bare": round(ident / bare, 1),
         "name_vs_bare": round(name / bare, 1),
+        "bare_interpreter_cpu_s": round(bare_cpu, 3),
+        "status_identifier_cpu_s": round(ident_cpu, 3),
+        "status_name_cpu_s": round(name_cpu, 3),
+        "identifier_vs_bare_cpu": round(ident_cpu / bare_cpu, 1) if bare_cpu else None,
+        "name_vs_bare_cpu": round(name_cpu / bare_cpu, 1) if bare_cpu else None,
         "screening_distinct_names_per_s": _screening_names_per_second(),
         "plain_extractone_names_per_s": _extract_one_names_per_second(),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(out, indent=2))
     return out

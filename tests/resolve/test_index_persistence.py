@@ -67,3 +67,44 @@ def test_status_for_an_identifier_imports_no_transliteration() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["xiaomi", "False", "False"]
+
+
+def test_cli_status_for_an_identifier_imports_no_name_matcher(tmp_path: Path) -> None:
+    """`redline status 1810.HK` as a user runs it: the answer reads the match threshold, not the matcher."""
+    import os
+    import subprocess
+
+    code = (
+        "import atexit, sys; "
+        "atexit.register(lambda: print(*[m in sys.modules for m in "
+        "('redline.resolve.resolver', 'rapidfuzz', 'numpy', 'pypinyin')], file=sys.stderr)); "
+        "from redline.cli.app import main; main()"
+    )
+    env = {**os.environ, "REDLINE_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, "status", "1810.HK", "--on", "2021-03-16"], capture_output=True, text=True, env=env
+    )
+    assert "xiaomi" in done.stdout.lower()
+    assert done.stderr.split()[-4:] == ["False", "False", "False", "False"], done.stderr
+
+
+def test_match_answers_are_kept_per_catalog_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """POST /match reads `StatusService.match`: the same question twice is scored once, an import (a new catalog
+    version) is scored again, and the answer is the resolver's own."""
+    catalog = StatusService.bundled().catalog
+    service = StatusService(lambda: catalog)
+    calls: list[str] = []
+    resolve = Resolver.resolve
+
+    def counted(self: Resolver, query: str, **options: object) -> object:
+        calls.append(query)
+        return resolve(self, query, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Resolver, "resolve", counted)
+    first = service.match("Semiconductor Manufacturing International Corp", limit=3)
+    assert service.match("Semiconductor Manufacturing International Corp", limit=3) == first
+    assert calls == ["Semiconductor Manufacturing International Corp"]
+    assert first == catalog.resolver.match("Semiconductor Manufacturing International Corp", limit=3)
+    monkeypatch.setattr(catalog, "version", "after-an-import")
+    service.match("Semiconductor Manufacturing International Corp", limit=3)
+    assert len(calls) == 3

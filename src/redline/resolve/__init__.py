@@ -1,7 +1,8 @@
 """Entity resolution: names in any script, acronyms, translations and identifiers to list entities.
 
-The names below are loaded on first use (PEP 562): `redline.resolve.identifiers` and `QueryError` are read by
-every identifier answer, which must not pay for the matcher's imports (rapidfuzz, anyascii, word lists).
+The names below are loaded on first use (PEP 562): `redline.resolve.identifiers`, `QueryError` and
+`DEFAULT_THRESHOLD` are read by every identifier answer, which must not pay for the matcher's imports (rapidfuzz,
+numpy, anyascii, word lists).
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from redline.resolve.errors import QueryError
+from redline.resolve.thresholds import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
     from redline.resolve.resolver import (
-        DEFAULT_THRESHOLD,
         Candidate,
         Explanation,
         PairScore,
@@ -34,7 +35,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
+    if name in __all__ and name not in globals():
         from redline.resolve import resolver
 
         return getattr(resolver, name)

@@ -9,7 +9,9 @@ left over in the query: list names are often longer legal names of what the user
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -73,34 +75,131 @@ def _token_similarity(a: Token, b: Token) -> float:
     return sim
 
 
-def _align(q: NameForm, c: NameForm) -> tuple[float, list[tuple[Token, Token, float]], list[Token], list[Token]]:
+class WordHits:
+    """The word pairs of one query that can align (similarity >= TOKEN_FLOOR), found for many list names at once.
+
+    `rapidfuzz.process.cdist` compares every query word with every candidate word in C (OSA, a cutoff below
+    TOKEN_FLOOR, so float rounding never loses a pair); the few pairs it keeps, and the pairs that only the rules
+    of `_token_similarity` can join (an initial and its word, one sound key), are then scored by
+    `token_similarity` itself. Alignment (`_align`) reads these pairs instead of scoring every word pair of every
+    candidate in Python: the scores are the same, as tests/resolve/test_scoring_core.py checks against the
+    per-pair path. A rule added to `_token_similarity` that joins words OSA does not must be added to `_joinable`.
+    """
+
+    __slots__ = ("_by_form", "_similar")
+
+    def __init__(self, queries: Iterable[NameForm], words: Iterable[Token]) -> None:
+        query_tokens = {t.text: t for q in queries for t in q.tokens}
+        targets = {t.text: t for t in words}
+        self._similar: dict[str, dict[str, float]] = {text: {} for text in query_tokens}
+        self._by_form: dict[int, tuple[NameForm, dict[str, list[tuple[float, int]]]]] = {}
+        if not query_tokens or not targets:
+            return
+        for a, b in _joinable(list(query_tokens.values()), list(targets.values())):
+            sim = token_similarity(a, b)
+            if sim >= TOKEN_FLOOR:
+                self._similar[a.text][b.text] = sim
+
+    def pairs(self, q: NameForm, c: NameForm) -> list[tuple[float, int, int]]:
+        """(similarity, query word, list word) for every pair of words of `q` and `c` that can align."""
+        entry = self._by_form.get(id(q))
+        if entry is None or entry[0] is not q:
+            by_word: dict[str, list[tuple[float, int]]] = {}
+            for i, a in enumerate(q.tokens):
+                for text, sim in self._similar[a.text].items():
+                    by_word.setdefault(text, []).append((sim, i))
+            entry = self._by_form[id(q)] = (q, by_word)
+        by_word = entry[1]
+        out = []
+        for j, b in enumerate(c.tokens):
+            found = by_word.get(b.text)
+            if found:
+                out += [(sim, i, j) for sim, i in found]
+        return out
+
+    def any_pair(self, q: NameForm, words: frozenset[str]) -> bool:
+        """Whether some word of `q` can align with one of `words`."""
+        return any(not words.isdisjoint(self._similar[t.text]) for t in q.tokens)
+
+
+_CDIST_CUTOFF = TOKEN_FLOOR - 0.05  # below TOKEN_FLOOR: cdist's float32 rounding cannot drop a pair at the floor
+
+
+def _joinable(queries: list[Token], targets: list[Token]) -> set[tuple[Token, Token]]:
+    """Every (query word, list word) pair whose `_token_similarity` may reach TOKEN_FLOOR, and some that don't.
+
+    Its branches: an initial meets a word with its letter (0.8), OSA similarity >= TOKEN_FLOOR, one sound key on
+    words of SOUND_KEY_MIN letters or more (0.85)."""
+    import numpy as np
+    from rapidfuzz import process
+
+    matrix = process.cdist(
+        [t.text for t in queries],
+        [t.text for t in targets],
+        scorer=OSA.normalized_similarity,
+        score_cutoff=_CDIST_CUTOFF,
+        dtype=np.float32,
+    )
+    out = {(queries[i], targets[j]) for i, j in zip(*np.nonzero(matrix), strict=True)}
+    by_initial: dict[str, list[Token]] = {}
+    initials: dict[str, list[Token]] = {}
+    by_key: dict[str, list[Token]] = {}
+    for b in targets:
+        by_initial.setdefault(b.text[:1], []).append(b)
+        if len(b.text) == 1:
+            initials.setdefault(b.text, []).append(b)
+        if len(b.text) >= SOUND_KEY_MIN:
+            by_key.setdefault(b.key, []).append(b)
+    for a in queries:
+        if len(a.text) == 1:
+            out.update((a, b) for b in by_initial.get(a.text, ()))
+        out.update((a, b) for b in initials.get(a.text[:1], ()))
+        if len(a.text) >= SOUND_KEY_MIN:
+            out.update((a, b) for b in by_key.get(a.key, ()))
+    return out
+
+
+def _word_pairs(q: NameForm, c: NameForm, hits: WordHits | None = None) -> list[tuple[float, int, int]]:
+    """(similarity, query word, list word) for every pair of words that can align (similarity >= TOKEN_FLOOR)."""
+    if hits is not None:
+        return hits.pairs(q, c)
     pairs = []
     for i, a in enumerate(q.tokens):
         for j, b in enumerate(c.tokens):
             sim = token_similarity(a, b)
             if sim >= TOKEN_FLOOR:
                 pairs.append((sim, i, j))
-    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    return pairs
+
+
+def _best_first(pair: tuple[float, int, int]) -> tuple[float, int, int]:
+    return -pair[0], pair[1], pair[2]
+
+
+def _align(
+    q: NameForm, c: NameForm, pairs: list[tuple[float, int, int]]
+) -> tuple[float, list[tuple[Token, Token, float]], list[Token], list[Token]]:
+    """Greedy one-to-one alignment of `pairs` (best first), and the weighted share of the words it covers."""
+    if len(pairs) > 1:
+        pairs.sort(key=_best_first)
     used_q: set[int] = set()
     used_c: set[int] = set()
     matched: list[tuple[Token, Token, float]] = []
-    aligned: list[tuple[float, int, int]] = []
+    hit = miss_q = miss_c = 0.0
+    qw, cw = q.weights, c.weights
     for sim, i, j in pairs:
         if i not in used_q and j not in used_c:
             used_q.add(i)
             used_c.add(j)
             matched.append((q.tokens[i], c.tokens[j], sim))
-            aligned.append((sim, i, j))
-    hit = miss_q = miss_c = 0.0
-    for sim, i, j in aligned:
-        wa, wb = q.weights[i], c.weights[j]
-        hit += sim * (wa + wb) / 2
-        miss_q += (1 - sim) * wa
-        miss_c += (1 - sim) * wb
+            wa, wb = qw[i], cw[j]
+            hit += sim * (wa + wb) / 2
+            miss_q += (1 - sim) * wa
+            miss_c += (1 - sim) * wb
     left_q = [t for i, t in enumerate(q.tokens) if i not in used_q]
     left_c = [t for j, t in enumerate(c.tokens) if j not in used_c]
-    miss_q += sum(w for i, w in enumerate(q.weights) if i not in used_q)
-    miss_c += sum(w for j, w in enumerate(c.weights) if j not in used_c)
+    miss_q += sum(w for i, w in enumerate(qw) if i not in used_q)
+    miss_c += sum(w for j, w in enumerate(cw) if j not in used_c)
     total = hit + miss_q + LIST_SIDE_UNMATCHED * miss_c
     return (hit / total if total else 0.0), matched, left_q, left_c
 
@@ -135,10 +234,46 @@ def _acronym(q: NameForm, c: NameForm) -> str | None:
     return None
 
 
-def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
+@lru_cache(maxsize=4096)
+def _forms_agree(left: tuple[str, ...], right: tuple[str, ...]) -> bool | None:
+    return forms_agree(list(left), list(right))
+
+
+def whole_name_rules_may_apply(q: NameForm, c: NameForm) -> bool:
+    """Whether a rule of `compare` that reads whole names (same compact name, spelling without word breaks, sound
+    key, acronym) may fire. When it may not and no word pair aligns (`WordHits.any_pair`), `compare` scores at
+    most LEGAL_BONUS: the resolver skips such candidates without scoring them."""
+    if not q.compact or not c.compact or q.compact == c.compact:
+        return True
+    shorter, longer = sorted((len(q.compact), len(c.compact)))
+    if (
+        shorter >= 4
+        and shorter >= COMPACT_FLOOR * longer
+        and (
+            OSA.normalized_similarity(q.compact, c.compact, score_cutoff=COMPACT_FLOOR)
+            or OSA.normalized_similarity(q.sorted_compact, c.sorted_compact, score_cutoff=COMPACT_FLOOR)
+        )
+    ):
+        return True
+    if shorter >= SOUND_KEY_MIN and q.compact_key == c.compact_key:
+        return True
+    return _acronym(q, c) is not None
+
+
+def apart_score(q: NameForm, c: NameForm) -> float:
+    """`compare(q, c).score` when no word pair aligns and `whole_name_rules_may_apply` is False: the name scores
+    0, and only the legal-form signal is left (LEGAL_BONUS at most)."""
+    agree = _forms_agree(q.legal, c.legal)
+    # no legal signal, or forms that differ (clamped at 0); then the caps, as `_finish` applies them
+    score = LEGAL_BONUS if agree is True or (agree is None and not q.legal and not c.legal) else 0.0
+    return max(0.0, min(score, c.cap, q.cap))
+
+
+def compare(q: NameForm, c: NameForm, explain: bool = True, hits: WordHits | None = None) -> NameScore:
     """Score query form `q` against list form `c`, with the features that produced it.
 
-    `explain=False` skips spelling out the word lists (the costly part) when only the score is needed."""
+    `explain=False` skips spelling out the word lists (the costly part) when only the score is needed; `hits`, the
+    query's word pairs found for many list names at once (`WordHits`), saves scoring word pairs one by one."""
     features: list[str] = []
     brand_extra: tuple[str, ...] = ()
     query_extra: tuple[str, ...] = ()
@@ -146,7 +281,12 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
     if q.compact and q.compact == c.compact:
         best, features = 1.0, ["same name after normalisation"]
     else:
-        best, matched, left_q, left_c = _align(q, c)
+        pairs = _word_pairs(q, c, hits)
+        if not pairs and not explain and not whole_name_rules_may_apply(q, c):
+            # no word aligns and no whole-name rule applies: only the legal form and caps are left to score
+            query_extra = tuple(t.text for t in q.tokens if t.cls is WordClass.CORE and len(t.text) >= 3)
+            return _finish(q, c, 0.0, features, brand_extra, query_extra, covered)
+        best, matched, left_q, left_c = _align(q, c, pairs)
         query_extra = tuple(t.text for t in left_q if t.cls is WordClass.CORE and len(t.text) >= 3)
         shorter_side = min(len(q.tokens), len(c.tokens))
         covered = (
@@ -190,8 +330,21 @@ def compare(q: NameForm, c: NameForm, explain: bool = True) -> NameScore:
             # three letters name many firms (CTG: China Three Gorges, China Telecom Global): a lead, not a match
             best = ACRONYM_SCORE if min(len(q.compact), len(c.compact)) >= 4 else SHORT_ACRONYM_SCORE
             features.append(acronym)
+    return _finish(q, c, best, features, brand_extra, query_extra, covered)
+
+
+def _finish(
+    q: NameForm,
+    c: NameForm,
+    best: float,
+    features: list[str],
+    brand_extra: tuple[str, ...],
+    query_extra: tuple[str, ...],
+    covered: bool,
+) -> NameScore:
+    """The name score `best` with the legal-form signal and the forms' caps applied."""
     score = best * NAME_SCALE
-    agree = forms_agree(list(q.legal), list(c.legal))
+    agree = _forms_agree(q.legal, c.legal)
     if agree is True or (agree is None and not q.legal and not c.legal):
         score += LEGAL_BONUS
         if q.legal:

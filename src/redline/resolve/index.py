@@ -8,9 +8,11 @@ because they cannot separate candidates and would cost time.
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
 
 from redline.resolve.forms import NameForm
 from redline.resolve.vocab import WordClass
@@ -51,6 +53,14 @@ class NameIndex:
         self.forms: list[NameForm] = []
         self.owners: list[int] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
+        self._arrays: dict[str, np.ndarray] = {}  # postings as arrays, made on first use after the last `add`
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"forms": self.forms, "owners": self.owners, "postings": self.postings}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._arrays = {}
 
     def add(self, owner: int, forms: Iterable[NameForm]) -> None:
         for form in forms:
@@ -59,28 +69,41 @@ class NameIndex:
             self.owners.append(owner)
             for key in keys(form):
                 self.postings[key].append(number)
+        self._arrays.clear()
+
+    def _array(self, key: str, posting: list[int]) -> np.ndarray:
+        found = self._arrays.get(key)
+        if found is None:
+            found = self._arrays[key] = np.array(posting, dtype=np.int64)
+        return found
 
     def candidates(self, queries: list[NameForm], limit: int) -> list[int]:
-        """Up to `limit` owners, best first, by summed weight of the keys their forms share with the query."""
+        """Up to `limit` owners, best first, by summed weight of the keys their forms share with the query.
+
+        Forms of equal weight keep the order in which the query's keys first reached them."""
         weights: dict[str, float] = {}
         for form in queries:
             for key, weight in keys(form).items():
                 weights[key] = max(weight, weights.get(key, 0.0))
         cap = max(MIN_POSTING_CAP, int(len(self.forms) * MAX_POSTING_SHARE))
-        scores: dict[int, float] = defaultdict(float)
+        arrays: list[np.ndarray] = []
+        shared: list[float] = []
         for key, weight in weights.items():
             posting = self.postings.get(key)
             if not posting or (len(posting) > cap and key[0] == "t"):
                 continue
-            if len(posting) > cap:
-                weight /= 4  # a common word still counts, a little
-            for number in posting:
-                scores[number] += weight
-        best: dict[int, float] = {}
-        for number in heapq.nlargest(limit * 4, scores, key=scores.__getitem__):
-            owner = self.owners[number]
-            if owner not in best:
-                best[owner] = scores[number]
-                if len(best) == limit:
-                    break
+            arrays.append(self._array(key, posting))
+            shared.append(weight / 4 if len(posting) > cap else weight)  # a common word still counts, a little
+        if not arrays:
+            return []
+        numbers = np.concatenate(arrays)
+        # summed in the order of the keys, as a loop over them would (np.bincount adds in array order)
+        totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]))
+        reached, first = np.unique(numbers, return_index=True)
+        order = np.lexsort((first, -totals[reached]))[: limit * 4]
+        best: dict[int, None] = {}
+        for number in reached[order].tolist():
+            best.setdefault(self.owners[number])
+            if len(best) == limit:
+                break
         return list(best)

@@ -65,9 +65,24 @@ def _elf_forms() -> set[str]:
     return forms
 
 
-@lru_cache(maxsize=1)
+_KNOWN: list[frozenset[str]] = []  # legal_forms(), once made or adopted from a saved resolver
+
+
 def legal_forms() -> frozenset[str]:
     """Every recognised legal form, folded, in Latin transliteration as well as its own script."""
+    if not _KNOWN:
+        _KNOWN.append(_legal_forms())
+    return _KNOWN[0]
+
+
+def adopt_legal_forms(forms: frozenset[str]) -> None:
+    """Use `forms` (saved with a resolver whose names were prepared with them) instead of reading the ELF list
+    again: reading it is a fifth of a second of a cold name query."""
+    if not _KNOWN:
+        _KNOWN.append(forms)
+
+
+def _legal_forms() -> frozenset[str]:
     forms: set[str] = set()
     for form in _elf_forms():
         for variant in (form, anyascii(form).lower()):

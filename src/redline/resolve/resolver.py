@@ -22,17 +22,27 @@ from typing import Any
 
 from redline.model import Entity, Identifier
 from redline.model.records import SourceRecord
-from redline.resolve.compare import COVER_SIMILARITY, TOKEN_FLOOR, NameScore, compare, token_similarity
+from redline.resolve.compare import (
+    COVER_SIMILARITY,
+    TOKEN_FLOOR,
+    NameScore,
+    WordHits,
+    apart_score,
+    compare,
+    token_similarity,
+    whole_name_rules_may_apply,
+)
 from redline.resolve.errors import QueryError
 from redline.resolve.forms import NameForm, Token, prepare
 from redline.resolve.identifiers import VERBATIM, IdKey, checksum_note, keys_of, parse_query, printed_value
 from redline.resolve.index import NameIndex
+from redline.resolve.legal_forms import adopt_legal_forms, legal_forms
 from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_date, roles_agree
 from redline.resolve.printed import printed_names
 from redline.resolve.text import clean
+from redline.resolve.thresholds import DEFAULT_THRESHOLD
 
-DEFAULT_THRESHOLD = 0.80
-_SAVE_FORMAT = "redline-resolver-2"  # bump when Resolver, Record or NameForm change shape
+_SAVE_FORMAT = "redline-resolver-3"  # bump when Resolver, Record or NameForm change shape
 REVIEW_FLOOR = 0.50
 CANDIDATE_POOL = 20  # entities scored in full per query
 # "CATL Logistics Services" vs the alias "CATL": a brand plus lines of business no listed name of the entity
@@ -206,13 +216,28 @@ def query_forms(query: str, schema: str | None = None) -> list[NameForm]:
 
 
 def best_name_score(
-    queries: list[NameForm], targets: list[NameForm], explain: bool = True
+    queries: list[NameForm],
+    targets: list[NameForm],
+    explain: bool = True,
+    hits: WordHits | None = None,
+    vocab: frozenset[str] | None = None,
 ) -> tuple[NameScore, NameForm, NameForm] | None:
-    """The best-scoring pair of forms; `explain=False` leaves the word lists out of its features."""
+    """The best-scoring pair of forms; `explain=False` leaves the word lists out of its features; `hits`: the
+    query's word pairs when they were found for many candidates at once (see `compare`), and `vocab` the words of
+    `targets`: a query form none of whose words aligns with them is scored by `apart_score` alone, unless a
+    whole-name rule applies or that score would beat the best so far."""
     best: tuple[NameScore, NameForm, NameForm] | None = None
     for q in queries:
+        apart = hits is not None and vocab is not None and not hits.any_pair(q, vocab)
         for t in targets:
-            result = compare(q, t, explain=False)
+            if (
+                apart
+                and best is not None
+                and not whole_name_rules_may_apply(q, t)
+                and apart_score(q, t) <= best[0].score
+            ):
+                continue
+            result = compare(q, t, explain=False, hits=hits)
             if best is None or result.score > best[0].score:
                 best = (result, q, t)
                 if result.score >= 1.0:
@@ -223,7 +248,7 @@ def best_name_score(
     if best is None or not explain:
         return best
     _, q, t = best
-    return compare(q, t), q, t
+    return compare(q, t, hits=hits), q, t
 
 
 def _near(a: Token, b: Token) -> bool:
@@ -301,6 +326,7 @@ class Resolver:
     _forms: list[list[NameForm]] = field(default_factory=list)
     _birth_dates: list[list[BirthDate]] = field(default_factory=list)
     _vocab: list[frozenset[str]] = field(default_factory=list)
+    _words: list[dict[str, Token]] = field(default_factory=list)  # each record's distinct words
     _index: NameIndex = field(default_factory=NameIndex)
     _ids: dict[IdKey, list[int]] = field(default_factory=dict)
 
@@ -327,7 +353,9 @@ class Resolver:
             person = _person_flag(record.schema)
             forms = [form for name in record.names or (record.caption,) for form in name_forms(name, person)]
             self._forms.append(forms)
-            self._vocab.append(frozenset(t.text for form in forms for t in form.tokens))
+            words = {t.text: t for form in forms for t in form.tokens}
+            self._vocab.append(frozenset(words))
+            self._words.append(words)
             self._birth_dates.append([d for d in map(parse_birth_date, record.birth_dates) if d])
             self._index.add(number, forms)
         return self._index
@@ -343,7 +371,8 @@ class Resolver:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
-                pickle.dump((_SAVE_FORMAT, self), out, protocol=pickle.HIGHEST_PROTOCOL)
+                # the legal forms its names were prepared with: queries read the same, and skip the ELF list
+                pickle.dump((_SAVE_FORMAT, self, legal_forms()), out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -357,8 +386,9 @@ class Resolver:
                 data = pickle.load(handle)
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as exc:
                 raise ValueError(f"{path}: not a saved resolver ({exc})") from None
-        if not (isinstance(data, tuple) and len(data) == 2 and data[0] == _SAVE_FORMAT and isinstance(data[1], cls)):
+        if not (isinstance(data, tuple) and len(data) == 3 and data[0] == _SAVE_FORMAT and isinstance(data[1], cls)):
             raise ValueError(f"{path}: a resolver saved by another version of Redline; rebuild it")
+        adopt_legal_forms(data[2])
         return data[1]
 
     def resolve(
@@ -393,11 +423,20 @@ class Resolver:
         for form in forms:
             parts.setdefault(form.part, []).append(form)
         dob = parse_birth_date(birth_date) if birth_date else None
-        for number in index.candidates(forms, CANDIDATE_POOL):
+        pool = [
+            n
+            for n in index.candidates(forms, CANDIDATE_POOL)
+            if n not in found and _compatible(schema, self.records[n].schema)
+        ]
+        words: dict[str, Token] = {}
+        for number in pool:
+            words.update(self._words[number])
+        hits = WordHits(forms, words.values())
+        for number in pool:
+            if not self._reachable(number, forms, hits):
+                continue  # no word aligns, no whole-name rule applies: it scores at most LEGAL_BONUS
             record = self.records[number]
-            if number in found or not _compatible(schema, record.schema):
-                continue
-            scored = [s for s in (self._score(number, group, dob) for group in parts.values()) if s is not None]
+            scored = [s for s in (self._score(number, group, dob, hits) for group in parts.values()) if s is not None]
             if not scored:
                 continue
             score, features, q, t = max(scored, key=lambda s: s[0])
@@ -427,11 +466,20 @@ class Resolver:
         )
         return [candidate for _, candidate in ranked[:limit]]
 
+    def _reachable(self, number: int, queries: list[NameForm], hits: WordHits) -> bool:
+        """Whether record `number` may score REVIEW_FLOOR: some word of a query form aligns with one of its words,
+        or a whole-name rule applies to a pair of forms. Otherwise every `compare` scores at most LEGAL_BONUS,
+        and `_score`'s rules only lower a score or raise it on aligned words (`person_score`)."""
+        vocab = self._vocab[number]
+        return any(hits.any_pair(q, vocab) for q in queries) or any(
+            whole_name_rules_may_apply(q, t) for q in queries for t in self._forms[number]
+        )
+
     def _score(
-        self, number: int, forms: list[NameForm], dob: BirthDate | None
+        self, number: int, forms: list[NameForm], dob: BirthDate | None, hits: WordHits | None = None
     ) -> tuple[float, list[str], NameForm, NameForm] | None:
         """The best score of one part of the query against record `number`, with its features."""
-        best = best_name_score(forms, self._forms[number], explain=False)
+        best = best_name_score(forms, self._forms[number], explain=False, hits=hits, vocab=self._vocab[number])
         if best is None:
             return None
         result, q, t = best
@@ -445,7 +493,7 @@ class Resolver:
             score = max(0.0, score + adjust)
             features.append(reason)
         if score >= REVIEW_FLOOR:  # a kept candidate: spell out the words behind the score (the costly part)
-            features = [*compare(q, t).features, *features]
+            features = [*compare(q, t, hits=hits).features, *features]
         return score, features, q, t
 
     def match(self, query: str, **options: Any) -> dict[str, Any]:

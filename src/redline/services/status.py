@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from redline.catalog import Candidate, Catalog, Identification, Outcome, candidates, current_catalog, identify
 from redline.model import Entity, ListId
@@ -19,11 +20,14 @@ from redline.status.answer import State, StatusReport
 from redline.status.engine import StatusEngine
 from redline.status.timeline import TimelineEntry, timeline
 
+if TYPE_CHECKING:
+    from redline.resolve.resolver import Candidate as ResolverCandidate
+
 __all__ = ["Badge", "SearchHit", "StatusService", "TimelineEntry", "badge_of"]  # and the types it hands out
 
-# Identifications kept per service. A status service (the API, the pages) sees the same tickers and names again and
-# again, and resolving a name is most of the work of a status request (bench/service). Bounded, so memory stays
-# flat; keyed by the catalog's version, so an import makes every cached answer stale at once.
+# Identifications (and /match answers) kept per service. A status service (the API, the pages) sees the same tickers
+# and names again and again, and resolving a name is most of the work of a status request (bench/service). Bounded,
+# so memory stays flat; keyed by the catalog's version, so an import makes every cached answer stale at once.
 RESOLVED_CACHE = 4096
 # Leads whose own answers an undetermined report spells out.
 LEADS_SHOWN = 3
@@ -76,10 +80,12 @@ class SearchHit:
 class StatusService:
     catalog_source: Callable[[], Catalog] = current_catalog
     _identified: Callable[[str, str], Identification] = field(init=False, repr=False, compare=False)
+    _matched: Callable[..., tuple[ResolverCandidate, ...]] = field(init=False, repr=False, compare=False)
     _catalogs: dict[str, Catalog] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._identified = lru_cache(maxsize=RESOLVED_CACHE)(self._identify_uncached)
+        self._matched = lru_cache(maxsize=RESOLVED_CACHE)(self._match_uncached)
 
     @classmethod
     def current(cls) -> StatusService:
@@ -104,6 +110,19 @@ class StatusService:
 
     def _identify_uncached(self, version: str, query: str) -> Identification:
         return identify(self._catalogs.get(version) or self.catalog, query)
+
+    def _match_uncached(
+        self, version: str, query: str, options: tuple[tuple[str, Any], ...]
+    ) -> tuple[ResolverCandidate, ...]:
+        catalog = self._catalogs.get(version) or self.catalog
+        return tuple(catalog.resolver.resolve(query, **dict(options)))
+
+    def match(self, query: str, **options: Any) -> dict[str, Any]:
+        """`Resolver.match` over the current catalog: {"query", "candidates"} (the `redline match --json` form).
+        Answers are kept per catalog version (LRU, RESOLVED_CACHE), as identifications are: the same names come
+        back, and a name costs milliseconds of scoring. QueryError for a query with nothing to match."""
+        found = self._matched(self.catalog.version, query, tuple(sorted(options.items())))
+        return {"query": query, "candidates": [c.to_dict() for c in found]}
 
     def identify(self, query: str) -> Identification:
         return self._identified(self.catalog.version, query)

@@ -85,7 +85,7 @@ def match(
             certified = certificates.ask("match", question, key.actor, "api")
             link(response, certified.id)
             return certified.answer
-        return service.catalog.resolver.match(
+        return service.match(
             body.query,
             schema=body.schema_,
             birth_date=body.birth_date,
