@@ -145,7 +145,9 @@ def interface_reach() -> dict[str, set[str]]:
 
 def test_interfaces_reach_below_the_services_only_where_listed() -> None:
     """A ratchet: today's count per interface may shrink, never grow (the issue's note quotes the figures)."""
-    ceiling = {"cli": 0, "api": 0, "web": 1, "server": 2, "shared": 0, "mcp": 0}
+    # server: the composition root (app.py) opens the stores once per process (store.stores) and answers a storage
+    # failure that escapes a service with one 503 for both faces (store.errors); building the stores is its job.
+    ceiling = {"cli": 0, "api": 0, "web": 0, "server": 2, "shared": 0, "mcp": 0}
     reach = interface_reach()
     print({face: len(modules) for face, modules in reach.items()})
     for face, modules in reach.items():

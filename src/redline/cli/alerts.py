@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,8 @@ from rich.table import Table
 
 from redline.cli.console import console as make_console
 from redline.cli.errors import UserError
-from redline.cli.options import VocabularyType
+from redline.cli.options import INSTANT, VocabularyType
+from redline.model import or_now
 from redline.model.vocabulary import AlertState
 from redline.services.alerts import AlertService
 from redline.services.audit_log import AuditLog
@@ -110,8 +112,13 @@ def log(limit: Annotated[int, typer.Option("--limit", help="The newest N entries
 
 @audit_app.command("export")
 def export(
-    start: Annotated[str, typer.Option("--from", help="First instant (ISO 8601; a bare date is noon New York)")],
-    end: Annotated[str | None, typer.Option("--to", help="End instant, excluded (default: now)")] = None,
+    start: Annotated[
+        datetime,
+        typer.Option("--from", click_type=INSTANT, help="First instant (ISO 8601; a bare date is noon New York)"),
+    ],
+    end: Annotated[
+        datetime | None, typer.Option("--to", click_type=INSTANT, help="End instant, excluded (default: now)")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json, csv or html")] = "json",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here (atomically) instead of printing", dir_okay=False)
@@ -119,12 +126,12 @@ def export(
 ) -> None:
     """Every question, run, decision, import and key change from --from to --to, with actor, time, data versions
     and certificate ids (no-hit screenings included): for a regulator's request."""
-    from redline.cli.options import instant_option, write_output
+    from redline.cli.options import write_output
     from redline.services.audit_export import FORMATS, AuditExportService
 
     if fmt not in FORMATS:
         raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    first, last = instant_option(start, "--from"), instant_option(end, "--to")
+    first, last = start, or_now(end)
     if last <= first:
         raise UserError(f"--to ({last.isoformat()}) must be after --from ({first.isoformat()})")
     result = AuditExportService.default().export(first, last, settings().actor)

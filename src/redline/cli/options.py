@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -53,18 +53,6 @@ def _name(param: click.Parameter | None) -> str:
 
 
 INSTANT = InstantType()
-
-
-def instant_option(text: str | datetime | None, option: str, default: datetime | None = None) -> datetime:
-    """An ISO 8601 date or date-time; a bare date is 12:00 noon New York time. Defaults to now."""
-    if text is None:
-        return default or datetime.now(UTC)
-    if isinstance(text, datetime):
-        return text
-    try:
-        return parse_instant(text)
-    except InstantError as exc:
-        raise UserError(f"{option}: {exc}") from None
 
 
 def query_argument(text: str) -> str:

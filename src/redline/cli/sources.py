@@ -11,23 +11,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from redline.cli.errors import MAX_PROBLEMS, UserError
-from redline.model import InstantError, parse_instant
+from redline.cli.errors import MAX_PROBLEMS
+from redline.cli.options import INSTANT
 from redline.model.list_diff import DiffReport
 from redline.services import sources as service
 from redline.services.list_changes import AnswerChange
 from redline.services.sources import FILE_KINDS, Snapshot
 
 sources_app = typer.Typer(help="Official list files: import, list, diff and update snapshots.", no_args_is_help=True)
-
-
-def _instant(text: str | None, option: str) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        return parse_instant(text)
-    except InstantError as exc:
-        raise UserError(f"{option}: {exc}") from None
 
 
 def summary_line(snapshot: Snapshot, created: bool) -> str:
@@ -46,7 +37,10 @@ def add(
         list[Path] | None, typer.Argument(help="The list file; for OFAC CSV, the main file or all four")
     ] = None,
     kind: Annotated[str | None, typer.Option("--as", help=f"What the file is: {', '.join(FILE_KINDS)}")] = None,
-    issued: Annotated[str | None, typer.Option(help="The file's issue date, when the file does not print one")] = None,
+    issued: Annotated[
+        datetime | None,
+        typer.Option(click_type=INSTANT, help="The file's issue date, when the file does not print one"),
+    ] = None,
     label: Annotated[str | None, typer.Option(help="Name of the dataset (FollowTheMoney files)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the snapshot as JSON")] = False,
     since_days: SinceDays = 30,
@@ -56,7 +50,7 @@ def add(
     Then report what the new edition changes: open alerts and rows screened in the last SINCE_DAYS days whose
     decision differs now."""
     origin = ", ".join(str(path) for path in files) if files else "redline bundled data"
-    loaded = service.load_files(files or [], kind, _instant(issued, "--issued"), label)
+    loaded = service.load_files(files or [], kind, issued, label)
     result = service.import_loaded(loaded, origin, since_days=since_days)
     console = Console(stderr=True)
     for warning in result.warnings[:MAX_PROBLEMS]:
@@ -96,12 +90,13 @@ def print_changes(changes: list[AnswerChange]) -> None:
 @sources_app.command("list")
 def list_snapshots(
     known_at: Annotated[
-        str | None, typer.Option("--known-at", help="Only the version of each list in force at this instant")
+        datetime | None,
+        typer.Option("--known-at", click_type=INSTANT, help="Only the version of each list in force at this instant"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Every stored snapshot with its issue date, retrieval time and counts."""
-    moment = _instant(known_at, "--known-at")
+    moment = known_at
     snapshots = service.list_snapshots(known_at=moment)
     if as_json:
         print(json.dumps([snapshot.to_json() for snapshot in snapshots]))

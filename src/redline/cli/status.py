@@ -12,8 +12,8 @@ from rich.table import Table
 
 from redline.cli.certificate import CertificateOption, certified_answer
 from redline.cli.console import console as make_console
-from redline.cli.options import INSTANT, instant_option, query_argument
-from redline.model import NEW_YORK, iso, parse_instant
+from redline.cli.options import INSTANT, query_argument
+from redline.model import NEW_YORK, iso, or_now, parse_instant
 from redline.services.answers import identified, status_question, timeline_answer, timeline_question
 from redline.services.status import StatusService
 
@@ -90,8 +90,8 @@ def status(
 ) -> None:
     """May a US person buy, sell or hold QUERY at --on, judged on what was known at --known-at?"""
     text = query_argument(query)
-    moment = instant_option(on, "--on")
-    known = instant_option(known_at, "--known-at")
+    moment = or_now(on)
+    known = or_now(known_at)
     if certificate is not None:
         data = certified_answer(certificate, "status", status_question(text, moment, known))
     else:
@@ -110,7 +110,7 @@ def timeline(
 ) -> None:
     """The entity's whole history across regimes and courts, dated and sourced."""
     text = query_argument(query)
-    known = instant_option(known_at, "--known-at")
+    known = or_now(known_at)
     service = StatusService.current()
     if as_json or certificate is not None:
         if certificate is not None:
@@ -142,8 +142,8 @@ def timeline(
 
 def lists(on: OnOption = None, known_at: KnownAtOption = None, as_json: JsonOption = False) -> None:
     """The lists, their regimes, and how many entities each holds at --on (as known at --known-at)."""
-    moment = instant_option(on, "--on")
-    known = instant_option(known_at, "--known-at")
+    moment = or_now(on)
+    known = or_now(known_at)
     service = StatusService.current()
     counts = service.list_counts(moment, known)
     regimes = service.store.data.regimes

@@ -18,7 +18,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from redline import __version__
-from redline.model import InstantError, parse_instant
+from redline.model import Instant, or_now
 from redline.model.keys import ApiKey, Role
 from redline.model.queries import QueryError
 from redline.services.answers import NotIdentified, match_question, status_question, timeline_question
@@ -67,18 +67,10 @@ class ListRow(BaseModel):
 
 
 Query = Annotated[str, Field(min_length=1, max_length=1000, description="ISIN, LEI, ticker or a name in any script")]
-Instant = Annotated[str | None, Field(default=None, description="ISO 8601; a bare date is noon New York. Default: now")]
-
-
-def _instant(text: str | None, name: str) -> Any:
-    from datetime import UTC, datetime
-
-    if text is None or not text.strip():
-        return datetime.now(UTC)
-    try:
-        return parse_instant(text)
-    except InstantError as exc:
-        raise ToolError(f"{name}: {exc}") from None
+# The model's one instant type: read by `parse_instant` (a refusal names the argument), listed in the tool's schema.
+When = Annotated[
+    Instant | None, Field(default=None, description="ISO 8601; a bare date is noon New York. Default: now")
+]
 
 
 def _query(text: str) -> str:
@@ -114,12 +106,12 @@ def build_server(services: McpServices, key_from_environment: str | None = None)
             raise ToolError(str(exc)) from None
 
     @server.tool(title="Status")
-    def status(ctx: Context, query: Query, on: Instant = None, known_at: Instant = None) -> dict[str, Any]:
+    def status(ctx: Context, query: Query, on: When = None, known_at: When = None) -> dict[str, Any]:
         """May a US person buy, sell or hold this security or company at `on`, judged on what was known at
         `known_at`? Returns {answer: the status JSON (us_person, regimes with state, reasons, sources...),
         certificate}."""
         key = caller(ctx, Role.VIEWER)
-        question = status_question(_query(query), _instant(on, "on"), _instant(known_at, "known_at"))
+        question = status_question(_query(query), or_now(on), or_now(known_at))
         return certified(lambda: services.certificates.ask("status", question, key.actor, DOOR))
 
     @server.tool(title="Match")
@@ -136,11 +128,11 @@ def build_server(services: McpServices, key_from_environment: str | None = None)
         return certified(lambda: services.certificates.ask("match", question, key.actor, DOOR))
 
     @server.tool(title="Timeline")
-    def timeline(ctx: Context, query: Query, known_at: Instant = None) -> dict[str, Any]:
+    def timeline(ctx: Context, query: Query, known_at: When = None) -> dict[str, Any]:
         """The entity's dated, sourced history (listings, effective dates, windows, court orders, removals) as
         known at `known_at`. Returns {answer, certificate}."""
         key = caller(ctx, Role.VIEWER)
-        question = timeline_question(_query(query), _instant(known_at, "known_at"))
+        question = timeline_question(_query(query), or_now(known_at))
         return certified(lambda: services.certificates.ask("timeline", question, key.actor, DOOR))
 
     @server.tool(title="Screen a list")
@@ -148,15 +140,15 @@ def build_server(services: McpServices, key_from_environment: str | None = None)
         ctx: Context,
         rows: Annotated[list[ListRow], Field(min_length=1, max_length=MAX_ROWS)],
         kind: Literal["holdings", "counterparties"] = "holdings",
-        on: Instant = None,
-        known_at: Instant = None,
+        on: When = None,
+        known_at: When = None,
     ) -> dict[str, Any]:
         """Screen up to 1000 holdings or counterparties (analyst role): each row resolved, judged and decided,
         recorded as a screening run with its alerts. Returns {answer: the run summary, rows: each row with its
         redline_decision and reasons, certificate}."""
         key = caller(ctx, Role.ANALYST)
         given = [row.model_dump() for row in rows]
-        moment, known = _instant(on, "on"), _instant(known_at, "known_at")
+        moment, known = or_now(on), or_now(known_at)
         try:
             result = services.screening.screen(given, kind, moment, known, key.actor, DOOR)
         except ValueError as exc:

@@ -7,19 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader
 
+from redline.model.display import DECISION_COLOURS, money
 from redline.screen.writers import publish, temporary_beside
 
 if TYPE_CHECKING:
     from redline.screen.pipeline import ScreenOutcome
-
-COLOURS = {
-    "OK": "#2e7d32",
-    "REVIEW": "#f9a825",
-    "DIVEST": "#ef6c00",
-    "HOLD-ONLY": "#6a1b9a",
-    "BLOCK": "#c62828",
-    "ERROR": "#546e7a",
-}
 
 
 def bars(values: dict[str, float], colours: dict[str, str] | None = None, width: int = 560) -> dict[str, Any]:
@@ -44,11 +36,7 @@ def summary_charts(summary: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The report's two charts from a run's summary JSON (the web page of a screening draws the same)."""
     # Rows, not money: market values stay per currency and are never added across currencies.
     regime_values = {regime: data["rows"] for regime, data in summary["exposure_by_regime"].items()}
-    return {"decision_chart": bars(dict(summary["decisions"]), COLOURS), "regime_chart": bars(regime_values)}
-
-
-def money(amounts: dict[str, float]) -> str:
-    return ", ".join(f"{currency} {value:,.0f}" for currency, value in sorted(amounts.items())) or "—"
+    return {"decision_chart": bars(dict(summary["decisions"]), DECISION_COLOURS), "regime_chart": bars(regime_values)}
 
 
 class ReportWriter:
@@ -63,7 +51,11 @@ class ReportWriter:
         environment.filters["money"] = money
         summary = outcome.summary.to_json()
         html = environment.get_template("report.html.j2").render(
-            outcome=outcome.to_json(), summary=summary, source=source.name, colours=COLOURS, **summary_charts(summary)
+            outcome=outcome.to_json(),
+            summary=summary,
+            source=source.name,
+            colours=DECISION_COLOURS,
+            **summary_charts(summary),
         )
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.temporary.write_text(html, encoding="utf-8")

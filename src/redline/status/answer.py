@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from redline.model import Citation, Entity, ListId, RegimeId, StateRule, iso
+from redline.model.status_answer import (
+    CandidateAnswer,
+    EntityRef,
+    IdentificationAnswer,
+    IdentificationOutcome,
+    RegimeAnswer,
+    StatusAnswer,
+    UsPerson,
+    json_form,
+)
 from redline.model.vocabulary import State as State  # the type lives in the model: one vocabulary for every face
 
 
@@ -66,24 +76,27 @@ class RegimeStatus:
             raise ValueError(f"{self.regime.value}: no permissions set for state {self.state.value}")
         return self.allowed
 
+    def answer(self) -> RegimeAnswer:
+        return RegimeAnswer(
+            regime=self.regime,
+            title=self.title,
+            listed=self.listed,
+            state=self.state,
+            effective_from=_iso(self.effective_from),
+            divest_until=_iso(self.divest_until),
+            enjoined=self.enjoined,
+            reasons=self.reasons,
+            sources=tuple(citation.label() for citation in _unique(self.sources)),
+            lists=self.lists,
+            listed_name=self.listed_name,
+            listed_on=_iso(self.listed_on),
+            removed_on=_iso(self.removed_on),
+            uncertain=self.uncertain,
+            procurement=self.procurement,
+        )
+
     def to_json(self) -> dict[str, Any]:
-        return {
-            "regime": self.regime.value,
-            "title": self.title,
-            "listed": self.listed,
-            "state": self.state.value,
-            "effective_from": _iso(self.effective_from),
-            "divest_until": _iso(self.divest_until),
-            "enjoined": self.enjoined,
-            "reasons": list(self.reasons),
-            "sources": [citation.label() for citation in _unique(self.sources)],
-            "lists": [list_id.value for list_id in self.lists],
-            "listed_name": self.listed_name,
-            "listed_on": _iso(self.listed_on),
-            "removed_on": _iso(self.removed_on),
-            "uncertain": self.uncertain,
-            "procurement": self.procurement,
-        }
+        return cast(dict[str, Any], json_form(self.answer()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,28 +124,32 @@ class StatusReport:
             allowed = allowed & regime.permissions
         return allowed
 
-    def to_json(self) -> dict[str, Any]:
+    def answer(self) -> StatusAnswer:
+        """The answer in its contract's form (`redline.model.status_answer`): the CLI's JSON and the API's schema."""
         allowed = self.us_person
-        return {
-            "query": self.query,
-            "on": iso(self.on),
-            "known_at": iso(self.known_at),
-            "entity": None
-            if self.entity is None
-            else {
-                "id": self.entity.id,
-                "name": self.entity.name,
-                "lists": [list_id.value for list_id in self.entity_lists],
-            },
+        return StatusAnswer(
+            query=self.query,
+            on=iso(self.on),
+            known_at=iso(self.known_at),
+            entity=None if self.entity is None else EntityRef(self.entity.id, self.entity.name, self.entity_lists),
             # Fail closed: an undetermined identification gives no permission at all, not "yes".
-            "us_person": {"may_buy": None, "may_sell": None, "may_hold": None}
+            us_person=UsPerson(None, None, None)
             if self.undetermined
-            else {"may_buy": allowed.may_buy, "may_sell": allowed.may_sell, "may_hold": allowed.may_hold},
-            "procurement": any(regime.procurement for regime in self.regimes),
-            "regimes": [regime.to_json() for regime in self.regimes],
-            "identification": {"outcome": self.outcome, "candidates": list(self.candidates)},
-            "warnings": list(self.warnings),
-        }
+            else UsPerson(allowed.may_buy, allowed.may_sell, allowed.may_hold),
+            procurement=any(regime.procurement for regime in self.regimes),
+            regimes=tuple(regime.answer() for regime in self.regimes),
+            identification=IdentificationAnswer(
+                cast(IdentificationOutcome, self.outcome), tuple(_candidate(found) for found in self.candidates)
+            ),
+            warnings=self.warnings,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return cast(dict[str, Any], json_form(self.answer()))
+
+
+def _candidate(found: dict[str, Any]) -> CandidateAnswer:
+    return CandidateAnswer(**{**found, "lists": tuple(ListId(list_id) for list_id in found["lists"])})
 
 
 def _iso(moment: datetime | None) -> str | None:

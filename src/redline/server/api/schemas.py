@@ -7,75 +7,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic.config import JsonDict
 
-from redline.model.vocabulary import AlertState, Decision, SourceList, State, Verdict
+from redline.model.status_answer import EntityRef
+from redline.model.vocabulary import AlertState, Decision, SourceList, Verdict
 from redline.server.shared.text import BLANK_CLASS
 from redline.services.audit_log import AuditEntry
 from redline.services.screenings import JobView
 from redline.services.status import SearchHit
-
-
-class Permissions(BaseModel):
-    """All three are null when the identification is `undetermined`: never "yes" on a doubtful match."""
-
-    may_buy: bool | None
-    may_sell: bool | None = Field(description="In a divestment window: only to divest.")
-    may_hold: bool | None = Field(description="Under blocking sanctions: only as blocked, reported property.")
-
-
-class CandidateOut(BaseModel):
-    id: str
-    name: str
-    score: float
-    match: bool
-    decisive: bool
-    lists: list[str]
-    explanation: str
-
-
-class IdentificationOut(BaseModel):
-    outcome: Literal["matched", "undetermined", "no_match", "invalid"] = Field(
-        description="undetermined: nothing matched with confidence but an entity on a list scored at or above the "
-        "review floor; the answer gives no permission and every regime is `undetermined`"
-    )
-    candidates: list[CandidateOut]
-
-
-class EntityRef(BaseModel):
-    id: str
-    name: str
-    lists: list[str]
-
-
-class RegimeOut(BaseModel):
-    regime: str
-    title: str
-    listed: bool
-    state: State
-    effective_from: str | None
-    divest_until: str | None
-    enjoined: bool
-    reasons: list[str]
-    sources: list[str]
-    lists: list[str]
-    listed_name: str | None
-    listed_on: str | None
-    removed_on: str | None
-    uncertain: bool = Field(description="the sources disagree on this answer; the reasons give both readings")
-    procurement: bool = Field(
-        description="a DoD procurement ban (FY2024 NDAA s.805, 1260H names) applies at `on`; not an investment ban"
-    )
-
-
-class StatusOut(BaseModel):
-    query: str
-    on: str
-    known_at: str
-    entity: EntityRef | None
-    us_person: Permissions
-    procurement: bool = Field(description="any regime's DoD procurement prohibition applies at `on`")
-    regimes: list[RegimeOut]
-    identification: IdentificationOut
-    warnings: list[str]
 
 
 class NameOut(BaseModel):

@@ -9,20 +9,22 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
-from redline.screen.html_report import COLOURS
+from redline.model.display import DECISION_COLOURS
 
 router = APIRouter()
 ASSETS = Path(__file__).parent / "assets"
 _TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-# The decision tags' colours come from the report's table, so the pages and the report cannot drift apart.
-DECISION_CLASSES = {decision: f"d-{decision.lower()}" for decision in COLOURS}
+# The decision tags' colours are the report's (`redline.model.display`), so the pages and the report cannot drift.
+DECISION_CLASSES = {decision: f"d-{decision.lower()}" for decision in DECISION_COLOURS}
 
 
 @lru_cache(maxsize=8)
 def _asset(name: str) -> bytes:
     text = (ASSETS / name).read_text(encoding="utf-8")
     if name == "redline.css":
-        rules = [f" .{DECISION_CLASSES[decision]}{{background:{colour}}}" for decision, colour in COLOURS.items()]
+        rules = [
+            f" .{DECISION_CLASSES[decision]}{{background:{colour}}}" for decision, colour in DECISION_COLOURS.items()
+        ]
         text += "\n".join([*rules, " .d-other{background:#333}"]) + "\n"
     return text.encode("utf-8")
 

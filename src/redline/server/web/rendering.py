@@ -15,8 +15,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from markupsafe import Markup, escape
 
 from redline.model import NEW_YORK
+from redline.model.display import money
 from redline.model.keys import ApiKey, Role
-from redline.screen.html_report import money
 from redline.server.shared.deps import Analyst, Viewer
 from redline.server.web.assets_route import DECISION_CLASSES
 from redline.services.sources import public_origin

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 
 from redline.model import Entity, Instant, iso, or_now
 from redline.model.queries import QueryError
+from redline.model.status_answer import EntityRef, StatusAnswer
 from redline.server.api import schemas
 from redline.server.api.routes.certificates import link
 from redline.server.shared.deps import Certificates, Service, Viewer, query_text
@@ -31,7 +32,7 @@ def _entity_or_404(service: StatusService, entity_id: str) -> Entity:
 
 @router.get(
     "/status",
-    response_model=schemas.StatusOut,
+    response_model=StatusAnswer,
     tags=["status"],
     responses={400: schemas.problem("An empty query, or an instant that is not a date")},
 )
@@ -152,5 +153,5 @@ def entity_timeline(
     found = _entity_or_404(service, entity_id)
     known = known_at
     events = [schemas.TimelineEvent(**entry.to_json()) for entry in service.timeline(found, known)]
-    ref = schemas.EntityRef(id=found.id, name=found.name, lists=[x.value for x in service.store.lists_of(found.id)])
+    ref = EntityRef(id=found.id, name=found.name, lists=tuple(service.store.lists_of(found.id)))
     return schemas.TimelineOut(entity=ref, known_at=iso(known) if known else None, events=events)
