@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from redline.resolve.bounds import FormTable, Interned
 from redline.resolve.forms import NameForm
 from redline.resolve.vocab import WordClass
 
@@ -54,6 +55,8 @@ class NameIndex:
         self.owners: list[int] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         self._arrays: dict[str, np.ndarray] = {}  # postings as arrays, made on first use after the last `add`
+        self._tables: dict[int, FormTable] = {}  # owners' forms laid out for `bounds`, made on first use
+        self.interned = Interned()  # the strings of those tables
 
     def __getstate__(self) -> dict[str, Any]:
         return {"forms": self.forms, "owners": self.owners, "postings": self.postings}
@@ -61,6 +64,15 @@ class NameIndex:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._arrays = {}
+        self._tables = {}
+        self.interned = Interned()
+
+    def table(self, owner: int, forms: list[NameForm]) -> FormTable:
+        """`owner`'s forms (the ones `add` was given) as `bounds.FormTable`, made once: candidates recur."""
+        found = self._tables.get(owner)
+        if found is None:
+            found = self._tables[owner] = FormTable.of(forms, self.interned)
+        return found
 
     def add(self, owner: int, forms: Iterable[NameForm]) -> None:
         for form in forms:
