@@ -42,8 +42,8 @@ def keys(form: NameForm) -> dict[str, float]:
     if len(form.tokens) == 1 and 2 <= len(form.compact) <= 8:
         out["a:" + form.compact] = _KEY_WEIGHTS["a"]
     padded = f" {form.compact[:64]} "
-    for i in range(len(padded) - 2):
-        out.setdefault("t:" + padded[i : i + 3], _KEY_WEIGHTS["t"])
+    # trigram keys come last, each once, in the order of the name (their prefix is theirs alone)
+    out.update(dict.fromkeys(["t:" + padded[i : i + 3] for i in range(len(padded) - 2)], _KEY_WEIGHTS["t"]))
     return out
 
 
@@ -54,7 +54,8 @@ class NameIndex:
         self.forms: list[NameForm] = []
         self.owners: list[int] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
-        self._arrays: dict[str, np.ndarray] = {}  # postings as arrays, made on first use after the last `add`
+        # postings as arrays, with whether they are over the cap, made on first use after the last `add`
+        self._arrays: dict[str, tuple[np.ndarray, bool]] = {}
         self._tables: dict[int, FormTable] = {}  # owners' forms laid out for `bounds`, made on first use
         self.interned = Interned()  # the strings of those tables
 
@@ -83,10 +84,14 @@ class NameIndex:
                 self.postings[key].append(number)
         self._arrays.clear()
 
-    def _array(self, key: str, posting: list[int]) -> np.ndarray:
+    def _posting(self, key: str, cap: int) -> tuple[np.ndarray, bool] | None:
+        """The forms that carry `key` as an array, and whether they are more than `cap`; None when none do."""
         found = self._arrays.get(key)
         if found is None:
-            found = self._arrays[key] = np.array(posting, dtype=np.int64)
+            posting = self.postings.get(key)
+            if not posting:
+                return None
+            found = self._arrays[key] = (np.array(posting, dtype=np.int64), len(posting) > cap)
         return found
 
     def candidates(self, queries: list[NameForm], limit: int) -> list[int]:
@@ -101,18 +106,25 @@ class NameIndex:
         arrays: list[np.ndarray] = []
         shared: list[float] = []
         for key, weight in weights.items():
-            posting = self.postings.get(key)
-            if not posting or (len(posting) > cap and key[0] == "t"):
+            found = self._posting(key, cap)
+            if found is None or (found[1] and key[0] == "t"):
                 continue
-            arrays.append(self._array(key, posting))
-            shared.append(weight / 4 if len(posting) > cap else weight)  # a common word still counts, a little
+            arrays.append(found[0])
+            shared.append(weight / 4 if found[1] else weight)  # a common word still counts, a little
         if not arrays:
             return []
         numbers = np.concatenate(arrays)
         # summed in the order of the keys, as a loop over them would (np.bincount adds in array order)
-        totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]))
-        reached, first = np.unique(numbers, return_index=True)
-        order = np.lexsort((first, -totals[reached]))[: limit * 4]
+        totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]), minlength=len(self.forms))
+        first = np.full(len(self.forms), len(numbers))  # where the keys first reached each form
+        np.minimum.at(first, numbers, np.arange(len(numbers)))
+        reached = np.flatnonzero(first < len(numbers))
+        take = limit * 4
+        if 0 < take < len(reached):  # only the forms that can rank among the first `take` need sorting
+            reached_totals = totals[reached]
+            cut = np.partition(reached_totals, len(reached) - take)[len(reached) - take]
+            reached = reached[reached_totals >= cut]
+        order = np.lexsort((first[reached], -totals[reached]))[:take]
         best: dict[int, None] = {}
         for number in reached[order].tolist():
             best.setdefault(self.owners[number])
