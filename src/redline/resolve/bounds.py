@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import process
@@ -84,11 +84,10 @@ SOUND_KEY_SIMILARITY = 0.85  # `_token_similarity`: one sound key, words of SOUN
 # kept below TOKEN_FLOOR: a similarity at the floor is never dropped for rounding (a lower one only loosens)
 _SIMILARITY_CUTOFF = TOKEN_FLOOR - 1e-6
 
-# columns of `FormTable.tokens`, `.forms_array` and `.words_array` (float arrays, so that a query joins its
-# candidates' tables with one concatenation apiece)
+# columns of `FormTable.tokens` and `.forms_array` (float arrays, so that a query joins its candidates' tables with
+# one concatenation apiece)
 _WORD, _WEIGHT, _CORE = range(3)
-_LENGTH, _COMPACT_LENGTH, _CAP, _HAS_CORE, _COMPACT, _KEY, _LEGAL, _TOTAL_WEIGHT = range(8)
-_FIRST, _LETTERS, _SOUND = range(3)
+_LENGTH, _COMPACT_LENGTH, _CAP, _HAS_CORE, _COMPACT, _KEY, _LEGAL, _TOTAL_WEIGHT, _CORE_COUNT = range(9)
 
 
 @lru_cache(maxsize=4096)
@@ -125,26 +124,26 @@ class Interned:
         return found
 
 
-def _word_row(text: str, key: str, interned: Interned) -> tuple[float, float, float]:
-    return ord(text[0]), len(text), interned.strings.get(key, -1) if len(text) >= SOUND_KEY_MIN else -2
-
-
 @dataclass(frozen=True, slots=True)
 class FormTable:
     """One entity's name forms laid out for numpy; made once per entity (`NameIndex.table`)."""
 
     forms: tuple[NameForm, ...]
     words: tuple[Token, ...]  # its distinct words
+    texts: tuple[str, ...]  # and their texts
+    initials: bool  # whether one of them is a single letter
+    sounds: dict[int, list[int]]  # its words of SOUND_KEY_MIN letters or more by (the number of) their sound key
     tokens: np.ndarray  # one row per word of every form, form after form: _WORD (in `words`), _WEIGHT, _CORE
-    forms_array: np.ndarray  # one row per form: _LENGTH ... _TOTAL_WEIGHT
-    words_array: np.ndarray  # one row per distinct word: _FIRST letter, _LETTERS, _SOUND key (long words only)
+    forms_array: np.ndarray  # one row per form: _LENGTH ... _CORE_COUNT
 
     @classmethod
     def of(cls, forms: Sequence[NameForm], interned: Interned) -> FormTable:
         words = {t.text: t for f in forms for t in f.tokens}
         number = {text: i for i, text in enumerate(words)}
-        for t in words.values():
-            interned.string(t.key)
+        sounds: dict[int, list[int]] = {}
+        for i, t in enumerate(words.values()):
+            if len(t.text) >= SOUND_KEY_MIN:
+                sounds.setdefault(interned.string(t.key), []).append(i)
         tokens = [
             (number[t.text], w, t.cls is WordClass.CORE)
             for f in forms
@@ -160,15 +159,18 @@ class FormTable:
                 interned.string(f.compact_key),
                 interned.legal_id(f.legal),
                 sum(f.weights),
+                sum(t.cls is WordClass.CORE for t in f.tokens),
             )
             for f in forms
         ]
         return cls(
             tuple(forms),
             tuple(words.values()),
+            tuple(words),
+            any(len(text) == 1 for text in words),
+            sounds,
             np.array(tokens, dtype=np.float64).reshape(-1, 3),
-            np.array(rows, dtype=np.float64).reshape(-1, 8),
-            np.array([_word_row(t.text, t.key, interned) for t in words.values()], dtype=np.float64).reshape(-1, 3),
+            np.array(rows, dtype=np.float64).reshape(-1, 9),
         )
 
 
@@ -176,9 +178,11 @@ class FormBounds:
     """Upper bounds of the score of every query form against every form of `tables` (one table per entity).
 
     `covered[k]`: the score the resolver may raise a covered pair of entity k to (PERSON_COVERED for a Person
-    record, 0 otherwise)."""
+    record, 0 otherwise). `best(k)` bounds entity k with the largest legal-form bonus and no cap (`_finish` can
+    only give less): most entities are left there; `block` applies the forms' own legal signal and caps to the
+    few left."""
 
-    __slots__ = ("_best", "_offsets", "_rows")
+    __slots__ = ("_best", "_coverable", "_covered", "_name", "_offsets", "_queries", "_tables")
 
     def __init__(
         self, queries: Sequence[NameForm], tables: Sequence[FormTable], covered: Sequence[float], interned: Interned
@@ -186,141 +190,158 @@ class FormBounds:
         offsets = [0]
         for table in tables:
             offsets.append(offsets[-1] + len(table.forms))
-        self._offsets = offsets
+        self._offsets, self._queries, self._tables, self._covered = offsets, queries, tables, covered
         if offsets[-1] and queries:
-            matrix = _bounds(queries, tables, covered, interned)
-            self._rows: list[list[float]] = matrix.tolist()
-            best = matrix.max(axis=0).tolist()
+            name, coverable = _name_bounds(queries, tables, interned, any(covered))
+            # `_finish` at its most generous: the legal-form bonus, no cap
+            coarse = np.minimum(name * NAME_SCALE + LEGAL_BONUS, 1.0)
+            if any(covered):
+                raised = np.repeat(np.asarray(covered, dtype=np.float64), [len(t.forms) for t in tables])
+                coarse = np.where(coverable, np.maximum(coarse, raised), coarse)
+            self._best = (np.maximum.reduceat(coarse.max(axis=0), offsets[:-1]) + EPSILON).tolist()
+            self._name: list[list[float]] = name.tolist()
+            self._coverable: list[list[bool]] = coverable.tolist()
         else:
-            self._rows, best = [[] for _ in queries], []
-        self._best = [max(best[a:b], default=-np.inf) for a, b in pairwise(offsets)]
+            self._best = [-np.inf] * len(tables)
+            self._name, self._coverable = [[] for _ in queries], [[] for _ in queries]
 
     def best(self, k: int) -> float:
-        """The highest bound of entity k: no query form scores more against any of its forms."""
+        """An upper bound of entity k's score: no query form scores more against any of its forms."""
         return float(self._best[k])
 
     def block(self, k: int, rows: Iterable[int]) -> list[float]:
         """The bounds of query forms `rows` against each form of entity k, in `best_name_score`'s order (query
         form after query form)."""
         a, b = self._offsets[k], self._offsets[k + 1]
-        return [x for r in rows for x in self._rows[r][a:b]]
+        forms = self._tables[k].forms
+        raised = self._covered[k]
+        out = []
+        for r in rows:
+            q = self._queries[r]
+            name, coverable = self._name[r], self._coverable[r]
+            for j, t in zip(range(a, b), forms, strict=True):
+                best = name[j]
+                bonus, conflict = _legal_signal(q.legal, t.legal)
+                score = (
+                    best * NAME_SCALE - (LEGAL_BONUS if best >= 1.0 else LEGAL_CONFLICT)
+                    if conflict
+                    else best * NAME_SCALE + bonus
+                )
+                score = max(0.0, min(score, q.cap, t.cap, 1.0))
+                if raised and coverable[j]:
+                    score = max(score, raised)
+                out.append(score + EPSILON)
+        return out
 
 
 def _similarities(words: list[Token], tables: Sequence[FormTable], interned: Interned) -> np.ndarray:
     """Upper bounds of `token_similarity` (0 below TOKEN_FLOOR): query words `words` x the tables' words."""
-    texts = [t.text for table in tables for t in table.words]
-    found = process.cdist(
+    found: np.ndarray = process.cdist(
         [w.text for w in words],
-        texts,
+        list(chain.from_iterable(t.texts for t in tables)),
         scorer=OSA.normalized_similarity,
         score_cutoff=_SIMILARITY_CUTOFF,
         dtype=np.float64,
     )
-    listed = np.concatenate([t.words_array for t in tables])
-    query = np.array([_word_row(w.text, w.key, interned) for w in words], dtype=np.float64)
-    same_first = query[:, _FIRST, None] == listed[None, :, _FIRST]
-    initial = same_first & ((query[:, _LETTERS, None] == 1) | (listed[None, :, _LETTERS] == 1))
-    # a short word (-2) or a key no candidate word has (-1) meets nothing
-    sound = (query[:, _SOUND, None] == listed[None, :, _SOUND]) & (query[:, _SOUND, None] >= 0)
-    bounded: np.ndarray = np.maximum(
-        found, np.where(sound, SOUND_KEY_SIMILARITY, np.where(initial, INITIAL_SIMILARITY, 0.0))
-    )
-    return bounded
+    sounds = [(r, interned.strings.get(w.key, -1)) for r, w in enumerate(words) if len(w.text) >= SOUND_KEY_MIN]
+    initials = any(len(w.text) == 1 for w in words)
+    start = 0
+    for table in tables:
+        for r, key in sounds:  # one sound key
+            for i in table.sounds.get(key, ()):
+                found[r, start + i] = max(found[r, start + i], SOUND_KEY_SIMILARITY)
+        if initials or table.initials:  # an initial and a word with its letter
+            for r, w in enumerate(words):
+                for i, text in enumerate(table.texts):
+                    if (len(w.text) == 1 or len(text) == 1) and text[0] == w.text[0]:
+                        found[r, start + i] = max(found[r, start + i], INITIAL_SIMILARITY)
+        start += len(table.texts)
+    return found
 
 
-def _bounds(
-    queries: Sequence[NameForm], tables: Sequence[FormTable], covered: Sequence[float], interned: Interned
-) -> np.ndarray:
-    """The (query forms x candidate forms) matrix of bounds (the module docstring derives each term)."""
-    tokens = np.concatenate([t.tokens for t in tables])
+def _name_bounds(
+    queries: Sequence[NameForm], tables: Sequence[FormTable], interned: Interned, persons: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Upper bounds of `compare`'s `best` (before `_finish`), query form x candidate form, and where a person's
+    name may be covered (every word of one side met; computed when `persons`)."""
     per_form = np.concatenate([t.forms_array for t in tables])
-    weights, core = tokens[:, _WEIGHT], tokens[:, _CORE] > 0
-    lengths = per_form[:, _LENGTH].astype(np.intp)
-    starts = np.zeros(len(lengths), dtype=np.intp)
-    np.cumsum(lengths[:-1], out=starts[1:])
-    word_starts = np.cumsum([0, *(len(t.words) for t in tables[:-1])])
-    column_of = tokens[:, _WORD].astype(np.intp) + np.repeat(word_starts, [len(t.tokens) for t in tables])
-
-    # 1. alignment: m_i (query word x candidate form), n_j (query form x candidate word), then A and B bounded
-    rows: dict[str, int] = {}
+    rows: dict[str, int] = {}  # the query's distinct words
     words: list[Token] = []
     for q in queries:
         for token in q.tokens:
             if token.text not in rows:
                 rows[token.text] = len(words)
                 words.append(token)
-    per_word = _similarities(words, tables, interned)[:, column_of]
-    m = np.maximum.reduceat(per_word, starts, axis=1)
-    shape = (len(queries), len(rows))
-    weight_rows, word_rows, core_rows = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    weight_list = [[0.0] * len(words) for _ in queries]
+    word_list = [[0] * len(words) for _ in queries]
+    core_list = [[0] * len(words) for _ in queries]
     for k, q in enumerate(queries):
         for token, w in zip(q.tokens, q.weights, strict=True):
             r = rows[token.text]
-            weight_rows[k, r] += w
-            word_rows[k, r] += 1
-            if token.cls is WordClass.CORE:
-                core_rows[k, r] += 1
-    a = weight_rows @ m  # >= A
-    used = word_rows > 0
-    if len(queries) == 1:  # one query form uses every query word
-        n = per_word.max(axis=0)[None, :]
-    else:
-        n = np.stack([per_word[np.flatnonzero(row)].max(axis=0) for row in used])
-    b = np.add.reduceat(n * weights, starts, axis=1)  # >= B
-    best = (a + b) / (2 * weight_rows.sum(axis=1)[:, None] + per_form[:, _TOTAL_WEIGHT][None, :] - a)
+            weight_list[k][r] += w
+            word_list[k][r] += 1
+            core_list[k][r] += token.cls is WordClass.CORE
+    weight_rows, word_rows, core_rows = np.array(weight_list), np.array(word_list), np.array(core_list)
+
+    # 1. alignment, over the candidate words some query word may align with (the others add nothing to A or B)
+    similar = _similarities(words, tables, interned)
+    best = np.zeros((len(queries), len(per_form)))
+    coverable = np.zeros(best.shape, dtype=bool)
+    met = similar.max(axis=0) > 0
+    if met.any():
+        tokens = np.concatenate([t.tokens for t in tables])
+        word_starts = np.cumsum([0, *(len(t.words) for t in tables[:-1])])
+        column = (tokens[:, _WORD] + np.repeat(word_starts, [len(t.tokens) for t in tables])).astype(np.intp)
+        aligned = np.flatnonzero(met[column])  # the tokens that may align, form after form
+        lengths = per_form[:, _LENGTH].astype(np.intp)
+        form_of = np.repeat(np.arange(len(per_form)), lengths)[aligned]
+        starts = np.flatnonzero(np.concatenate(([True], form_of[1:] != form_of[:-1])))
+        forms = form_of[starts]  # the forms with a word that may align, and where their tokens start
+        per_word = similar[:, column[aligned]]  # query word x aligned token
+        m = np.maximum.reduceat(per_word, starts, axis=1)  # query word x form: m_i
+        if len(queries) == 1:  # one query form uses every query word
+            n = per_word.max(axis=0)[None, :]
+        else:
+            n = np.stack([per_word[np.flatnonzero(row)].max(axis=0) for row in word_rows > 0])
+        a = weight_rows @ m  # >= A
+        b = np.add.reduceat(n * tokens[aligned, _WEIGHT], starts, axis=1)  # >= B
+        best[:, forms] = (a + b) / (2 * weight_rows.sum(axis=1)[:, None] + per_form[forms, _TOTAL_WEIGHT] - a)
+
+        # brand: every distinctive query word met at BRAND_SIMILARITY, every distinctive list word met
+        core_counts = core_rows.sum(axis=1)[:, None]
+        brand = (
+            (core_counts > 0) & (per_form[forms, _HAS_CORE] > 0) & (core_rows @ (m >= BRAND_SIMILARITY) == core_counts)
+        )
+        if brand.any():
+            met_core = ((tokens[aligned, _CORE] > 0) & (n >= TOKEN_FLOOR)).astype(np.intp)
+            brand &= np.add.reduceat(met_core, starts, axis=1) == per_form[forms, _CORE_COUNT]
+            best[:, forms] = np.where(brand, np.maximum(best[:, forms], BRAND_SCORE), best[:, forms])
+        if persons:  # every word of one side has a partner (`person_score` may raise the pair)
+            word_counts = word_rows.sum(axis=1)[:, None]
+            every_query_word = word_rows @ (m > 0) == word_counts
+            every_list_word = np.add.reduceat((n > 0).astype(np.intp), starts, axis=1) == lengths[forms]
+            coverable[:, forms] = (word_counts >= 2) & (lengths[forms] >= 2) & (every_query_word | every_list_word)
 
     # 2. whole-name rules
-    core_counts = core_rows.sum(axis=1)[:, None]
-    brand = (
-        (core_counts > 0) & (per_form[:, _HAS_CORE] > 0)[None, :] & (core_rows @ (m >= BRAND_SIMILARITY) == core_counts)
-    )
-    if brand.any():
-        brand &= np.add.reduceat((core & (n < TOKEN_FLOOR)).astype(np.intp), starts, axis=1) == 0
-        best = np.where(brand, np.maximum(best, BRAND_SCORE), best)
-    best = np.maximum(best, _whole_name_rules(queries, [f for t in tables for f in t.forms], per_form, interned))
-
-    # 3. `_finish`: legal-form signal, caps, clamp
-    legal_of = per_form[:, _LEGAL].astype(np.intp)
-    legal = sorted(set(legal_of.tolist()))
-    signals = np.zeros((len(queries), legal[-1] + 1, 2))
-    for k, q in enumerate(queries):
-        signals[k, legal] = [_legal_signal(q.legal, interned.legal[i]) for i in legal]
-    scaled = best * NAME_SCALE
-    score = np.where(
-        signals[:, legal_of, 1] > 0,
-        scaled - np.where(best >= 1.0, LEGAL_BONUS, LEGAL_CONFLICT),
-        scaled + signals[:, legal_of, 0],
-    )
-    caps = np.minimum(per_form[:, _CAP][None, :], np.array([q.cap for q in queries])[:, None])
-    score = np.clip(np.minimum(score, caps), 0.0, 1.0)
-
-    if any(covered):  # persons: a covered pair may be raised (`person_score`)
-        word_counts = word_rows.sum(axis=1)[:, None]
-        coverable = (
-            (word_counts >= 2)
-            & (lengths >= 2)[None, :]
-            & ((word_rows @ (m > 0) == word_counts) | (np.add.reduceat((n == 0).astype(np.intp), starts, axis=1) == 0))
-        )
-        raised = np.repeat(np.asarray(covered, dtype=np.float64), [len(t.forms) for t in tables])
-        score = np.where(coverable, np.maximum(score, raised[None, :]), score)
-    bounded: np.ndarray = score + EPSILON
-    return bounded
+    best = np.maximum(best, _whole_name_rules(queries, tables, per_form, interned))
+    return best, coverable
 
 
 def _whole_name_rules(
-    queries: Sequence[NameForm], forms: list[NameForm], per_form: np.ndarray, interned: Interned
+    queries: Sequence[NameForm], tables: Sequence[FormTable], per_form: np.ndarray, interned: Interned
 ) -> np.ndarray:
     """The value `best` may be raised to (query form x candidate form) by the whole-name rules of `compare`: same
     compact name, spelling without word breaks, sound key, acronym."""
+    forms = [f for t in tables for f in t.forms]
     sizes = np.array([len(q.compact) for q in queries], dtype=np.float64)[:, None]
-    lengths = per_form[:, _COMPACT_LENGTH][None, :]
+    lengths = per_form[:, _COMPACT_LENGTH]
     shorter, longer = np.minimum(lengths, sizes), np.maximum(lengths, sizes)
     keys = np.array([interned.strings.get(q.compact_key, -1) for q in queries], dtype=np.float64)[:, None]
-    out = np.where((per_form[:, _KEY][None, :] == keys) & (shorter >= SOUND_KEY_MIN), TRANSLIT_SCORE, 0.0)
+    out = np.where((per_form[:, _KEY] == keys) & (shorter >= SOUND_KEY_MIN), TRANSLIT_SCORE, 0.0)
     compacts = np.array([interned.strings.get(q.compact, -1) if q.compact else -2 for q in queries])[:, None]
-    out[per_form[:, _COMPACT][None, :] == compacts] = 1.0
+    out[per_form[:, _COMPACT] == compacts] = 1.0
     at_query, at_form = np.nonzero((shorter >= 4) & (shorter >= COMPACT_FLOOR * longer))
-    for k, j in zip(at_query.tolist(), at_form.tolist(), strict=True):
+    for k, j in zip(at_query.tolist(), at_form.tolist(), strict=True):  # spelling without word breaks
         q, c = queries[k], forms[j]
         spelled = max(
             OSA.normalized_similarity(q.compact, c.compact, score_cutoff=COMPACT_FLOOR),
@@ -328,12 +349,12 @@ def _whole_name_rules(
         )
         if spelled > out[k, j]:
             out[k, j] = spelled
-    acronym = np.where(shorter >= SHORT_ACRONYM, ACRONYM_SCORE, SHORT_ACRONYM_SCORE)
     single = np.flatnonzero(per_form[:, _LENGTH] == 1).tolist()
     for k, q in enumerate(queries):
         met = [j for j in single if forms[j].compact in q.acronyms] if q.acronyms else []
         if len(q.tokens) == 1:
             met += [j for j, f in enumerate(forms) if q.compact in f.acronyms]
         for j in met:
-            out[k, j] = max(out[k, j], acronym[k, j])
+            value = ACRONYM_SCORE if shorter[k, j] >= SHORT_ACRONYM else SHORT_ACRONYM_SCORE
+            out[k, j] = max(out[k, j], value)
     return out
