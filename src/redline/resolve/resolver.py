@@ -399,12 +399,15 @@ class Resolver:
         birth_date: str | None = None,
         limit: int = 10,
         threshold: float | None = None,
+        identifiers: list[tuple[IdKey, str]] | None = None,
     ) -> list[Candidate]:
-        """Candidates for `query`, best first: identifier hits (decisive), then names above REVIEW_FLOOR."""
+        """Candidates for `query`, best first: identifier hits (decisive), then names above REVIEW_FLOOR.
+
+        `identifiers`: `parse_query(query)` when the caller has it already (the catalog looks identifiers up first)."""
         cut = self.threshold if threshold is None else threshold
         found: dict[int, Candidate] = {}
         caption_hit: dict[int, bool] = {}
-        for key, description in parse_query(query):
+        for key, description in parse_query(query) if identifiers is None else identifiers:
             for number in self._ids.get(key, []):
                 record = self.records[number]
                 if number not in found and _compatible(schema, record.schema):
