@@ -106,12 +106,15 @@ class Interned:
     Two threads interning at once may give two strings one number; that only makes strings look equal, which
     raises a bound (a whole-name rule that may apply), never lowers it."""
 
-    __slots__ = ("legal", "legal_ids", "strings")
+    __slots__ = ("legal", "legal_ids", "sounds", "strings")
 
     def __init__(self) -> None:
         self.strings: dict[str, int] = {}
         self.legal_ids: dict[tuple[str, ...], int] = {}
         self.legal: list[tuple[str, ...]] = []
+        # the words of SOUND_KEY_MIN letters or more of the tables, by sound key: a query word whose key only its
+        # own spelling carries needs no sound-key rule
+        self.sounds: dict[int, set[str]] = {}
 
     def string(self, text: str) -> int:
         return self.strings.setdefault(text, len(self.strings))
@@ -143,7 +146,9 @@ class FormTable:
         sounds: dict[int, list[int]] = {}
         for i, t in enumerate(words.values()):
             if len(t.text) >= SOUND_KEY_MIN:
-                sounds.setdefault(interned.string(t.key), []).append(i)
+                key = interned.string(t.key)
+                sounds.setdefault(key, []).append(i)
+                interned.sounds.setdefault(key, set()).add(t.text)
         tokens = [
             (number[t.text], w, t.cls is WordClass.CORE)
             for f in forms
@@ -243,7 +248,11 @@ def _similarities(words: list[Token], tables: Sequence[FormTable], interned: Int
         score_cutoff=_SIMILARITY_CUTOFF,
         dtype=np.float64,
     )
-    sounds = [(r, interned.strings.get(w.key, -1)) for r, w in enumerate(words) if len(w.text) >= SOUND_KEY_MIN]
+    sounds = []  # the query words some other spelling of the same sound key may meet
+    for r, w in enumerate(words):
+        key = interned.strings.get(w.key, -1) if len(w.text) >= SOUND_KEY_MIN else -1
+        if interned.sounds.get(key, {w.text}) - {w.text}:
+            sounds.append((r, key))
     initials = any(len(w.text) == 1 for w in words)
     start = 0
     for table in tables:

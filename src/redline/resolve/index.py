@@ -98,15 +98,16 @@ class NameIndex:
         """Up to `limit` owners, best first, by summed weight of the keys their forms share with the query.
 
         Forms of equal weight keep the order in which the query's keys first reached them."""
-        weights: dict[str, float] = {}
-        for form in queries:
+        weights: dict[str, float] = keys(queries[0]) if len(queries) == 1 else {}
+        for form in queries if len(queries) > 1 else ():
             for key, weight in keys(form).items():
                 weights[key] = max(weight, weights.get(key, 0.0))
         cap = max(MIN_POSTING_CAP, int(len(self.forms) * MAX_POSTING_SHARE))
         arrays: list[np.ndarray] = []
         shared: list[float] = []
+        cached = self._arrays.get
         for key, weight in weights.items():
-            found = self._posting(key, cap)
+            found = cached(key) or self._posting(key, cap)
             if found is None or (found[1] and key[0] == "t"):
                 continue
             arrays.append(found[0])
