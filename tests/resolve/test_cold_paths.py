@@ -17,15 +17,22 @@ from pathlib import Path
 
 import numpy  # noqa: F401  (loaded before any path is forced: the numpy path must find it, the Python path hides it)
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rigour.names.org_types import extract_org_types
 
-from redline.resolve import compare, index
+from redline.catalog import Catalog, identify
+from redline.catalog.catalog import load_catalog, save_catalog
+from redline.model import parse_instant
+from redline.resolve import compare, identifiers, index
 from redline.resolve.compare import WordHits
 from redline.resolve.forms import Token
 from redline.resolve.index import NameIndex, ranked_python
 from redline.resolve.legal_forms import _org_types
 from redline.resolve.resolver import Resolver, query_forms
 from redline.services.status import StatusService
+from redline.status.engine import StatusEngine
+from redline.store.reference import bundled_store
 
 HELDOUT = Path(__file__).parent / "data" / "heldout_name_pairs.csv"
 
@@ -110,3 +117,27 @@ def test_the_resolver_answers_the_same_both_ways(monkeypatch: pytest.MonkeyPatch
 def test_legal_forms_read_from_rigours_core_as_its_public_function_does(folded: str) -> None:
     """`_org_types` calls a private function of rigour (its compiled core); this pins it to the public one."""
     assert _org_types(folded) == extract_org_types(folded)
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789ABCDEFXYZ*@#.:/()_-,&'é１Ⅸ– \t"), min_size=7, max_size=20))
+@settings(max_examples=400, deadline=None)
+def test_text_skipped_for_check_digits_fails_every_check(text: str) -> None:
+    """`parse_query` does not import python-stdnum for text with an ASCII character outside every alphabet."""
+    compact = text.strip().upper().replace(" ", "").replace("-", "")  # as `parse_query` asks
+    if identifiers._UNCHECKABLE.search(compact) is not None:
+        assert not any(identifiers.checker(name).is_valid(compact) for _, name, _ in identifiers._CHECKED)
+
+
+def test_a_saved_catalog_loads_equal_to_the_built_one(tmp_path: Path) -> None:
+    """Saved without the files' raw rows and with its dataclasses remade by their own `__init__` (`model.saved`)."""
+    built = Catalog(bundled_store().data)
+    path = tmp_path / "catalog.pickle"
+    save_catalog(built, path)
+    loaded = load_catalog(path)
+    assert loaded is not None
+    assert loaded.data == built.data and loaded.bundled == built.bundled
+    assert loaded.data.provenance == {} and loaded.data.stated_rows == {}
+    for query in ["1810.HK", "xiaomi", "US88557W1018"]:
+        assert identify(loaded, query) == identify(built, query)
+    on, entity = parse_instant("2021-03-16"), built.entity("xiaomi")
+    assert StatusEngine(loaded).status(entity, on, on) == StatusEngine(built).status(entity, on, on)
