@@ -19,17 +19,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from redline.catalog.entities import EntityJoiner, publisher_key
 from redline.catalog.events import Edition, Entry, ImportedHistory, annex_days, imported_history, snapshot_citation
 from redline.model import Citation, CourtOrder, Entity, ListId, ListingEvent, saved
-from redline.model.records import SourceRecord
+from redline.model.vocabulary import SourceList
 from redline.resolve.identifiers import IdKey, keys_of
 from redline.sources.bundled import ReferenceData
-from redline.sources.list_feeds import ListFeed, list_feeds
-from redline.sources.loaded import SourceList
 from redline.store.reference import ReferenceStore
 
 if TYPE_CHECKING:  # the snapshot store brings SQLAlchemy: a bundled-only answer never needs it
+    from redline.model.records import SourceRecord
     from redline.resolve.resolver import Resolver
     from redline.store.snapshots import Snapshot, SnapshotStore
 
@@ -187,6 +185,10 @@ def build_catalog(
 ) -> Catalog:
     """The catalog over the bundled data, every snapshot in `store` (None: none) and the accepted news facts
     (low-confidence events known from their articles' publication, redline.catalog.news_facts)."""
+    # What joins imported records to entities and maps files to lists: building only (a saved catalog loads without)
+    from redline.catalog.entities import EntityJoiner, publisher_key
+    from redline.sources.list_feeds import ListFeed, list_feeds
+
     news_listings, news_orders = news
     if store is None:
         history = ImportedHistory(events=list(news_listings))
