@@ -91,7 +91,8 @@ def _status_imports(home: Path, query: str, modules: tuple[str, ...]) -> dict[st
 # (SQLAlchemy, no database yet), the full name library (rigour.names: normality, ICU), certificates, the server.
 NEVER_ON_STATUS = (
     "yaml", "pypinyin", "opencc", "sqlalchemy", "rigour.names", "normality", "pydantic", "fastapi", "cryptography",
-    "redline.sources.check", "redline.screen",
+    "redline.sources.check", "redline.screen", "redline.model.records", "redline.catalog.entities",
+    "redline.sources.list_feeds",
 )  # fmt: skip
 
 

@@ -18,10 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redline.model import Entity, Identifier, saved
-from redline.model.records import SourceRecord
 from redline.resolve.compare import (
     COVER_SIMILARITY,
     TOKEN_FLOOR,
@@ -41,6 +40,9 @@ from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_
 from redline.resolve.printed import printed_names
 from redline.resolve.text import clean
 from redline.resolve.thresholds import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:  # imported list files' records: a name query over a saved index never makes one
+    from redline.model.records import SourceRecord
 
 _SAVE_FORMAT = "redline-resolver-3"  # bump when Resolver, Record or NameForm change shape
 REVIEW_FLOOR = 0.50
