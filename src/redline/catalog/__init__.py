@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from redline.catalog.catalog import Catalog, build_catalog, editions_version, load_catalog, save_catalog
+from redline.catalog.catalog import SAVE_FORMAT, Catalog, build_catalog, editions_version, load_catalog, save_catalog
 from redline.catalog.identify import REVIEW_FLOOR, Candidate, Identification, Outcome, candidates, identify
 
 if TYPE_CHECKING:
@@ -77,12 +77,13 @@ def current_catalog() -> Catalog:
 
 
 def _cache_file(version: str) -> Path:
-    """The saved catalog for these editions, this release of Redline and these bundled data files."""
+    """The saved catalog for these editions, this release of Redline (and shape of its saved catalog) and these
+    bundled data files."""
     from redline import __version__
     from redline.home import redline_home
     from redline.sources.bundled import data_version
 
-    key = hashlib.sha256(f"{__version__}:{data_version()}:{version}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{__version__}:{SAVE_FORMAT}:{data_version()}:{version}".encode()).hexdigest()[:24]
     return redline_home() / "cache" / f"catalog-{key}.pickle"
 
 

@@ -9,6 +9,7 @@ left over in the query: list names are often longer legal names of what the user
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,24 +124,33 @@ class WordHits:
 
 
 _CDIST_CUTOFF = TOKEN_FLOOR - 0.05  # below TOKEN_FLOOR: cdist's float32 rounding cannot drop a pair at the floor
+CDIST_MIN_PAIRS = 20_000  # fewer word pairs are compared in Python when numpy is not loaded yet (`_joinable`)
 
 
 def _joinable(queries: list[Token], targets: list[Token]) -> set[tuple[Token, Token]]:
     """Every (query word, list word) pair whose `_token_similarity` may reach TOKEN_FLOOR, and some that don't.
 
     Its branches: an initial meets a word with its letter (0.8), OSA similarity >= TOKEN_FLOOR, one sound key on
-    words of SOUND_KEY_MIN letters or more (0.85)."""
-    import numpy as np
-    from rapidfuzz import process
+    words of SOUND_KEY_MIN letters or more (0.85).
 
-    matrix = process.cdist(
-        [t.text for t in queries],
-        [t.text for t in targets],
-        scorer=OSA.normalized_similarity,
-        score_cutoff=_CDIST_CUTOFF,
-        dtype=np.float32,
-    )
-    out = {(queries[i], targets[j]) for i, j in zip(*np.nonzero(matrix), strict=True)}
+    A few thousand word pairs (a name against the bundled catalog's candidates) are compared one by one: a cold
+    `redline status NAME` would spend more importing numpy for `cdist` (0.1 s) than comparing them. Both ways keep
+    every pair at or above _CDIST_CUTOFF (tests/resolve/test_cold_paths.py)."""
+    if "numpy" in sys.modules or len(queries) * len(targets) >= CDIST_MIN_PAIRS:
+        import numpy as np
+        from rapidfuzz import process
+
+        matrix = process.cdist(
+            [t.text for t in queries],
+            [t.text for t in targets],
+            scorer=OSA.normalized_similarity,
+            score_cutoff=_CDIST_CUTOFF,
+            dtype=np.float32,
+        )
+        out = {(queries[i], targets[j]) for i, j in zip(*np.nonzero(matrix), strict=True)}
+    else:
+        similar = OSA.normalized_similarity
+        out = {(a, b) for a in queries for b in targets if similar(a.text, b.text, score_cutoff=_CDIST_CUTOFF)}
     by_initial: dict[str, list[Token]] = {}
     initials: dict[str, list[Token]] = {}
     by_key: dict[str, list[Token]] = {}

@@ -8,18 +8,23 @@ because they cannot separate candidates and would cost time.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from redline.resolve.forms import NameForm
 from redline.resolve.vocab import WordClass
 
+if TYPE_CHECKING:  # numpy is imported where a large index ranks its candidates (`NameIndex._ranked_numpy`)
+    import numpy as np
+
 _KEY_WEIGHTS = {"w": 3.0, "k": 2.0, "c": 6.0, "a": 5.0, "t": 0.5}
 MAX_POSTING_SHARE = 0.05
 MIN_POSTING_CAP = 500
+# Below this many postings reached by one query, candidates are ranked in Python: the bundled catalog's queries reach
+# a few hundred, and a cold `redline status NAME` would spend more importing numpy (0.1 s) than ranking.
+NUMPY_RANKING_MIN = 5000
 
 
 def keys(form: NameForm) -> dict[str, float]:
@@ -72,6 +77,8 @@ class NameIndex:
         self._arrays.clear()
 
     def _array(self, key: str, posting: list[int]) -> np.ndarray:
+        import numpy as np
+
         found = self._arrays.get(key)
         if found is None:
             found = self._arrays[key] = np.array(posting, dtype=np.int64)
@@ -86,24 +93,49 @@ class NameIndex:
             for key, weight in keys(form).items():
                 weights[key] = max(weight, weights.get(key, 0.0))
         cap = max(MIN_POSTING_CAP, int(len(self.forms) * MAX_POSTING_SHARE))
-        arrays: list[np.ndarray] = []
+        found: list[tuple[str, list[int]]] = []
         shared: list[float] = []
         for key, weight in weights.items():
             posting = self.postings.get(key)
             if not posting or (len(posting) > cap and key[0] == "t"):
                 continue
-            arrays.append(self._array(key, posting))
+            found.append((key, posting))
             shared.append(weight / 4 if len(posting) > cap else weight)  # a common word still counts, a little
-        if not arrays:
+        if not found:
             return []
-        numbers = np.concatenate(arrays)
-        # summed in the order of the keys, as a loop over them would (np.bincount adds in array order)
-        totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]))
-        reached, first = np.unique(numbers, return_index=True)
-        order = np.lexsort((first, -totals[reached]))[: limit * 4]
+        # Both rankings give the same order (tests/resolve/test_cold_paths.py); numpy only pays once it is loaded
+        # (a server, screening) or the query reaches many forms (an imported SDN list).
+        if "numpy" in sys.modules or sum(len(posting) for _, posting in found) >= NUMPY_RANKING_MIN:
+            ranked = self._ranked_numpy(found, shared, limit * 4)
+        else:
+            ranked = ranked_python([posting for _, posting in found], shared, limit * 4)
         best: dict[int, None] = {}
-        for number in reached[order].tolist():
+        for number in ranked:
             best.setdefault(self.owners[number])
             if len(best) == limit:
                 break
         return list(best)
+
+    def _ranked_numpy(self, found: list[tuple[str, list[int]]], shared: list[float], count: int) -> list[int]:
+        """`ranked_python`'s answer, vectorised."""
+        import numpy as np
+
+        arrays = [self._array(key, posting) for key, posting in found]
+        numbers = np.concatenate(arrays)
+        # summed in the order of the keys, as a loop over them would (np.bincount adds in array order)
+        totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]))
+        reached, first = np.unique(numbers, return_index=True)
+        order = np.lexsort((first, -totals[reached]))[:count]
+        ranked: list[int] = reached[order].tolist()
+        return ranked
+
+
+def ranked_python(postings: list[list[int]], shared: list[float], count: int) -> list[int]:
+    """The `count` form numbers of most summed weight (posting i adds shared[i] to each of its forms), ties in the
+    order the postings first reached them."""
+    totals: dict[int, float] = {}
+    for posting, weight in zip(postings, shared, strict=True):
+        for number in posting:  # summed in the order of the keys, as np.bincount adds in array order
+            totals[number] = totals.get(number, 0.0) + weight
+    # a stable sort on the weight alone keeps first-reached order (dict insertion order) among ties
+    return sorted(totals, key=lambda number: -totals[number])[:count]

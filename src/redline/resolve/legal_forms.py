@@ -153,16 +153,25 @@ def shorten_spelled_forms(folded: str) -> str:
     one-word forms stay as the list printed them (and `split_legal_form` reads them as before)."""
     if " " not in folded:
         return folded
-    from rigour.names.org_types import extract_org_types
-
     known = legal_forms()
     out = folded
-    for span, short in extract_org_types(folded):
+    for span, short in _org_types(folded):
         span_words = span.split()
         if len(span_words) >= 2 and " " not in short and (short in known or short == "sacv"):
             spelled = re.escape(" ".join(span_words))
             out = re.sub(rf"(?<!\w){spelled}(?!\w)", short, out)
     return out
+
+
+def _org_types(folded: str) -> list[tuple[str, str]]:
+    """rigour's `names.org_types.extract_org_types(folded)` with its defaults (CASEFOLD, no cleanup, specific forms),
+    called in its compiled core: importing `rigour.names` loads normality, ICU and chardet (0.1 s of a cold name
+    query) for this one table. tests/resolve/test_cold_paths.py pins it to the public function."""
+    from rigour._core import extract_org_types
+
+    casefold, no_cleanup = 4, 0  # rigour.text.normalize.Normalize.CASEFOLD, Cleanup.Noop
+    found: list[tuple[str, str]] = extract_org_types(folded, casefold, no_cleanup, False)
+    return found
 
 
 def forms_agree(left: list[str], right: list[str]) -> bool | None:

@@ -18,10 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from redline.model import Entity, Identifier
-from redline.model.records import SourceRecord
+from redline.model import Entity, Identifier, saved
 from redline.resolve.compare import (
     COVER_SIMILARITY,
     TOKEN_FLOOR,
@@ -41,6 +40,9 @@ from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_
 from redline.resolve.printed import printed_names
 from redline.resolve.text import clean
 from redline.resolve.thresholds import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:  # imported list files' records: a name query over a saved index never makes one
+    from redline.model.records import SourceRecord
 
 _SAVE_FORMAT = "redline-resolver-3"  # bump when Resolver, Record or NameForm change shape
 REVIEW_FLOOR = 0.50
@@ -372,7 +374,7 @@ class Resolver:
         try:
             with os.fdopen(fd, "wb") as out:
                 # the legal forms its names were prepared with: queries read the same, and skip the ELF list
-                pickle.dump((_SAVE_FORMAT, self, legal_forms()), out, protocol=pickle.HIGHEST_PROTOCOL)
+                saved.dump((_SAVE_FORMAT, self, legal_forms()), out)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -383,7 +385,7 @@ class Resolver:
         """A resolver saved by `save`; ValueError when the file is not one of this version of Redline."""
         with path.open("rb") as handle:
             try:
-                data = pickle.load(handle)
+                data = saved.load(handle)
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as exc:
                 raise ValueError(f"{path}: not a saved resolver ({exc})") from None
         if not (isinstance(data, tuple) and len(data) == 3 and data[0] == _SAVE_FORMAT and isinstance(data[1], cls)):
