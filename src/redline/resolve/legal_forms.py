@@ -109,18 +109,27 @@ def _misspelt_form(token: str) -> str | None:
     if len(token) < 6:
         return None
     for form in _LONG_FORMS:
-        if OSA.normalized_similarity(token, form) >= 0.8:
+        if OSA.normalized_similarity(token, form, score_cutoff=0.8) >= 0.8:
             return form
     return None
+
+
+@lru_cache(maxsize=4)
+def _form_words(known: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(last words, first words) of the forms in `known`: a name whose last word is no form's last word has no
+    form at its end, whatever the size tried (and likewise at its start), so those joins are skipped."""
+    split = [form.split() for form in known]
+    return frozenset(w[-1] for w in split if w), frozenset(w[0] for w in split if w)
 
 
 def split_legal_form(tokens: list[str]) -> tuple[list[str], list[str]]:
     """(name tokens, legal forms found), stripping forms at the end (repeatedly) and at the start."""
     known = legal_forms()
+    last_words, first_words = _form_words(known)
     found: list[str] = []
     rest = list(tokens)
     while len(rest) > 1:
-        for size in range(min(4, len(rest) - 1), 0, -1):
+        for size in range(min(4, len(rest) - 1) if rest[-1] in last_words else 0, 0, -1):
             tail = " ".join(rest[-size:])
             if tail in known:
                 found.insert(0, tail)
@@ -136,7 +145,7 @@ def split_legal_form(tokens: list[str]) -> tuple[list[str], list[str]]:
         found.insert(0, rest.pop(0))
     else:
         # spelled-out forms open names too: "LIMITED LIABILITY COMPANY OMZ-SPETSSTAL", "JOINT STOCK COMPANY ..."
-        for size in range(min(4, len(rest) - 1), 1, -1):
+        for size in range(min(4, len(rest) - 1) if rest and rest[0] in first_words else 0, 1, -1):
             head = " ".join(rest[:size])
             if head in known:
                 found.insert(0, head)
