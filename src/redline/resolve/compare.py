@@ -33,6 +33,10 @@ LEGAL_CONFLICT = 0.08
 # "WAFI"/"NAFI" (0.75) are two names, not one spelled twice; 0.85 chosen on the train split of bench/resolve/pairs.py
 COVER_SIMILARITY = 0.85
 SHORT_WORD = 3
+# Word classes as module constants, and their names for explanations: reading a member through the Enum class, or
+# its `.value`, is a Python-level lookup each time, and these are read for every word of every pair.
+_CORE, _GENERIC, _LOCATION = WordClass.CORE, WordClass.GENERIC, WordClass.LOCATION
+_CLASS_NAME = {cls: cls.value for cls in WordClass}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +69,14 @@ def token_similarity(a: Token, b: Token) -> float:
 
 
 def _token_similarity(a: Token, b: Token) -> float:
-    if len(a.text) == 1 or len(b.text) == 1:  # an initial meets the word it abbreviates
+    size_a, size_b = len(a.text), len(b.text)
+    if size_a == 1 or size_b == 1:  # an initial meets the word it abbreviates
         return 0.8 if a.text[0] == b.text[0] else 0.0
-    if max(len(a.text), len(b.text)) <= SHORT_WORD and a.key != b.key:
+    if size_a <= SHORT_WORD and size_b <= SHORT_WORD and a.key != b.key:
         return 0.0  # one letter of three is a third of the word: SAM and NAM, KIM and KIN are other names
     sim = float(OSA.normalized_similarity(a.text, b.text, score_cutoff=TOKEN_FLOOR))
-    if a.key == b.key and min(len(a.text), len(b.text)) >= SOUND_KEY_MIN:
-        sim = max(sim, 0.85)  # transliteration variants: Mohammed/Muhammad, Jeong/Jong
+    if a.key == b.key and size_a >= SOUND_KEY_MIN and size_b >= SOUND_KEY_MIN and sim < 0.85:
+        sim = 0.85  # transliteration variants: Mohammed/Muhammad, Jeong/Jong
     return sim
 
 
@@ -164,9 +169,19 @@ def _word_pairs(q: NameForm, c: NameForm, hits: WordHits | None = None) -> list[
     if hits is not None:
         return hits.pairs(q, c)
     pairs = []
+    known = _SIMILARITIES
+    targets = c.tokens
     for i, a in enumerate(q.tokens):
-        for j, b in enumerate(c.tokens):
-            sim = token_similarity(a, b)
+        text = a.text
+        for j, b in enumerate(targets):
+            # `token_similarity` inlined for the two common cases (same word, pair seen before): a call per pair
+            # is a third of the time of this loop
+            if text == b.text:
+                pairs.append((1.0, i, j))
+                continue
+            sim = known.get((text, b.text))
+            if sim is None:
+                sim = token_similarity(a, b)
             if sim >= TOKEN_FLOOR:
                 pairs.append((sim, i, j))
     return pairs
@@ -210,12 +225,12 @@ def _is_brand(
     """One name is the other's distinctive words plus only generic words, locations and legal form."""
     if not (q.has_core and c.has_core) or not matched:
         return False
-    if any(sim < 0.9 for a, _, sim in matched if a.cls is WordClass.CORE):
+    if any(sim < 0.9 for a, _, sim in matched if a.cls is _CORE):
         return False
-    if any(t.cls is WordClass.CORE for t in (*left_q, *left_c)):
+    if any(t.cls is _CORE for t in (*left_q, *left_c)):
         return False
     # "Taiwan Mobile" vs "China Mobile": each side names its own place -> two firms
-    if any(t.cls is WordClass.LOCATION for t in left_q) and any(t.cls is WordClass.LOCATION for t in left_c):
+    if any(t.cls is _LOCATION for t in left_q) and any(t.cls is _LOCATION for t in left_c):
         return False
     # "Dahua Bank" vs "Zhejiang Dahua Technology": each side adds its own line of business -> not the same firm
     return not (any(_business(t) for t in left_q) and any(_business(t) for t in left_c))
@@ -223,7 +238,7 @@ def _is_brand(
 
 def _business(token: Token) -> bool:
     """A generic word that says what a firm does (bank, technology), not how it is organised (group)."""
-    return token.cls is WordClass.GENERIC and token.text not in ORGANISATION_WORDS
+    return token.cls is _GENERIC and token.text not in ORGANISATION_WORDS
 
 
 def _acronym(q: NameForm, c: NameForm) -> str | None:
@@ -284,10 +299,10 @@ def compare(q: NameForm, c: NameForm, explain: bool = True, hits: WordHits | Non
         pairs = _word_pairs(q, c, hits)
         if not pairs and not explain and not whole_name_rules_may_apply(q, c):
             # no word aligns and no whole-name rule applies: only the legal form and caps are left to score
-            query_extra = tuple(t.text for t in q.tokens if t.cls is WordClass.CORE and len(t.text) >= 3)
+            query_extra = tuple(t.text for t in q.tokens if t.cls is _CORE and len(t.text) >= 3)
             return _finish(q, c, 0.0, features, brand_extra, query_extra, covered)
         best, matched, left_q, left_c = _align(q, c, pairs)
-        query_extra = tuple(t.text for t in left_q if t.cls is WordClass.CORE and len(t.text) >= 3)
+        query_extra = tuple(t.text for t in left_q if t.cls is _CORE and len(t.text) >= 3)
         shorter_side = min(len(q.tokens), len(c.tokens))
         covered = (
             shorter_side >= 2
@@ -297,9 +312,9 @@ def compare(q: NameForm, c: NameForm, explain: bool = True, hits: WordHits | Non
         if matched and explain:
             features.append("words: " + ", ".join(f"{a.text}~{b.text} {sim:.2f}" for a, b, sim in matched))
         if left_q and explain:
-            features.append("query only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_q))
+            features.append("query only: " + ", ".join(f"{t.text} ({_CLASS_NAME[t.cls]})" for t in left_q))
         if left_c and explain:
-            features.append("list only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_c))
+            features.append("list only: " + ", ".join(f"{t.text} ({_CLASS_NAME[t.cls]})" for t in left_c))
         shorter, longer = sorted((len(q.compact), len(c.compact)))
         # whole strings can only add something when the words did not already say it, and when their lengths
         # leave room for a similarity of COMPACT_FLOOR (OSA similarity <= shorter / longer)
