@@ -99,12 +99,11 @@ def _acronyms(words: list[str], legal: list[str]) -> frozenset[str]:
     if len(words) < 2:
         return frozenset()
     initials = "".join([w[0] for w in words])
-    legal_words = " ".join(legal).split()
-    out = {initials}
-    if legal_words:
-        out.add(initials + "".join([w[0] for w in legal_words]))
-        out.add(initials + legal_words[-1][0])
-    return frozenset(a for a in out if len(a) >= 3)
+    legal_words = " ".join(legal).split() if legal else ()
+    if not legal_words:  # most names: the initials alone
+        return frozenset((initials,)) if len(initials) >= 3 else frozenset()
+    out = {initials, initials + "".join([w[0] for w in legal_words]), initials + legal_words[-1][0]}
+    return frozenset([a for a in out if len(a) >= 3])
 
 
 def _form(name: str, route: str, words: Words, legal: list[str], cap: float = 1.0) -> NameForm:
@@ -151,6 +150,16 @@ def token_weights(tokens: list[Token], promote: bool | None = None) -> tuple[flo
 
 def prepare(name: str, person: bool | None = None) -> list[NameForm]:
     """Every comparable form of `name`. `person` is True/False when the schema is known, None when not."""
+    return list(_prepared(name, person))
+
+
+@lru_cache(maxsize=1 << 13)
+def _prepared(name: str, person: bool | None) -> tuple[NameForm, ...]:
+    # forms are immutable: a name met again (a query repeated, a name in many pairs) is prepared once
+    return tuple(_prepare(name, person))
+
+
+def _prepare(name: str, person: bool | None) -> list[NameForm]:
     folded = fold(name)
     han = has_han(folded)
     if han:
