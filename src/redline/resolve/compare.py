@@ -68,13 +68,22 @@ def token_similarity(a: Token, b: Token) -> float:
     return known
 
 
+_FLOOR_PERCENT = round(TOKEN_FLOOR * 100)  # in hundredths, so the length test below is exact in integers
+assert _FLOOR_PERCENT / 100 == TOKEN_FLOOR, "TOKEN_FLOOR must be a whole number of hundredths"
+
+
 def _token_similarity(a: Token, b: Token) -> float:
     size_a, size_b = len(a.text), len(b.text)
     if size_a == 1 or size_b == 1:  # an initial meets the word it abbreviates
         return 0.8 if a.text[0] == b.text[0] else 0.0
     if size_a <= SHORT_WORD and size_b <= SHORT_WORD and a.key != b.key:
         return 0.0  # one letter of three is a third of the word: SAM and NAM, KIM and KIN are other names
-    sim = float(OSA.normalized_similarity(a.text, b.text, score_cutoff=TOKEN_FLOOR))
+    # OSA similarity is at most shorter / longer: below TOKEN_FLOOR it is cut to 0 (compared in integers: exact)
+    shorter, longer = (size_a, size_b) if size_a < size_b else (size_b, size_a)
+    if shorter * 100 < _FLOOR_PERCENT * longer:
+        sim = 0.0
+    else:
+        sim = float(OSA.normalized_similarity(a.text, b.text, score_cutoff=TOKEN_FLOOR))
     if a.key == b.key and size_a >= SOUND_KEY_MIN and size_b >= SOUND_KEY_MIN and sim < 0.85:
         sim = 0.85  # transliteration variants: Mohammed/Muhammad, Jeong/Jong
     return sim
