@@ -206,24 +206,24 @@ def _align(
     """Greedy one-to-one alignment of `pairs` (best first), and the weighted share of the words it covers."""
     if len(pairs) > 1:
         pairs.sort(key=_best_first)
-    used_q: set[int] = set()
-    used_c: set[int] = set()
+    q_tokens, c_tokens = q.tokens, c.tokens
+    free_q, free_c = [True] * len(q_tokens), [True] * len(c_tokens)  # words not aligned yet, by position
     matched: list[tuple[Token, Token, float]] = []
     hit = miss_q = miss_c = 0.0
     qw, cw = q.weights, c.weights
     for sim, i, j in pairs:
-        if i not in used_q and j not in used_c:
-            used_q.add(i)
-            used_c.add(j)
-            matched.append((q.tokens[i], c.tokens[j], sim))
+        if free_q[i] and free_c[j]:
+            free_q[i] = free_c[j] = False
+            matched.append((q_tokens[i], c_tokens[j], sim))
             wa, wb = qw[i], cw[j]
             hit += sim * (wa + wb) / 2
             miss_q += (1 - sim) * wa
             miss_c += (1 - sim) * wb
-    left_q = [t for i, t in enumerate(q.tokens) if i not in used_q]
-    left_c = [t for j, t in enumerate(c.tokens) if j not in used_c]
-    miss_q += sum(w for i, w in enumerate(qw) if i not in used_q)
-    miss_c += sum(w for j, w in enumerate(cw) if j not in used_c)
+    left_q = [t for t, free in zip(q_tokens, free_q, strict=True) if free]
+    left_c = [t for t, free in zip(c_tokens, free_c, strict=True) if free]
+    # the same additions in the same order as before (sum over the words left, in order): scores stay bit-identical
+    miss_q += sum([w for w, free in zip(qw, free_q, strict=True) if free])
+    miss_c += sum([w for w, free in zip(cw, free_c, strict=True) if free])
     total = hit + miss_q + LIST_SIDE_UNMATCHED * miss_c
     return (hit / total if total else 0.0), matched, left_q, left_c
 
@@ -308,10 +308,10 @@ def compare(q: NameForm, c: NameForm, explain: bool = True, hits: WordHits | Non
         pairs = _word_pairs(q, c, hits)
         if not pairs and not explain and not whole_name_rules_may_apply(q, c):
             # no word aligns and no whole-name rule applies: only the legal form and caps are left to score
-            query_extra = tuple(t.text for t in q.tokens if t.cls is _CORE and len(t.text) >= 3)
+            query_extra = tuple([t.text for t in q.tokens if t.cls is _CORE and len(t.text) >= 3])
             return _finish(q, c, 0.0, features, brand_extra, query_extra, covered)
         best, matched, left_q, left_c = _align(q, c, pairs)
-        query_extra = tuple(t.text for t in left_q if t.cls is _CORE and len(t.text) >= 3)
+        query_extra = tuple([t.text for t in left_q if t.cls is _CORE and len(t.text) >= 3])
         shorter_side = min(len(q.tokens), len(c.tokens))
         covered = (
             shorter_side >= 2
@@ -324,7 +324,9 @@ def compare(q: NameForm, c: NameForm, explain: bool = True, hits: WordHits | Non
             features.append("query only: " + ", ".join(f"{t.text} ({_CLASS_NAME[t.cls]})" for t in left_q))
         if left_c and explain:
             features.append("list only: " + ", ".join(f"{t.text} ({_CLASS_NAME[t.cls]})" for t in left_c))
-        shorter, longer = sorted((len(q.compact), len(c.compact)))
+        shorter, longer = len(q.compact), len(c.compact)
+        if shorter > longer:
+            shorter, longer = longer, shorter
         # whole strings can only add something when the words did not already say it, and when their lengths
         # leave room for a similarity of COMPACT_FLOOR (OSA similarity <= shorter / longer)
         # ... but not for a word swapped for another: "KIM CHOL SAM" / "KIM CHOL NAM" (as many words, one
