@@ -207,23 +207,30 @@ def _align(
     if len(pairs) > 1:
         pairs.sort(key=_best_first)
     q_tokens, c_tokens = q.tokens, c.tokens
-    free_q, free_c = [True] * len(q_tokens), [True] * len(c_tokens)  # words not aligned yet, by position
+    used_q: set[int] = set()
+    used_c: set[int] = set()
     matched: list[tuple[Token, Token, float]] = []
     hit = miss_q = miss_c = 0.0
     qw, cw = q.weights, c.weights
     for sim, i, j in pairs:
-        if free_q[i] and free_c[j]:
-            free_q[i] = free_c[j] = False
+        if i not in used_q and j not in used_c:
+            used_q.add(i)
+            used_c.add(j)
             matched.append((q_tokens[i], c_tokens[j], sim))
             wa, wb = qw[i], cw[j]
             hit += sim * (wa + wb) / 2
             miss_q += (1 - sim) * wa
             miss_c += (1 - sim) * wb
-    left_q = [t for t, free in zip(q_tokens, free_q, strict=True) if free]
-    left_c = [t for t, free in zip(c_tokens, free_c, strict=True) if free]
-    # the same additions in the same order as before (sum over the words left, in order): scores stay bit-identical
-    miss_q += sum([w for w, free in zip(qw, free_q, strict=True) if free])
-    miss_c += sum([w for w, free in zip(cw, free_c, strict=True) if free])
+    # the weights left are summed in word order either way, so scores stay bit-identical
+    if used_q:
+        left_q = [t for i, t in enumerate(q_tokens) if i not in used_q]
+        left_c = [t for j, t in enumerate(c_tokens) if j not in used_c]
+        miss_q += sum([w for i, w in enumerate(qw) if i not in used_q])
+        miss_c += sum([w for j, w in enumerate(cw) if j not in used_c])
+    else:  # nothing aligned: every word is left over
+        left_q, left_c = list(q_tokens), list(c_tokens)
+        miss_q += sum(qw)
+        miss_c += sum(cw)
     total = hit + miss_q + LIST_SIDE_UNMATCHED * miss_c
     return (hit / total if total else 0.0), matched, left_q, left_c
 
