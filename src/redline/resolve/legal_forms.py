@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -154,6 +155,15 @@ def split_legal_form(tokens: list[str]) -> tuple[list[str], list[str]]:
     return rest, found
 
 
+@lru_cache(maxsize=1)
+def _org_types() -> Callable[[str], list[tuple[str, str]]]:
+    """rigour's organisation-type extraction, imported on first use and then read from here: an import statement
+    in `shorten_spelled_forms` cost as much as the extraction itself, once per name."""
+    from rigour.names.org_types import extract_org_types
+
+    return extract_org_types
+
+
 def shorten_spelled_forms(folded: str) -> str:
     """Spelled-out legal forms in any position replaced by their abbreviation, from rigour's organisation-type
     table (OCCRP, ISO 20275 and Wikipedia, kept by OpenSanctions): "obshchestvo s ogranichennoi
@@ -162,11 +172,9 @@ def shorten_spelled_forms(folded: str) -> str:
     one-word forms stay as the list printed them (and `split_legal_form` reads them as before)."""
     if " " not in folded:
         return folded
-    from rigour.names.org_types import extract_org_types
-
     known = legal_forms()
     out = folded
-    for span, short in extract_org_types(folded):
+    for span, short in _org_types()(folded):
         span_words = span.split()
         if len(span_words) >= 2 and " " not in short and (short in known or short == "sacv"):
             spelled = re.escape(" ".join(span_words))
