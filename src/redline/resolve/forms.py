@@ -150,16 +150,6 @@ def token_weights(tokens: list[Token], promote: bool | None = None) -> tuple[flo
 
 def prepare(name: str, person: bool | None = None) -> list[NameForm]:
     """Every comparable form of `name`. `person` is True/False when the schema is known, None when not."""
-    return list(_prepared(name, person))
-
-
-@lru_cache(maxsize=1 << 13)
-def _prepared(name: str, person: bool | None) -> tuple[NameForm, ...]:
-    # forms are immutable: a name met again (a query repeated, a name in many pairs) is prepared once
-    return tuple(_prepare(name, person))
-
-
-def _prepare(name: str, person: bool | None) -> list[NameForm]:
     folded = fold(name)
     han = has_han(folded)
     if han:
