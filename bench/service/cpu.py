@@ -15,7 +15,8 @@ next ones:
 
 Queries come from bench/service/run.py's seeded mix. No socket and no load: this measures work, not queueing
 (bench/service/run.py measures latency under load). `--profile KIND` prints the cProfile of the requests of one
-kind (for instance `match-first`, `match-new`, `status-repeated`, `start`).
+kind (for instance `match-first`, `match-new`, `status-repeated`, `start`). The garbage collector's pauses during
+the requests are reported too, by generation.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import gc
 import importlib.util
 import json
 import os
@@ -49,6 +51,26 @@ def _bench_run() -> Any:
     return module
 
 
+class Collections:
+    """The garbage collector's pauses by generation (gc.callbacks): a full collection scans every live object."""
+
+    def __init__(self) -> None:
+        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses[info["generation"]].append(1000 * (time.perf_counter() - self._started))
+
+    def summary(self) -> str:
+        return "; ".join(
+            f"generation {g}: {len(p)} collections, {sum(p):.1f} ms in all, longest {max(p, default=0):.1f} ms"
+            for g, p in self.pauses.items()
+        )
+
+
 class Meter:
     """CPU and wall milliseconds per kind of request; one kind may be profiled."""
 
@@ -56,6 +78,7 @@ class Meter:
         self.rows: dict[str, list[tuple[float, float]]] = {}
         self.profiled = profiled
         self.profile = cProfile.Profile()
+        self.collections = Collections()
 
     async def measure(self, kind: str, call: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
         profiling = kind == self.profiled
@@ -101,6 +124,7 @@ async def measure(count: int, profiled: str | None) -> Meter:
         return app, lifespan
 
     app, lifespan = await meter.measure("start (create_app and lifespan)", started)
+    gc.callbacks.append(meter.collections)  # from the first request on
     headers = {KEY_HEADER: key, "content-type": "application/json"}
     async with lifespan, httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://bench") as client:
 
@@ -157,6 +181,7 @@ def main() -> None:
             run_inline()
         meter = asyncio.run(measure(args.requests, args.profile))
         print(meter.table())
+        print(f"\nGarbage collection during the requests: {meter.collections.summary()}")
         if args.profile:
             stats = pstats.Stats(meter.profile)
             stats.sort_stats(args.sort).print_stats(args.top)
