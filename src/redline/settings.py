@@ -7,15 +7,11 @@ settings table is generated from `SETTINGS` (`redline data settings`), and a tes
 
 from __future__ import annotations
 
-import getpass
 import os
-import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
-
-from platformdirs import user_data_dir
 
 
 class SettingError(ValueError):
@@ -115,7 +111,12 @@ class Settings:
         def text(field: str) -> str:
             return env.get(_BY_FIELD[field].variable, "").strip()
 
-        home = Path(text("home")).expanduser() if text("home") else Path(user_data_dir("redline", appauthor=False))
+        if text("home"):
+            home = Path(text("home")).expanduser()
+        else:
+            from platformdirs import user_data_dir  # only without REDLINE_HOME
+
+            home = Path(user_data_dir("redline", appauthor=False))
         parse: dict[str, Callable[[str], Any]] = {"max_upload_mb": _megabytes, "trusted_proxies": _proxies}
         values: dict[str, Any] = {
             "home": home,
@@ -140,6 +141,9 @@ class Settings:
         """Who is acting: REDLINE_USER, or the login name at this host (recorded with every write)."""
         if self.user:
             return self.user
+        import getpass  # with socket: only a write without REDLINE_USER asks (a status answer never does)
+        import socket
+
         try:
             user = getpass.getuser()
         except (KeyError, OSError):

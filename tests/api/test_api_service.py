@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -99,6 +102,20 @@ def test_admin_creates_and_revokes_keys_and_both_are_audited(service: Service) -
     actions = {(e["action"], e["subject"]): e["actor"] for e in _audit(service)}
     assert actions[("key.create", new["id"])].startswith("Test Admin (key ")
     assert actions[("key.revoke", new["id"])].startswith("Test Admin (key ")
+
+
+def test_a_key_revoked_by_another_process_is_refused_on_the_next_request(service: Service) -> None:
+    # The service keeps live keys between commits to the database; a revocation is such a commit, from any process.
+    admin = service.as_role("admin")
+    new = service.app_client.post("/keys", json={"owner": "Lee Temp", "role": "viewer"}, headers=admin).json()
+    as_new = {"X-API-Key": new["key"]}
+    for _ in range(2):  # the second answer comes with the key kept from the first
+        assert service.app_client.get("/status", params={"q": "SMIC"}, headers=as_new).status_code == 200
+    env = {**os.environ, "REDLINE_HOME": str(service.home)}
+    env.pop("REDLINE_DATABASE_URL", None)
+    command = [sys.executable, "-c", "from redline.cli.app import main; main()", "keys", "revoke", new["id"]]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    assert service.app_client.get("/status", params={"q": "SMIC"}, headers=as_new).status_code == 401
 
 
 # -- match ---------------------------------------------------------------------------------------------------

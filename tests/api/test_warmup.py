@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,3 +43,40 @@ def test_the_parent_saves_the_index_and_a_worker_loads_it_while_starting(
 def test_without_the_flag_the_index_waits_for_the_first_name_query(home: Path) -> None:
     app = create_app()
     assert "resolver" not in vars(app.state.service.catalog)
+
+
+def test_each_worker_sends_itself_requests_before_it_listens_and_no_key_outlives_them(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from redline.server.shared.deps import current_key
+    from redline.services.keys import KeyService
+
+    monkeypatch.setenv(WARM_ENV, "1")
+    app = create_app()
+    answered: list[tuple[str, int]] = []
+
+    @app.middleware("http")
+    async def record(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        answered.append((request.url.path, response.status_code))
+        return response
+
+    try:
+        with TestClient(app) as client:  # the lifespan runs here, as uvicorn runs it before listening
+            assert ("/match", 200) in answered and ("/status", 200) in answered
+            assert gc.get_freeze_count() > 0  # the long-lived objects are out of the collector's way
+            assert current_key not in app.dependency_overrides
+            assert client.post("/match", json={"query": "Xiaomi"}).status_code == 401  # a key is needed again
+            assert KeyService.default().records() == []  # the warm-up made no key
+    finally:
+        gc.unfreeze()
+
+
+def test_without_the_flag_no_request_is_sent_at_start(home: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    app = create_app()
+    with TestClient(app):
+        assert gc.get_freeze_count() == 0

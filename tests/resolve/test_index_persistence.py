@@ -69,23 +69,46 @@ def test_status_for_an_identifier_imports_no_transliteration() -> None:
     assert out.split() == ["xiaomi", "False", "False"]
 
 
-def test_cli_status_for_an_identifier_imports_no_name_matcher(tmp_path: Path) -> None:
-    """`redline status 1810.HK` as a user runs it: the answer reads the match threshold, not the matcher."""
+def _status_imports(home: Path, query: str, modules: tuple[str, ...]) -> dict[str, bool]:
+    """Which of `modules` a cold `redline status QUERY` (a new process, as a user runs it) has imported at exit."""
     import os
     import subprocess
 
     code = (
         "import atexit, sys; "
-        "atexit.register(lambda: print(*[m in sys.modules for m in "
-        "('redline.resolve.resolver', 'rapidfuzz', 'numpy', 'pypinyin')], file=sys.stderr)); "
+        f"atexit.register(lambda: print(*[m in sys.modules for m in {modules!r}], file=sys.stderr)); "
         "from redline.cli.app import main; main()"
     )
-    env = {**os.environ, "REDLINE_HOME": str(tmp_path)}
+    env = {**os.environ, "REDLINE_HOME": str(home)}
     done = subprocess.run(
-        [sys.executable, "-c", code, "status", "1810.HK", "--on", "2021-03-16"], capture_output=True, text=True, env=env
+        [sys.executable, "-c", code, "status", query, "--on", "2021-03-16"], capture_output=True, text=True, env=env
     )
-    assert "xiaomi" in done.stdout.lower()
-    assert done.stderr.split()[-4:] == ["False", "False", "False", "False"], done.stderr
+    assert "xiaomi" in done.stdout.lower(), done.stdout + done.stderr
+    return dict(zip(modules, (flag == "True" for flag in done.stderr.split()[-len(modules) :]), strict=True))
+
+
+# Loaded by no cold status answer: building the catalog or the name index (YAML, CC-CEDICT, pinyin), the store
+# (SQLAlchemy, no database yet), the full name library (rigour.names: normality, ICU), certificates, the server.
+NEVER_ON_STATUS = (
+    "yaml", "pypinyin", "opencc", "sqlalchemy", "rigour.names", "normality", "pydantic", "fastapi", "cryptography",
+    "redline.sources.check", "redline.screen", "redline.model.records", "redline.catalog.entities",
+    "redline.sources.list_feeds",
+)  # fmt: skip
+
+
+def test_cli_status_for_an_identifier_imports_no_name_matcher(tmp_path: Path) -> None:
+    """`redline status 1810.HK` reads the match threshold, not the matcher, and checks no check digit of "1810.HK"."""
+    heavy = ("redline.resolve.resolver", "rapidfuzz", "numpy", "stdnum", "anyascii", *NEVER_ON_STATUS)
+    _status_imports(tmp_path, "1810.HK", heavy)  # the first run builds and saves the catalog
+    imported = _status_imports(tmp_path, "1810.HK", heavy)
+    assert [m for m, flag in imported.items() if flag] == []
+
+
+def test_cli_status_for_a_name_loads_the_saved_index_without_numpy(tmp_path: Path) -> None:
+    """A cold `redline status NAME` with the saved index: the matcher, but no numpy for the small bundled catalog."""
+    _status_imports(tmp_path, "Xiaomi Corporation", ())  # builds and saves the catalog and its name index
+    imported = _status_imports(tmp_path, "Xiaomi Corporation", ("redline.resolve.resolver", "numpy", *NEVER_ON_STATUS))
+    assert [m for m, flag in imported.items() if flag] == ["redline.resolve.resolver"]
 
 
 def test_match_answers_are_kept_per_catalog_version(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from redline.catalog.catalog import Catalog, build_catalog, editions_version, load_catalog, save_catalog
+from redline.catalog.catalog import SAVE_FORMAT, Catalog, build_catalog, editions_version, load_catalog, save_catalog
 from redline.catalog.identify import REVIEW_FLOOR, Candidate, Identification, Outcome, candidates, identify
 
 if TYPE_CHECKING:
@@ -33,7 +33,9 @@ __all__ = [
 ]
 
 _lock = threading.RLock()  # re-entered: current_catalog falls back to _bundled_catalog under it
-_cached: dict[str, tuple[tuple[object, ...], Catalog]] = {}
+# Per database URL: the versions of its snapshots and accepted news, the catalog built over them, and the database's
+# data_version when they were read (SQLite; None on PostgreSQL), under which a call answers without a query.
+_cached: dict[str, tuple[tuple[object, ...], Catalog, tuple[int, int] | None]] = {}
 
 
 def current_catalog() -> Catalog:
@@ -45,16 +47,25 @@ def current_catalog() -> Catalog:
     # import SQLAlchemy and Alembic).
     if url.startswith("sqlite:///") and not _sqlite_file_exists(url):
         return _bundled_catalog()
+    from redline.store.database import data_version, engine_for
     from redline.store.news import NewsStore
     from redline.store.snapshots import SnapshotStore
 
-    store = SnapshotStore()
-    news = NewsStore()
+    engine = engine_for(url)
+    # Read before the versions below: a commit in between makes the kept catalog look stale, never the reverse.
+    seen = data_version(engine)
+    with _lock:
+        cached = _cached.get(url)
+        if cached is not None and seen is not None and cached[2] == seen:
+            return cached[1]  # nothing committed to the database since: no import landed (SQLite)
+    store = SnapshotStore(engine)
+    news = NewsStore(url)
     snapshots, accepted = store.version(), news.version()
     version = (*snapshots, *accepted)
     with _lock:
         cached = _cached.get(url)
         if cached is not None and cached[0] == version:
+            _cached[url] = (version, cached[1], seen)
             return cached[1]
         if not snapshots[0] and not accepted[0]:
             catalog = _bundled_catalog()
@@ -72,17 +83,18 @@ def current_catalog() -> Catalog:
             if catalog.cache_path is None:
                 catalog.cache_path = path
                 save_catalog(catalog, path)
-        _cached[url] = (version, catalog)
+        _cached[url] = (version, catalog, seen)
         return catalog
 
 
 def _cache_file(version: str) -> Path:
-    """The saved catalog for these editions, this release of Redline and these bundled data files."""
+    """The saved catalog for these editions, this release of Redline (and shape of its saved catalog) and these
+    bundled data files."""
     from redline import __version__
     from redline.home import redline_home
     from redline.sources.bundled import data_version
 
-    key = hashlib.sha256(f"{__version__}:{data_version()}:{version}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{__version__}:{SAVE_FORMAT}:{data_version()}:{version}".encode()).hexdigest()[:24]
     return redline_home() / "cache" / f"catalog-{key}.pickle"
 
 

@@ -19,17 +19,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from redline.catalog.entities import EntityJoiner, publisher_key
 from redline.catalog.events import Edition, Entry, ImportedHistory, annex_days, imported_history, snapshot_citation
-from redline.model import Citation, CourtOrder, Entity, ListId, ListingEvent
-from redline.model.records import SourceRecord
+from redline.model import Citation, CourtOrder, Entity, ListId, ListingEvent, saved
+from redline.model.vocabulary import SourceList
 from redline.resolve.identifiers import IdKey, keys_of
 from redline.sources.bundled import ReferenceData
-from redline.sources.list_feeds import ListFeed, list_feeds
-from redline.sources.loaded import SourceList
 from redline.store.reference import ReferenceStore
 
 if TYPE_CHECKING:  # the snapshot store brings SQLAlchemy: a bundled-only answer never needs it
+    from redline.model.records import SourceRecord
     from redline.resolve.resolver import Resolver
     from redline.store.snapshots import Snapshot, SnapshotStore
 
@@ -47,6 +45,9 @@ class Catalog(ReferenceStore):
     ) -> None:
         self.history = history or ImportedHistory()
         extra = {e.id: e for e in extra_entities}
+        # The files' raw rows (where each fact was read, for `redline data check`, which reads the files itself) are
+        # left out: no answer reads them, and they were two thirds of the saved catalog (612 -> 227 KB).
+        data = replace(data, provenance={}, identifier_rows=[], stated_rows={}, order_rows={})
         merged = replace(
             data,
             entities={**data.entities, **extra},
@@ -135,6 +136,11 @@ class Catalog(ReferenceStore):
         self.__dict__.update(state)
 
 
+# Names the shape of a saved catalog, in its file's name (`redline.catalog._cache_file`): bump it when `Catalog` or
+# what it holds changes, so a file saved by other code is never read as this code's.
+SAVE_FORMAT = "catalog-2"
+
+
 def save_catalog(catalog: Catalog, path: Path) -> None:
     """Pickle the catalog (with its name index once built) atomically: a temp file renamed into place."""
     try:
@@ -144,7 +150,7 @@ def save_catalog(catalog: Catalog, path: Path) -> None:
         return  # a read-only or full home only costs speed: the catalog is rebuilt next time
     try:
         with os.fdopen(handle, "wb") as out:
-            pickle.dump(catalog, out, protocol=pickle.HIGHEST_PROTOCOL)
+            saved.dump(catalog, out)
         os.replace(temp, path)
     except OSError:
         Path(temp).unlink(missing_ok=True)
@@ -154,7 +160,7 @@ def load_catalog(path: Path) -> Catalog | None:
     """A catalog saved by `save_catalog`, or None when absent or unreadable (then it is rebuilt)."""
     try:
         with path.open("rb") as handle:
-            loaded = pickle.load(handle)  # written by this deployment under $REDLINE_HOME, like its database
+            loaded = saved.load(handle)  # written by this deployment under $REDLINE_HOME, like its database
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return None
     return loaded if isinstance(loaded, Catalog) else None
@@ -179,6 +185,10 @@ def build_catalog(
 ) -> Catalog:
     """The catalog over the bundled data, every snapshot in `store` (None: none) and the accepted news facts
     (low-confidence events known from their articles' publication, redline.catalog.news_facts)."""
+    # What joins imported records to entities and maps files to lists: building only (a saved catalog loads without)
+    from redline.catalog.entities import EntityJoiner, publisher_key
+    from redline.sources.list_feeds import ListFeed, list_feeds
+
     news_listings, news_orders = news
     if store is None:
         history = ImportedHistory(events=list(news_listings))

@@ -28,11 +28,11 @@ from redline.model import (
     at_new_york,
 )
 from redline.model.events import designation_at
-from redline.model.records import DateKind, FactKey, SourceRecord
-from redline.sources.list_feeds import ListFeed
-from redline.sources.loaded import SourceList
+from redline.model.vocabulary import SourceList
 
 if TYPE_CHECKING:  # the snapshot store brings SQLAlchemy: a bundled-only answer never needs it
+    from redline.model.records import FactKey, SourceRecord
+    from redline.sources.list_feeds import ListFeed
     from redline.store.snapshots import Snapshot
 
 # An edition that has lost over 10% and over 10 of the entries expected of it is taken for an extract (trade.gov's
@@ -73,6 +73,8 @@ def snapshot_citation(snapshot: Snapshot) -> Citation:
 
 def listed_day(record: SourceRecord, list_id: ListId) -> date | None:
     """The listing date the file prints for this entry, if any."""
+    from redline.model.records import DateKind, FactKey  # imported files only: a saved catalog loads without them
+
     qualifier = "CMIC" if list_id is ListId.NS_CMIC else None
     for fact in record.facts_of(FactKey.LISTING_DATE, qualifier):
         if fact.day:
@@ -155,6 +157,8 @@ def imported_history(
 ) -> ImportedHistory:
     """Apply editions in the order their facts became known; `annex_day` dates each list's founding Annex (an
     entry listed that day is an Annex listing: EO 14032 named 59 companies on 2021-06-03)."""
+    from redline.model.records import FactKey
+
     history = ImportedHistory()
     timeline = _Timeline(bundled)
     timeline.superseded = history.superseded

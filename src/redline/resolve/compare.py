@@ -9,6 +9,7 @@ left over in the query: list names are often longer legal names of what the user
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,10 @@ LEGAL_CONFLICT = 0.08
 # "WAFI"/"NAFI" (0.75) are two names, not one spelled twice; 0.85 chosen on the train split of bench/resolve/pairs.py
 COVER_SIMILARITY = 0.85
 SHORT_WORD = 3
+# Word classes as module constants, and their names for explanations: reading a member through the Enum class, or
+# its `.value`, is a Python-level lookup each time, and these are read for every word of every pair.
+_CORE, _GENERIC, _LOCATION = WordClass.CORE, WordClass.GENERIC, WordClass.LOCATION
+_CLASS_NAME = {cls: cls.value for cls in WordClass}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +69,24 @@ def token_similarity(a: Token, b: Token) -> float:
     return known
 
 
+_FLOOR_PERCENT = round(TOKEN_FLOOR * 100)  # in hundredths, so the length test below is exact in integers
+assert _FLOOR_PERCENT / 100 == TOKEN_FLOOR, "TOKEN_FLOOR must be a whole number of hundredths"
+
+
 def _token_similarity(a: Token, b: Token) -> float:
-    if len(a.text) == 1 or len(b.text) == 1:  # an initial meets the word it abbreviates
+    size_a, size_b = len(a.text), len(b.text)
+    if size_a == 1 or size_b == 1:  # an initial meets the word it abbreviates
         return 0.8 if a.text[0] == b.text[0] else 0.0
-    if max(len(a.text), len(b.text)) <= SHORT_WORD and a.key != b.key:
+    if size_a <= SHORT_WORD and size_b <= SHORT_WORD and a.key != b.key:
         return 0.0  # one letter of three is a third of the word: SAM and NAM, KIM and KIN are other names
-    sim = float(OSA.normalized_similarity(a.text, b.text, score_cutoff=TOKEN_FLOOR))
-    if a.key == b.key and min(len(a.text), len(b.text)) >= SOUND_KEY_MIN:
-        sim = max(sim, 0.85)  # transliteration variants: Mohammed/Muhammad, Jeong/Jong
+    # OSA similarity is at most shorter / longer: below TOKEN_FLOOR it is cut to 0 (compared in integers: exact)
+    shorter, longer = (size_a, size_b) if size_a < size_b else (size_b, size_a)
+    if shorter * 100 < _FLOOR_PERCENT * longer:
+        sim = 0.0
+    else:
+        sim = float(OSA.normalized_similarity(a.text, b.text, score_cutoff=TOKEN_FLOOR))
+    if a.key == b.key and size_a >= SOUND_KEY_MIN and size_b >= SOUND_KEY_MIN and sim < 0.85:
+        sim = 0.85  # transliteration variants: Mohammed/Muhammad, Jeong/Jong
     return sim
 
 
@@ -123,24 +138,33 @@ class WordHits:
 
 
 _CDIST_CUTOFF = TOKEN_FLOOR - 0.05  # below TOKEN_FLOOR: cdist's float32 rounding cannot drop a pair at the floor
+CDIST_MIN_PAIRS = 20_000  # fewer word pairs are compared in Python when numpy is not loaded yet (`_joinable`)
 
 
 def _joinable(queries: list[Token], targets: list[Token]) -> set[tuple[Token, Token]]:
     """Every (query word, list word) pair whose `_token_similarity` may reach TOKEN_FLOOR, and some that don't.
 
     Its branches: an initial meets a word with its letter (0.8), OSA similarity >= TOKEN_FLOOR, one sound key on
-    words of SOUND_KEY_MIN letters or more (0.85)."""
-    import numpy as np
-    from rapidfuzz import process
+    words of SOUND_KEY_MIN letters or more (0.85).
 
-    matrix = process.cdist(
-        [t.text for t in queries],
-        [t.text for t in targets],
-        scorer=OSA.normalized_similarity,
-        score_cutoff=_CDIST_CUTOFF,
-        dtype=np.float32,
-    )
-    out = {(queries[i], targets[j]) for i, j in zip(*np.nonzero(matrix), strict=True)}
+    A few thousand word pairs (a name against the bundled catalog's candidates) are compared one by one: a cold
+    `redline status NAME` would spend more importing numpy for `cdist` (0.1 s) than comparing them. Both ways keep
+    every pair at or above _CDIST_CUTOFF (tests/resolve/test_cold_paths.py)."""
+    if "numpy" in sys.modules or len(queries) * len(targets) >= CDIST_MIN_PAIRS:
+        import numpy as np
+        from rapidfuzz import process
+
+        matrix = process.cdist(
+            [t.text for t in queries],
+            [t.text for t in targets],
+            scorer=OSA.normalized_similarity,
+            score_cutoff=_CDIST_CUTOFF,
+            dtype=np.float32,
+        )
+        out = {(queries[i], targets[j]) for i, j in zip(*np.nonzero(matrix), strict=True)}
+    else:
+        similar = OSA.normalized_similarity
+        out = {(a, b) for a in queries for b in targets if similar(a.text, b.text, score_cutoff=_CDIST_CUTOFF)}
     by_initial: dict[str, list[Token]] = {}
     initials: dict[str, list[Token]] = {}
     by_key: dict[str, list[Token]] = {}
@@ -164,9 +188,19 @@ def _word_pairs(q: NameForm, c: NameForm, hits: WordHits | None = None) -> list[
     if hits is not None:
         return hits.pairs(q, c)
     pairs = []
+    known = _SIMILARITIES
+    targets = c.tokens
     for i, a in enumerate(q.tokens):
-        for j, b in enumerate(c.tokens):
-            sim = token_similarity(a, b)
+        text = a.text
+        for j, b in enumerate(targets):
+            # `token_similarity` inlined for the two common cases (same word, pair seen before): a call per pair
+            # is a third of the time of this loop
+            if text == b.text:
+                pairs.append((1.0, i, j))
+                continue
+            sim = known.get((text, b.text))
+            if sim is None:
+                sim = token_similarity(a, b)
             if sim >= TOKEN_FLOOR:
                 pairs.append((sim, i, j))
     return pairs
@@ -182,6 +216,7 @@ def _align(
     """Greedy one-to-one alignment of `pairs` (best first), and the weighted share of the words it covers."""
     if len(pairs) > 1:
         pairs.sort(key=_best_first)
+    q_tokens, c_tokens = q.tokens, c.tokens
     used_q: set[int] = set()
     used_c: set[int] = set()
     matched: list[tuple[Token, Token, float]] = []
@@ -191,15 +226,21 @@ def _align(
         if i not in used_q and j not in used_c:
             used_q.add(i)
             used_c.add(j)
-            matched.append((q.tokens[i], c.tokens[j], sim))
+            matched.append((q_tokens[i], c_tokens[j], sim))
             wa, wb = qw[i], cw[j]
             hit += sim * (wa + wb) / 2
             miss_q += (1 - sim) * wa
             miss_c += (1 - sim) * wb
-    left_q = [t for i, t in enumerate(q.tokens) if i not in used_q]
-    left_c = [t for j, t in enumerate(c.tokens) if j not in used_c]
-    miss_q += sum(w for i, w in enumerate(qw) if i not in used_q)
-    miss_c += sum(w for j, w in enumerate(cw) if j not in used_c)
+    # the weights left are summed in word order either way, so scores stay bit-identical
+    if used_q:
+        left_q = [t for i, t in enumerate(q_tokens) if i not in used_q]
+        left_c = [t for j, t in enumerate(c_tokens) if j not in used_c]
+        miss_q += sum([w for i, w in enumerate(qw) if i not in used_q])
+        miss_c += sum([w for j, w in enumerate(cw) if j not in used_c])
+    else:  # nothing aligned: every word is left over
+        left_q, left_c = list(q_tokens), list(c_tokens)
+        miss_q += sum(qw)
+        miss_c += sum(cw)
     total = hit + miss_q + LIST_SIDE_UNMATCHED * miss_c
     return (hit / total if total else 0.0), matched, left_q, left_c
 
@@ -210,12 +251,12 @@ def _is_brand(
     """One name is the other's distinctive words plus only generic words, locations and legal form."""
     if not (q.has_core and c.has_core) or not matched:
         return False
-    if any(sim < 0.9 for a, _, sim in matched if a.cls is WordClass.CORE):
+    if any(sim < 0.9 for a, _, sim in matched if a.cls is _CORE):
         return False
-    if any(t.cls is WordClass.CORE for t in (*left_q, *left_c)):
+    if any(t.cls is _CORE for t in (*left_q, *left_c)):
         return False
     # "Taiwan Mobile" vs "China Mobile": each side names its own place -> two firms
-    if any(t.cls is WordClass.LOCATION for t in left_q) and any(t.cls is WordClass.LOCATION for t in left_c):
+    if any(t.cls is _LOCATION for t in left_q) and any(t.cls is _LOCATION for t in left_c):
         return False
     # "Dahua Bank" vs "Zhejiang Dahua Technology": each side adds its own line of business -> not the same firm
     return not (any(_business(t) for t in left_q) and any(_business(t) for t in left_c))
@@ -223,7 +264,7 @@ def _is_brand(
 
 def _business(token: Token) -> bool:
     """A generic word that says what a firm does (bank, technology), not how it is organised (group)."""
-    return token.cls is WordClass.GENERIC and token.text not in ORGANISATION_WORDS
+    return token.cls is _GENERIC and token.text not in ORGANISATION_WORDS
 
 
 def _acronym(q: NameForm, c: NameForm) -> str | None:
@@ -284,10 +325,10 @@ def compare(q: NameForm, c: NameForm, explain: bool = True, hits: WordHits | Non
         pairs = _word_pairs(q, c, hits)
         if not pairs and not explain and not whole_name_rules_may_apply(q, c):
             # no word aligns and no whole-name rule applies: only the legal form and caps are left to score
-            query_extra = tuple(t.text for t in q.tokens if t.cls is WordClass.CORE and len(t.text) >= 3)
+            query_extra = tuple([t.text for t in q.tokens if t.cls is _CORE and len(t.text) >= 3])
             return _finish(q, c, 0.0, features, brand_extra, query_extra, covered)
         best, matched, left_q, left_c = _align(q, c, pairs)
-        query_extra = tuple(t.text for t in left_q if t.cls is WordClass.CORE and len(t.text) >= 3)
+        query_extra = tuple([t.text for t in left_q if t.cls is _CORE and len(t.text) >= 3])
         shorter_side = min(len(q.tokens), len(c.tokens))
         covered = (
             shorter_side >= 2
@@ -297,10 +338,12 @@ def compare(q: NameForm, c: NameForm, explain: bool = True, hits: WordHits | Non
         if matched and explain:
             features.append("words: " + ", ".join(f"{a.text}~{b.text} {sim:.2f}" for a, b, sim in matched))
         if left_q and explain:
-            features.append("query only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_q))
+            features.append("query only: " + ", ".join(f"{t.text} ({_CLASS_NAME[t.cls]})" for t in left_q))
         if left_c and explain:
-            features.append("list only: " + ", ".join(f"{t.text} ({t.cls.value})" for t in left_c))
-        shorter, longer = sorted((len(q.compact), len(c.compact)))
+            features.append("list only: " + ", ".join(f"{t.text} ({_CLASS_NAME[t.cls]})" for t in left_c))
+        shorter, longer = len(q.compact), len(c.compact)
+        if shorter > longer:
+            shorter, longer = longer, shorter
         # whole strings can only add something when the words did not already say it, and when their lengths
         # leave room for a similarity of COMPACT_FLOOR (OSA similarity <= shorter / longer)
         # ... but not for a word swapped for another: "KIM CHOL SAM" / "KIM CHOL NAM" (as many words, one

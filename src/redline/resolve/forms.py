@@ -7,6 +7,7 @@ through dictionary glosses; the best-scoring form wins and the explanation names
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -16,6 +17,8 @@ from redline.resolve.text import fold, has_han, is_han, is_hangul, loose, split_
 from redline.resolve.vocab import KOREAN_SURNAMES, ORGANISATION_WORDS, WordClass, word_class
 
 Words = list[tuple[str, WordClass | None]]  # (word, class or None to classify it from the word)
+# module constants: reading an Enum member through its class is an attribute lookup per use in hot loops
+_CORE, _STOP = WordClass.CORE, WordClass.STOP
 MAX_TOKENS = 24  # a longer name is text, not a name; its head is enough to find candidates
 GLOSS_CAP = 0.65  # a dictionary gloss is a lead for review, never a match on its own
 
@@ -68,7 +71,10 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 
-def _token(text: str, cls: WordClass | None = None) -> Token:
+@lru_cache(maxsize=1 << 16)
+def _token(text: str, cls: WordClass | None) -> Token:
+    """The token of a word: one per distinct (word, class), shared by every name that has it (tokens are
+    immutable), so a word is classified and keyed once, not once per name."""
     text = ABBREVIATIONS.get(text, text) if cls is None else text
     cls = cls or word_class(text)
     if cls is WordClass.GENERIC:
@@ -88,37 +94,36 @@ def _latin_words(word: str) -> list[str]:
     return fold(anyascii(word)).split()
 
 
-def _acronyms(tokens: list[Token], legal: list[str]) -> frozenset[str]:
-    words = [t.text for t in tokens if t.cls is not WordClass.STOP]
+def _acronyms(words: list[str], legal: list[str]) -> frozenset[str]:
+    """Initials of the name's words (not stop words), alone and with the legal form's."""
     if len(words) < 2:
         return frozenset()
-    initials = "".join(w[0] for w in words)
-    legal_words = " ".join(legal).split()
-    out = {initials}
-    if legal_words:
-        out.add(initials + "".join(w[0] for w in legal_words))
-        out.add(initials + legal_words[-1][0])
-    return frozenset(a for a in out if len(a) >= 3)
+    initials = "".join([w[0] for w in words])
+    legal_words = " ".join(legal).split() if legal else ()
+    if not legal_words:  # most names: the initials alone
+        return frozenset((initials,)) if len(initials) >= 3 else frozenset()
+    out = {initials, initials + "".join([w[0] for w in legal_words]), initials + legal_words[-1][0]}
+    return frozenset([a for a in out if len(a) >= 3])
 
 
 def _form(name: str, route: str, words: Words, legal: list[str], cap: float = 1.0) -> NameForm:
     tokens = [_token(text, cls) for text, cls in words if text][:MAX_TOKENS]
-    compact = "".join(t.text for t in tokens if t.cls is not WordClass.STOP)
-    acronyms = _acronyms(tokens, legal) if route in ("latin", "transliterated") else frozenset()
-    named = [t for t in tokens if t.cls is not WordClass.STOP]
+    named = [t for t in tokens if t.cls is not _STOP]
+    texts = [t.text for t in named]
+    core = [t.text for t in named if t.cls is _CORE]
     return NameForm(
         name,
         route,
         tuple(tokens),
         tuple(legal),
-        compact,
-        acronyms,
+        "".join(texts),
+        _acronyms(texts, legal) if route in ("latin", "transliterated") else frozenset(),
         cap,
-        compact_key="".join(t.key for t in named),
-        sorted_compact="".join(sorted(t.text for t in named)),
-        core_compact="".join(t.text for t in named if t.cls is WordClass.CORE),
-        has_core=any(t.cls is WordClass.CORE for t in tokens),
-        weights=token_weights(tokens),
+        compact_key="".join([t.key for t in named]),
+        sorted_compact="".join(sorted(texts)),
+        core_compact="".join(core),
+        has_core=bool(core),
+        weights=token_weights(tokens, promote=not core),
     )
 
 
@@ -126,9 +131,13 @@ def _form(name: str, route: str, words: Words, legal: list[str], cap: float = 1.
 WEIGHTS = {WordClass.CORE: 1.0, WordClass.GENERIC: 0.35, WordClass.LOCATION: 0.25, WordClass.STOP: 0.05}
 
 
-def token_weights(tokens: list[Token]) -> tuple[float, ...]:
+def token_weights(tokens: list[Token], promote: bool | None = None) -> tuple[float, ...]:
+    """Each token's weight; `promote`: whether the name has no distinctive word (computed when not given)."""
     # a name made only of common words must be compared on them: they count fully
-    promote = not any(t.cls is WordClass.CORE for t in tokens)
+    if promote is None:
+        promote = not any(t.cls is _CORE for t in tokens)
+    if not promote:
+        return tuple([WEIGHTS[t.cls] for t in tokens])
     # ... except the words about how it is organised (group, holding): "Aerospace Communications Holdings
     # Group" is still "Aerospace Communications Holdings"
     return tuple(
@@ -142,16 +151,18 @@ def token_weights(tokens: list[Token]) -> tuple[float, ...]:
 def prepare(name: str, person: bool | None = None) -> list[NameForm]:
     """Every comparable form of `name`. `person` is True/False when the schema is known, None when not."""
     folded = fold(name)
-    if has_han(folded):
+    han = has_han(folded)
+    if han:
         folded = chinese.to_simplified(folded)
     runs = split_runs(folded)[: MAX_TOKENS * 2]
-    han_runs = [run for run in runs if is_han(run[0])]
-    if not han_runs:
+    if not han or not any(is_han(run[0]) for run in runs):
         if person is not True:
             runs = shorten_spelled_forms(" ".join(runs)).split()
-        words = [w for run in runs for w in _latin_words(run)]
+        if all(run.isascii() for run in runs):  # most names: their words are the runs
+            route, words = "latin", runs
+        else:
+            route, words = "transliterated", [w for run in runs for w in _latin_words(run)]
         rest, legal = split_legal_form(words) if person is not True else (words, [])
-        route = "latin" if all(run.isascii() for run in runs) else "transliterated"
         forms = [_form(name, route, [(w, None) for w in rest], legal)]
         if legal and person is None:
             # no schema: "KIM, Chol Sam" and "HLAING, Ko Ko" are persons whose names end like a legal form

@@ -9,11 +9,11 @@ go through it, so `0981.HK` (Yahoo/Reuters RIC), `981 HK Equity` (Bloomberg), `H
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
-
-from stdnum import cusip, figi, isin, lei
-from stdnum.gb import sedol
+from functools import cache
+from types import ModuleType
 
 from redline.model import Identifier, IdScheme
 
@@ -52,13 +52,18 @@ _PREFIXED = re.compile(r"^([A-Z][A-Z0-9 ]{0,9}):\s*([A-Z0-9]{1,8})$")  # HKEX:11
 _SUFFIXED = re.compile(r"^([A-Z0-9]{1,8})(\.|\s+|/|-)([A-Z][A-Z0-9]{0,4})$")  # 0981.HK, 981 HK, CTMA.DE
 _BARE = re.compile(r"^[A-Z0-9]{1,8}$")
 # (scheme, checker, length): the length first, since a short word can pass a bare mod-97 check ("HUAWEI")
+# (python-stdnum module, imported on first use: it loads pydoc and ssl, a fifth of a cold identifier answer)
 _CHECKED = (
-    (IdScheme.ISIN, isin, 12),
-    (IdScheme.LEI, lei, 20),
-    (IdScheme.FIGI, figi, 12),
-    (IdScheme.CUSIP, cusip, 9),
-    (IdScheme.SEDOL, sedol, 7),
+    (IdScheme.ISIN, "isin", 12),
+    (IdScheme.LEI, "lei", 20),
+    (IdScheme.FIGI, "figi", 12),
+    (IdScheme.CUSIP, "cusip", 9),
+    (IdScheme.SEDOL, "gb.sedol", 7),
 )
+# An ASCII character outside every checked scheme's alphabet (0-9, A-Z, and CUSIP's * @ #) and not whitespace (which
+# stdnum strips): no checker can accept the text ("1810.HK"), so it is not asked. stdnum maps some non-ASCII
+# characters to ASCII first, so those are asked.
+_UNCHECKABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x21\x22\x24-\x29\x2b-\x2f\x3a-\x3f\x5b-\x7f]")
 # Identifiers as printed (any scheme) are also found by their characters alone: OFAC prints some ISINs with a
 # bad check digit (CND10002K094), passports and registration numbers have no check to run.
 VERBATIM = "as-printed"
@@ -150,8 +155,9 @@ def parse_query(query: str) -> list[tuple[IdKey, str]]:
     text = query.strip()
     compact = text.upper().replace(" ", "").replace("-", "")
     found: list[tuple[IdKey, str]] = []
-    for scheme, module, length in _CHECKED:
-        if len(compact) == length and module.is_valid(compact):
+    checkable = _UNCHECKABLE.search(compact) is None
+    for scheme, name, length in _CHECKED:
+        if checkable and len(compact) == length and (module := checker(name)).is_valid(compact):
             key = (scheme.value, "", module.compact(compact).upper())
             found.append((key, f"{scheme.value.upper()} {compact} (check digit valid)"))
     ticker = parse_ticker(text) if not found else None
@@ -166,9 +172,15 @@ def parse_query(query: str) -> list[tuple[IdKey, str]]:
     return found
 
 
+@cache
+def checker(name: str) -> ModuleType:
+    """The python-stdnum module `name` ("isin", "gb.sedol")."""
+    return importlib.import_module(f"stdnum.{name}")
+
+
 def checksum_note(scheme: str, value: str) -> str:
     """Why a listed identifier that was found verbatim fails its check digit ("" when it passes or has none)."""
-    for checked, module, _ in _CHECKED:
-        if checked.value == scheme and not module.is_valid(value):
+    for checked, name, _ in _CHECKED:
+        if checked.value == scheme and not checker(name).is_valid(value):
             return f"{scheme.upper()} {value} fails its check digit as the list prints it; matched as printed"
     return ""

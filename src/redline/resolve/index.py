@@ -8,19 +8,25 @@ because they cannot separate candidates and would cost time.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from redline.resolve.bounds import FormTable, Interned
 from redline.resolve.forms import NameForm
 from redline.resolve.vocab import WordClass
+
+if TYPE_CHECKING:  # numpy (and `bounds`, which needs it) are imported where a large index ranks its candidates
+    import numpy as np
+
+    from redline.resolve.bounds import FormTable, Interned
 
 _KEY_WEIGHTS = {"w": 3.0, "k": 2.0, "c": 6.0, "a": 5.0, "t": 0.5}
 MAX_POSTING_SHARE = 0.05
 MIN_POSTING_CAP = 500
+# Below this many postings reached by one query, candidates are ranked in Python: the bundled catalog's queries reach
+# a few hundred, and a cold `redline status NAME` would spend more importing numpy (0.1 s) than ranking.
+NUMPY_RANKING_MIN = 5000
 
 
 def keys(form: NameForm) -> dict[str, float]:
@@ -57,7 +63,7 @@ class NameIndex:
         # postings as arrays, with whether they are over the cap, made on first use after the last `add`
         self._arrays: dict[str, tuple[np.ndarray, bool]] = {}
         self._tables: dict[int, FormTable] = {}  # owners' forms laid out for `bounds`, made on first use
-        self.interned = Interned()  # the strings of those tables
+        self._interned: Interned | None = None  # the strings of those tables
 
     def __getstate__(self) -> dict[str, Any]:
         return {"forms": self.forms, "owners": self.owners, "postings": self.postings}
@@ -66,12 +72,23 @@ class NameIndex:
         self.__dict__.update(state)
         self._arrays = {}
         self._tables = {}
-        self.interned = Interned()
+        self._interned = None
+
+    @property
+    def interned(self) -> Interned:
+        """The strings of the bound tables; made on first use, so a cold query that never bounds skips numpy."""
+        if self._interned is None:
+            from redline.resolve.bounds import Interned
+
+            self._interned = Interned()
+        return self._interned
 
     def table(self, owner: int, forms: list[NameForm]) -> FormTable:
         """`owner`'s forms (the ones `add` was given) as `bounds.FormTable`, made once: candidates recur."""
         found = self._tables.get(owner)
         if found is None:
+            from redline.resolve.bounds import FormTable
+
             found = self._tables[owner] = FormTable.of(forms, self.interned)
         return found
 
@@ -84,13 +101,13 @@ class NameIndex:
                 self.postings[key].append(number)
         self._arrays.clear()
 
-    def _posting(self, key: str, cap: int) -> tuple[np.ndarray, bool] | None:
-        """The forms that carry `key` as an array, and whether they are more than `cap`; None when none do."""
+    def _posting(self, key: str, cap: int) -> tuple[np.ndarray, bool]:
+        """The forms that carry `key` (a key with postings) as an array, and whether they are more than `cap`."""
         found = self._arrays.get(key)
         if found is None:
-            posting = self.postings.get(key)
-            if not posting:
-                return None
+            import numpy as np
+
+            posting = self.postings[key]
             found = self._arrays[key] = (np.array(posting, dtype=np.int64), len(posting) > cap)
         return found
 
@@ -103,32 +120,56 @@ class NameIndex:
             for key, weight in keys(form).items():
                 weights[key] = max(weight, weights.get(key, 0.0))
         cap = max(MIN_POSTING_CAP, int(len(self.forms) * MAX_POSTING_SHARE))
-        arrays: list[np.ndarray] = []
+        found: list[tuple[str, list[int]]] = []
         shared: list[float] = []
-        cached = self._arrays.get
+        postings = self.postings
         for key, weight in weights.items():
-            found = cached(key) or self._posting(key, cap)
-            if found is None or (found[1] and key[0] == "t"):
+            posting = postings.get(key)
+            if not posting or (len(posting) > cap and key[0] == "t"):
                 continue
-            arrays.append(found[0])
-            shared.append(weight / 4 if found[1] else weight)  # a common word still counts, a little
-        if not arrays:
+            found.append((key, posting))
+            shared.append(weight / 4 if len(posting) > cap else weight)  # a common word still counts, a little
+        if not found:
             return []
+        # Both rankings give the same order (tests/resolve/test_cold_paths.py); numpy only pays once it is loaded
+        # (a server, screening) or the query reaches many forms (an imported SDN list).
+        if "numpy" in sys.modules or sum(len(posting) for _, posting in found) >= NUMPY_RANKING_MIN:
+            ranked = self._ranked_numpy(found, shared, limit * 4, cap)
+        else:
+            ranked = ranked_python([posting for _, posting in found], shared, limit * 4)
+        best: dict[int, None] = {}
+        for number in ranked:
+            best.setdefault(self.owners[number])
+            if len(best) == limit:
+                break
+        return list(best)
+
+    def _ranked_numpy(self, found: list[tuple[str, list[int]]], shared: list[float], take: int, cap: int) -> list[int]:
+        """`ranked_python`'s answer, vectorised."""
+        import numpy as np
+
+        arrays = [self._posting(key, cap)[0] for key, _ in found]
         numbers = np.concatenate(arrays)
         # summed in the order of the keys, as a loop over them would (np.bincount adds in array order)
         totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]), minlength=len(self.forms))
         first = np.full(len(self.forms), len(numbers))  # where the keys first reached each form
         np.minimum.at(first, numbers, np.arange(len(numbers)))
         reached = np.flatnonzero(first < len(numbers))
-        take = limit * 4
         if 0 < take < len(reached):  # only the forms that can rank among the first `take` need sorting
             reached_totals = totals[reached]
             cut = np.partition(reached_totals, len(reached) - take)[len(reached) - take]
             reached = reached[reached_totals >= cut]
         order = np.lexsort((first[reached], -totals[reached]))[:take]
-        best: dict[int, None] = {}
-        for number in reached[order].tolist():
-            best.setdefault(self.owners[number])
-            if len(best) == limit:
-                break
-        return list(best)
+        ranked: list[int] = reached[order].tolist()
+        return ranked
+
+
+def ranked_python(postings: list[list[int]], shared: list[float], count: int) -> list[int]:
+    """The `count` form numbers of most summed weight (posting i adds shared[i] to each of its forms), ties in the
+    order the postings first reached them."""
+    totals: dict[int, float] = {}
+    for posting, weight in zip(postings, shared, strict=True):
+        for number in posting:  # summed in the order of the keys, as np.bincount adds in array order
+            totals[number] = totals.get(number, 0.0) + weight
+    # a stable sort on the weight alone keeps first-reached order (dict insertion order) among ties
+    return sorted(totals, key=lambda number: -totals[number])[:count]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -109,18 +110,27 @@ def _misspelt_form(token: str) -> str | None:
     if len(token) < 6:
         return None
     for form in _LONG_FORMS:
-        if OSA.normalized_similarity(token, form) >= 0.8:
+        if OSA.normalized_similarity(token, form, score_cutoff=0.8) >= 0.8:
             return form
     return None
+
+
+@lru_cache(maxsize=4)
+def _form_words(known: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(last words, first words) of the forms in `known`: a name whose last word is no form's last word has no
+    form at its end, whatever the size tried (and likewise at its start), so those joins are skipped."""
+    split = [form.split() for form in known]
+    return frozenset(w[-1] for w in split if w), frozenset(w[0] for w in split if w)
 
 
 def split_legal_form(tokens: list[str]) -> tuple[list[str], list[str]]:
     """(name tokens, legal forms found), stripping forms at the end (repeatedly) and at the start."""
     known = legal_forms()
+    last_words, first_words = _form_words(known)
     found: list[str] = []
     rest = list(tokens)
     while len(rest) > 1:
-        for size in range(min(4, len(rest) - 1), 0, -1):
+        for size in range(min(4, len(rest) - 1) if rest[-1] in last_words else 0, 0, -1):
             tail = " ".join(rest[-size:])
             if tail in known:
                 found.insert(0, tail)
@@ -136,7 +146,7 @@ def split_legal_form(tokens: list[str]) -> tuple[list[str], list[str]]:
         found.insert(0, rest.pop(0))
     else:
         # spelled-out forms open names too: "LIMITED LIABILITY COMPANY OMZ-SPETSSTAL", "JOINT STOCK COMPANY ..."
-        for size in range(min(4, len(rest) - 1), 1, -1):
+        for size in range(min(4, len(rest) - 1) if rest and rest[0] in first_words else 0, 1, -1):
             head = " ".join(rest[:size])
             if head in known:
                 found.insert(0, head)
@@ -153,16 +163,32 @@ def shorten_spelled_forms(folded: str) -> str:
     one-word forms stay as the list printed them (and `split_legal_form` reads them as before)."""
     if " " not in folded:
         return folded
-    from rigour.names.org_types import extract_org_types
-
     known = legal_forms()
     out = folded
-    for span, short in extract_org_types(folded):
+    for span, short in _org_types(folded):
         span_words = span.split()
         if len(span_words) >= 2 and " " not in short and (short in known or short == "sacv"):
             spelled = re.escape(" ".join(span_words))
             out = re.sub(rf"(?<!\w){spelled}(?!\w)", short, out)
     return out
+
+
+@lru_cache(maxsize=1)
+def _org_types_core() -> Callable[..., list[tuple[str, str]]]:
+    """rigour's compiled extraction, imported on first use and then read from here: an import statement per name
+    cost as much as the extraction itself."""
+    from rigour._core import extract_org_types
+
+    return extract_org_types
+
+
+def _org_types(folded: str) -> list[tuple[str, str]]:
+    """rigour's `names.org_types.extract_org_types(folded)` with its defaults (CASEFOLD, no cleanup, specific forms),
+    called in its compiled core: importing `rigour.names` loads normality, ICU and chardet (0.1 s of a cold name
+    query) for this one table. tests/resolve/test_cold_paths.py pins it to the public function."""
+    casefold, no_cleanup = 4, 0  # rigour.text.normalize.Normalize.CASEFOLD, Cleanup.Noop
+    found: list[tuple[str, str]] = _org_types_core()(folded, casefold, no_cleanup, False)
+    return found
 
 
 def forms_agree(left: list[str], right: list[str]) -> bool | None:

@@ -75,9 +75,18 @@ def _compare(a: BirthDate, b: BirthDate) -> tuple[float, str]:
 Roles = tuple[tuple[Token, ...], tuple[Token, ...]]  # (family-name words, given-name words in order)
 
 
-def _role_words(text: str) -> tuple[Token, ...]:
+@lru_cache(maxsize=1)
+def _rigour_names() -> tuple[Callable[[str], str], Callable[[str], bool]]:
+    """rigour's person-prefix removal and generic-given-name test, imported on first use (not with the resolver)
+    and then read from here rather than through an import statement per name."""
     from rigour.names import remove_person_prefixes
+    from rigour.names.check import is_generic_person_name
 
+    return remove_person_prefixes, is_generic_person_name
+
+
+def _role_words(text: str) -> tuple[Token, ...]:
+    remove_person_prefixes = _rigour_names()[0]
     forms = prepare(remove_person_prefixes(text.strip()), True)  # honorifics from rigour's list: "Dr.", "Colonel"
     return tuple(t for t in forms[0].tokens if t.cls is not WordClass.STOP) if forms else ()
 
@@ -101,8 +110,7 @@ def _joined(words: tuple[Token, ...]) -> str:
 def _first(given: tuple[Token, ...]) -> Token:
     """The first given name that is not a generic one, as rigour lists them (Muhammad, Hassan, Abdullah...):
     "NASRALLAH, Mohammad Jawad" is Jawad NASRALLAH."""
-    from rigour.names.check import is_generic_person_name
-
+    is_generic_person_name = _rigour_names()[1]
     return next((t for t in given if not is_generic_person_name(t.text)), given[0])
 
 

@@ -56,8 +56,18 @@ class PrintedName:
     note: str = ""  # what was set aside, for the explanation
 
 
+# Text that every pattern of _SUFFIXES needs (a dash, "/" or "+", or part of one of its words): an ASCII name with
+# none of these has no suffix, and the five searches are skipped. Not used on other names: IGNORECASE
+# lets some non-ASCII letters match ASCII ones.
+_SUFFIX_HINTS = ("-", "/", "+", "cl", "ser", "sha", "shs", "sto", "stk", "adr", "ads", "gdr", "gds")
+
+
 def strip_listing_suffix(name: str) -> tuple[str, list[str]]:
     """(name without share-class/listing suffixes, the suffixes removed); never strips a name to nothing."""
+    if name.isascii():
+        lower = name.lower()
+        if not any(map(lower.__contains__, _SUFFIX_HINTS)):
+            return name, []
     removed: list[str] = []
     changed = True
     while changed:
@@ -96,7 +106,7 @@ def printed_names(name: str) -> tuple[PrintedName, ...]:
     text = clean(name)
     text, suffixes = strip_listing_suffix(text)
     note = f"listing suffix ignored: {', '.join(suffixes)}" if suffixes else ""
-    found = _TRAILING.match(text)
+    found = _TRAILING.match(text) if ")" in text else None
     if not found or _qualifier(found.group(2), found.group(1)) or not any(ch.isalnum() for ch in found.group(1)):
         return (PrintedName(text, "", note),)
     full, short = found.group(1).rstrip(" ,;-"), found.group(2).strip()

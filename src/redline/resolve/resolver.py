@@ -13,26 +13,29 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from redline.model import Entity, Identifier
-from redline.model.records import SourceRecord
-from redline.resolve.bounds import FormBounds
+from redline.model import Entity, Identifier, saved
 from redline.resolve.compare import COVER_SIMILARITY, TOKEN_FLOOR, NameScore, WordHits, compare, token_similarity
 from redline.resolve.errors import QueryError
 from redline.resolve.forms import NameForm, Token, prepare
 from redline.resolve.identifiers import VERBATIM, IdKey, checksum_note, keys_of, parse_query, printed_value
-from redline.resolve.index import NameIndex
+from redline.resolve.index import NUMPY_RANKING_MIN, NameIndex
 from redline.resolve.legal_forms import adopt_legal_forms, legal_forms
 from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_date, roles_agree
 from redline.resolve.printed import printed_names
 from redline.resolve.text import clean
 from redline.resolve.thresholds import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:  # imported list files' records: a name query over a saved index never makes one
+    from redline.model.records import SourceRecord
+    from redline.resolve.bounds import FormBounds
 
 _SAVE_FORMAT = "redline-resolver-4"  # bump when Resolver, Record or NameForm change shape
 REVIEW_FLOOR = 0.50
@@ -372,7 +375,7 @@ class Resolver:
         try:
             with os.fdopen(fd, "wb") as out:
                 # the legal forms its names were prepared with: queries read the same, and skip the ELF list
-                pickle.dump((_SAVE_FORMAT, self, legal_forms()), out, protocol=pickle.HIGHEST_PROTOCOL)
+                saved.dump((_SAVE_FORMAT, self, legal_forms()), out)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -383,7 +386,7 @@ class Resolver:
         """A resolver saved by `save`; ValueError when the file is not one of this version of Redline."""
         with path.open("rb") as handle:
             try:
-                data = pickle.load(handle)
+                data = saved.load(handle)
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as exc:
                 raise ValueError(f"{path}: not a saved resolver ({exc})") from None
         if not (isinstance(data, tuple) and len(data) == 3 and data[0] == _SAVE_FORMAT and isinstance(data[1], cls)):
@@ -431,16 +434,23 @@ class Resolver:
             for n in index.candidates(forms, CANDIDATE_POOL)
             if n not in found and _compatible(schema, self.records[n].schema)
         ]
-        tables = [index.table(number, self._forms[number]) for number in pool]
         # below this score a candidate is dropped, and a part of the query cannot change the outcome
         floor = min(REVIEW_FLOOR, cut)
-        bounds = None
+        bounds: FormBounds | None = None
         kept: Iterable[int] = range(len(pool))
-        if self._bounds:
+        # The bounds need numpy: a cold query over the small bundled catalog scores its ~20 candidates in full
+        # rather than import it (same answers: the bounds only skip what cannot win).
+        if self._bounds and ("numpy" in sys.modules or len(index.forms) >= NUMPY_RANKING_MIN):
+            from redline.resolve.bounds import FormBounds
+
+            tables = [index.table(number, self._forms[number]) for number in pool]
             covered = [PERSON_COVERED if self.records[n].schema == "Person" else 0.0 for n in pool]
             bounds = FormBounds(forms, tables, covered, index.interned)
             kept = [k for k in kept if bounds.best(k) >= floor]  # the others: no pair of forms reaches the floor
-        hits = WordHits(forms, (word for k in kept for word in tables[k].words))
+            words: Iterable[Token] = (word for k in kept for word in tables[k].words)
+        else:
+            words = {t.text: t for n in pool for f in self._forms[n] for t in f.tokens}.values()
+        hits = WordHits(forms, words)
         for k in kept:
             number = pool[k]
             record = self.records[number]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 # A name longer than this is a paste accident or an attack; matching its head keeps time bounded.
@@ -24,9 +25,34 @@ def clean(text: str) -> str:
     if text.isascii() and text.isprintable():  # most names: NFKC and the category filter change nothing
         return " ".join(text[: MAX_NAME_CHARS * 4].split())[:MAX_NAME_CHARS]
     text = unicodedata.normalize("NFKC", text[: MAX_NAME_CHARS * 4])
+    return _SPACES.sub(" ", text.translate(_CLEAN)).strip()[:MAX_NAME_CHARS]
+
+
+def _clean_char(ch: str) -> str | None:
     # whitespace first: a tab or line break separates words even though it is a control character
-    kept = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _DROP)
-    return _SPACES.sub(" ", kept).strip()[:MAX_NAME_CHARS]
+    if ch.isspace():
+        return " "
+    return None if unicodedata.category(ch) in _DROP else ch
+
+
+class _CharTable(dict[int, str | None]):
+    """A `str.translate` table filled on first sight of each character by `rule`: one C-level pass over a name
+    instead of a Python loop with a Unicode category lookup per character. Bounded: past `_CHAR_TABLE_MAX`
+    characters new ones are answered without being kept."""
+
+    def __init__(self, rule: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self._rule = rule
+
+    def __missing__(self, code: int) -> str | None:
+        value = self._rule(chr(code))
+        if len(self) < _CHAR_TABLE_MAX:
+            self[code] = value
+        return value
+
+
+_CHAR_TABLE_MAX = 1 << 16
+_CLEAN = _CharTable(_clean_char)
 
 
 def _ascii_table() -> dict[int, str | None]:
@@ -54,7 +80,7 @@ def fold(text: str) -> str:
     """Casefolded, punctuation and symbols as spaces (apostrophes and dots removed), spaces collapsed."""
     if text.isascii():  # most list names: one C-level pass instead of a loop over characters
         return " ".join(text[:MAX_NAME_CHARS].lower().translate(_ASCII_FOLD).split())
-    return fold_any(text)
+    return _SPACES.sub(" ", clean(text).casefold().translate(_FOLD)).strip()
 
 
 def fold_any(text: str) -> str:
@@ -65,6 +91,15 @@ def fold_any(text: str) -> str:
             continue
         out.append(" " if unicodedata.category(ch) in _SPACE else ch)
     return _SPACES.sub(" ", "".join(out)).strip()
+
+
+def _fold_char(ch: str) -> str | None:
+    if ch in _JOINERS:
+        return None
+    return " " if unicodedata.category(ch) in _SPACE else ch
+
+
+_FOLD = _CharTable(_fold_char)  # `fold_any`'s rule per character, as a translate table
 
 
 def is_han(ch: str) -> bool:
@@ -128,12 +163,19 @@ _LOOSE_RULES: tuple[tuple[str, str], ...] = (
 def loose(token: str) -> str:
     """A transliteration-tolerant key: romanisation variants (Gim/Kim, Jeong/Jong, Mohammed/Muhammad) meet."""
     head = token[:1] if token[:1] == "h" else ""  # a leading h is heard (Habbash vs Bush)
-    for old, new in _LOOSE_RULES:
+    for old, new in _LOOSE_PAIRS:
         token = token.replace(old, new)
-    token = head + token
-    out: list[str] = []
-    for ch in token:
-        ch = "a" if ch in "aeiou" else ch  # vowels carry most transliteration noise; keep only where they are
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
+    # the one-letter rules in one pass (no rule's output is a later rule's input, so the order is kept), and
+    # vowels as "a": they carry most transliteration noise; keep only where they are
+    token = head + token.translate(_LOOSE_LETTERS)
+    out = token[:1]
+    for ch in token[1:]:  # repeated letters once
+        if ch != out[-1]:
+            out += ch
+    return out
+
+
+_LOOSE_PAIRS = tuple((old, new) for old, new in _LOOSE_RULES if len(old) > 1)
+_LOOSE_LETTERS = str.maketrans(
+    {**{old: new or None for old, new in _LOOSE_RULES if len(old) == 1}, **dict.fromkeys("aeiou", "a"), "y": "a"}
+)

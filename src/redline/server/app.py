@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -19,6 +21,7 @@ from redline.server.api.routes import admin, alerts, certificates, news, referen
 from redline.server.shared.deps import KEY_COOKIE, KEY_HEADER, Forbidden, NotSignedIn, same_origin
 from redline.server.shared.security import COMMON_HEADERS, DATA_POLICY, SecurityHeaders
 from redline.server.shared.uploads import RequestBodyGuard, UploadRule
+from redline.server.warmup import warm_requests
 from redline.server.web.pages import web_router
 from redline.server.web.rendering import error_page, forbidden_page
 from redline.services.alerts import AlertService
@@ -73,9 +76,24 @@ def max_upload_bytes() -> int:
         raise StoreError(str(exc)) from None
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # uvicorn runs this before the worker listens: under `redline serve` the first clients find the request path
+    # built (redline.server.warmup).
+    if warm_requested():
+        log.info("request path warmed in %.2f s", await warm_requests(app))
+    yield
+
+
 def create_app(service: StatusService | None = None) -> FastAPI:
     # A POST from another site's page is refused everywhere: the API accepts the pages' cookie too.
-    app = FastAPI(title="Redline", version=__version__, description=DESCRIPTION, dependencies=[Depends(same_origin)])
+    app = FastAPI(
+        title="Redline",
+        version=__version__,
+        description=DESCRIPTION,
+        dependencies=[Depends(same_origin)],
+        lifespan=lifespan,
+    )
     app.state.service = service or StatusService.current()
     app.state.max_upload = max_upload_bytes()
     # The composition root: the stores are opened here, once per process (a bad REDLINE_DATABASE_URL fails at start,

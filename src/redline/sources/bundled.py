@@ -12,11 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
-
-import yaml
 
 from redline.model import (
     AfterWindow,
@@ -111,7 +108,9 @@ class ReferenceData:
 
 
 def data_dir() -> Path:
-    return Path(str(resources.files("redline.data")))
+    # the package's folder itself (`resources.files` gives the same path for an installed package, and imports
+    # zipfile on every cold answer, which hashes these files to find its saved catalog)
+    return Path(__file__).resolve().parent.parent / "data"
 
 
 class _Reader:
@@ -192,6 +191,8 @@ class _Reader:
 
 
 def _citations(reader: _Reader) -> dict[str, Citation]:
+    import yaml  # only when the files are read: a saved catalog loads without it
+
     path = reader.directory / "sources.yaml"
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -400,6 +401,8 @@ def load_reference(directory: Path | None = None) -> ReferenceData:
 
 
 def _regimes(reader: _Reader, cites: dict[str, Citation]) -> dict[RegimeId, Regime]:
+    import yaml  # only when the files are read: a saved catalog loads without it
+
     name = "regimes.yaml"
     try:
         loaded = yaml.safe_load((reader.directory / name).read_text(encoding="utf-8"))
@@ -600,6 +603,8 @@ def data_version() -> str:
 
 def _rules_file(reader: _Reader, name: str) -> dict[str, Any] | None:
     """A rules YAML file as a mapping, or None with the problem recorded."""
+    import yaml  # only when the files are read: a saved catalog loads without it
+
     try:
         loaded = yaml.safe_load((reader.directory / name).read_text(encoding="utf-8"))
     except FileNotFoundError:

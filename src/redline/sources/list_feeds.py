@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from redline.model import ListId
 from redline.sources.errors import RowProblem, SourceError
 from redline.sources.loaded import SourceList
@@ -32,6 +30,8 @@ def parse_feeds(text: str, known_citations: set[str] | None = None) -> dict[Sour
 
     def bad(where: str, message: str) -> None:
         problems.append(RowProblem(FILE, None, where, message))
+
+    import yaml  # only when the file is read: a saved catalog loads without it
 
     try:
         loaded = yaml.safe_load(text) or {}

@@ -9,7 +9,10 @@ lock the chain head row.
 
 from __future__ import annotations
 
+import itertools
+import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -124,9 +127,47 @@ def reading(engine: Engine) -> Iterator[Connection]:
         yield connection.execution_options(**{_READ_ONLY: True})
 
 
+class _Watch:
+    """A SQLite connection of its own that never writes, asked for PRAGMA data_version: the number changes whenever
+    another connection (a pooled one of this process, or any other process's) commits to the database file."""
+
+    serials = itertools.count(1)
+
+    def __init__(self, path: str) -> None:
+        self.serial = next(self.serials)
+        self.connection = sqlite3.connect(path, timeout=120, isolation_level=None, check_same_thread=False)
+        self.lock = threading.Lock()
+
+    def version(self) -> tuple[int, int]:
+        with self.lock:
+            (value,) = self.connection.execute("PRAGMA data_version").fetchone()
+        return self.serial, int(value)
+
+
+_watches: weakref.WeakKeyDictionary[Engine, _Watch] = weakref.WeakKeyDictionary()
+
+
+def data_version(engine: Engine) -> tuple[int, int] | None:
+    """A token that changes whenever anything is committed to the database, by any process: what lets a reader keep
+    what it read (keys, the catalog's version) until the next commit instead of reading it per request. SQLite
+    only (None on PostgreSQL: read afresh). Read it before the data it guards, so a commit in between makes the kept
+    copy look stale, never the reverse. The token carries the watching connection's serial: after `dispose_all`
+    a new connection's counter starts again and must not match a token of the old one."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return None
+    with _guard:
+        watch = _watches.get(engine)
+        if watch is None:
+            watch = _watches[engine] = _Watch(str(engine.url.database))
+    return watch.version()
+
+
 def dispose_all() -> None:
     """Close every pooled connection (tests, and before a process forks)."""
     with _guard:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+        for watch in _watches.values():
+            watch.connection.close()
+        _watches.clear()

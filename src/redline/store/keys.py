@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, Row, insert, select, update
@@ -16,12 +17,14 @@ from sqlalchemy import Engine, Row, insert, select, update
 from redline.model.keys import ApiKey as ApiKey  # the types live in the model: every face uses them
 from redline.model.keys import Role as Role
 from redline.store import audit
-from redline.store.database import engine_for, reading
+from redline.store.database import data_version, engine_for, reading
 from redline.store.errors import StoreError, UnknownId
 from redline.store.schema import api_keys
 from redline.store.stamps import actor as current_actor
 
 KEY_PREFIX = "rl_"
+# Live keys kept per store between two commits to the database (see `KeyStore.authenticate`); bounded all the same.
+KEPT_KEYS = 1024
 
 
 def hash_key(key: str) -> str:
@@ -43,6 +46,13 @@ def _key_of(row: Row[Any]) -> ApiKey:
 class KeyStore:
     def __init__(self, url: str | None = None, engine: Engine | None = None) -> None:
         self.engine = engine or engine_for(url)
+        # Live keys by hash, valid while the database's data_version is `_kept_at`: every request presents a key,
+        # and reading it was a query per request (bench/service). Any commit anywhere (a revocation by this or
+        # another process among them) changes the version and empties the dict, so a revoked key is refused on the
+        # next request, as before.
+        self._kept: dict[str, ApiKey] = {}
+        self._kept_at: tuple[int, int] | None = None
+        self._kept_lock = threading.Lock()
 
     def create(self, owner: str, role: Role, who: str | None = None) -> tuple[ApiKey, str]:
         """A new key for `owner`: its record, and the key itself, which is shown once and never stored."""
@@ -75,11 +85,24 @@ class KeyStore:
         """The live key record for a presented key, or None (unknown, malformed or revoked)."""
         if not key.startswith(KEY_PREFIX) or len(key) > 100:
             return None
+        digest = hash_key(key)
+        seen = data_version(self.engine)  # before the read: a commit in between leaves the kept copy stale-looking
+        if seen is not None:
+            with self._kept_lock:
+                if seen != self._kept_at:
+                    self._kept, self._kept_at = {}, seen
+                elif digest in self._kept:
+                    return self._kept[digest]
         with reading(self.engine) as connection:
-            row = connection.execute(select(api_keys).where(api_keys.c.key_hash == hash_key(key))).one_or_none()
+            row = connection.execute(select(api_keys).where(api_keys.c.key_hash == digest)).one_or_none()
         if row is None or row.revoked_at is not None:
-            return None
-        return _key_of(row)
+            return None  # unknown keys are not kept: nobody can fill the dict by guessing
+        found = _key_of(row)
+        if seen is not None:
+            with self._kept_lock:
+                if seen == self._kept_at and len(self._kept) < KEPT_KEYS:
+                    self._kept[digest] = found
+        return found
 
     def records(self) -> list[ApiKey]:
         with reading(self.engine) as connection:

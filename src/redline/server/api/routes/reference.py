@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from redline.model import Entity, Instant, iso, or_now
 from redline.model.queries import QueryError
@@ -22,6 +23,11 @@ CertificateWanted = Annotated[
 ]
 router = APIRouter()
 
+# /status and /match are `async` and hand their work (identification, scoring, a certificate's signing and write) to
+# the thread pool in one hop: for a plain `def` route FastAPI runs the function in the pool and then validates its
+# answer against the response model in the pool again, one more hop per request (each a thread switch, and a wait
+# for the GIL while other requests score names; bench/service).
+
 
 def _entity_or_404(service: StatusService, entity_id: str) -> Entity:
     try:
@@ -36,7 +42,7 @@ def _entity_or_404(service: StatusService, entity_id: str) -> Entity:
     tags=["status"],
     responses={400: schemas.problem("An empty query, or an instant that is not a date")},
 )
-def status(
+async def status(
     key: Viewer,
     service: Service,
     response: Response,
@@ -57,10 +63,11 @@ def status(
     `certificate=true` the answer is also signed and recorded: its id is in the `Redline-Certificate` header."""
     text, moment, known = query_text(q), or_now(on), or_now(known_at)
     if certificate:
-        certified = certificates.ask("status", status_question(text, moment, known), key.actor, "api")
+        question = status_question(text, moment, known)
+        certified = await run_in_threadpool(certificates.ask, "status", question, key.actor, "api")
         link(response, certified.id)
         return certified.answer
-    return service.status(text, moment, known).to_json()
+    return await run_in_threadpool(lambda: service.status(text, moment, known).to_json())
 
 
 @router.post(
@@ -69,7 +76,7 @@ def status(
     tags=["entities"],
     responses={400: schemas.problem("A query with nothing to match once normalised")},
 )
-def match(
+async def match(
     key: Viewer,
     body: schemas.MatchIn,
     service: Service,
@@ -83,16 +90,11 @@ def match(
     try:
         if certificate:
             question = match_question(body.query, body.schema_, body.birth_date, body.limit, body.threshold)
-            certified = certificates.ask("match", question, key.actor, "api")
+            certified = await run_in_threadpool(certificates.ask, "match", question, key.actor, "api")
             link(response, certified.id)
             return certified.answer
-        return service.match(
-            body.query,
-            schema=body.schema_,
-            birth_date=body.birth_date,
-            limit=body.limit,
-            threshold=body.threshold,
-        )
+        options = {"schema": body.schema_, "birth_date": body.birth_date, "limit": body.limit}
+        return await run_in_threadpool(service.match, body.query, threshold=body.threshold, **options)
     except QueryError as exc:
         raise InvalidInput(f"query: {exc}") from None
 
