@@ -60,8 +60,8 @@ class NameIndex:
         self.forms: list[NameForm] = []
         self.owners: list[int] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
-        # postings as arrays, with whether they are over the cap, made on first use after the last `add`
-        self._arrays: dict[str, tuple[np.ndarray, bool]] = {}
+        # postings as arrays, made on first use after the last `add`
+        self._arrays: dict[str, np.ndarray] = {}
         self._tables: dict[int, FormTable] = {}  # owners' forms laid out for `bounds`, made on first use
         self._interned: Interned | None = None  # the strings of those tables
 
@@ -101,14 +101,13 @@ class NameIndex:
                 self.postings[key].append(number)
         self._arrays.clear()
 
-    def _posting(self, key: str, cap: int) -> tuple[np.ndarray, bool]:
-        """The forms that carry `key` (a key with postings) as an array, and whether they are more than `cap`."""
+    def _array(self, key: str, posting: list[int]) -> np.ndarray:
+        """`key`'s posting as an array, made once after the last `add`: keys recur across queries."""
         found = self._arrays.get(key)
         if found is None:
             import numpy as np
 
-            posting = self.postings[key]
-            found = self._arrays[key] = (np.array(posting, dtype=np.int64), len(posting) > cap)
+            found = self._arrays[key] = np.array(posting, dtype=np.int64)
         return found
 
     def candidates(self, queries: list[NameForm], limit: int) -> list[int]:
@@ -134,7 +133,7 @@ class NameIndex:
         # Both rankings give the same order (tests/resolve/test_cold_paths.py); numpy only pays once it is loaded
         # (a server, screening) or the query reaches many forms (an imported SDN list).
         if "numpy" in sys.modules or sum(len(posting) for _, posting in found) >= NUMPY_RANKING_MIN:
-            ranked = self._ranked_numpy(found, shared, limit * 4, cap)
+            ranked = self._ranked_numpy(found, shared, limit * 4)
         else:
             ranked = ranked_python([posting for _, posting in found], shared, limit * 4)
         best: dict[int, None] = {}
@@ -144,15 +143,16 @@ class NameIndex:
                 break
         return list(best)
 
-    def _ranked_numpy(self, found: list[tuple[str, list[int]]], shared: list[float], take: int, cap: int) -> list[int]:
+    def _ranked_numpy(self, found: list[tuple[str, list[int]]], shared: list[float], take: int) -> list[int]:
         """`ranked_python`'s answer, vectorised."""
         import numpy as np
 
-        arrays = [self._posting(key, cap)[0] for key, _ in found]
+        arrays = [self._array(key, posting) for key, posting in found]
         numbers = np.concatenate(arrays)
+        size = int(numbers.max()) + 1
         # summed in the order of the keys, as a loop over them would (np.bincount adds in array order)
-        totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]), minlength=len(self.forms))
-        first = np.full(len(self.forms), len(numbers))  # where the keys first reached each form
+        totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]), minlength=size)
+        first = np.full(size, len(numbers))  # where the keys first reached each form
         np.minimum.at(first, numbers, np.arange(len(numbers)))
         reached = np.flatnonzero(first < len(numbers))
         if 0 < take < len(reached):  # only the forms that can rank among the first `take` need sorting
