@@ -29,6 +29,13 @@ MIN_POSTING_CAP = 500
 NUMPY_RANKING_MIN = 5000
 
 
+def load_vectorised_paths() -> None:
+    """For a caller that resolves many names (screening): numpy loaded now, so candidate ranking and the score
+    bounds take their vectorised paths, which pay back the import over many queries. A one-off cold query does not
+    call this and stays on the pure-Python paths (same answers, tests/resolve/test_cold_paths.py)."""
+    import numpy  # noqa: F401
+
+
 def keys(form: NameForm) -> dict[str, float]:
     """The blocking keys of one form with their weights."""
     out: dict[str, float] = {}
