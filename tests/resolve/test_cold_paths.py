@@ -77,8 +77,8 @@ def test_word_pairs_are_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> N
     resolver = StatusService.bundled().catalog.resolver
     resolver._names()
     words: dict[str, Token] = {}
-    for known in resolver._words:
-        words.update(known)
+    for forms in resolver._forms:
+        words.update((t.text, t) for form in forms for t in form.tokens)
     for query in _queries()[::4]:
         forms = query_forms(query)
         with _path(monkeypatch, vectorised=True):

@@ -1,11 +1,13 @@
 """The fast scoring core gives the scores of the per-pair path it replaced.
 
-`Resolver.resolve` finds a query's aligning word pairs for all its candidates at once (`compare.WordHits`, rapidfuzz
-`cdist`), ranks index candidates with numpy (`NameIndex.candidates`) and skips candidates that no word and no
-whole-name rule can bring near REVIEW_FLOOR (`Resolver._reachable`). Here the same queries run through the
-reference path: every word pair scored one by one (`compare(q, c)` without `hits`), every candidate scored, and
-the index ranking written as the plain loop it was. Scores must agree within 1e-9 (they are in fact identical),
-and so must decisions, order and explanations.
+`Resolver.resolve` bounds every candidate's score from above (`bounds.FormBounds`: numpy over all candidate forms
+at once), skips the candidates whose bound is below REVIEW_FLOOR and compares the others' forms best bound first,
+stopping when no bound left can win (`best_name_score`); it finds the aligning word pairs of the candidates left
+at once (`compare.WordHits`, rapidfuzz `cdist`) and ranks index candidates with numpy (`NameIndex.candidates`).
+Here the bounds are checked against the scores they bound, and the same queries run through the reference path:
+every candidate and every pair of forms scored (`Resolver._bounds = False`), every word pair scored one by one
+(`compare(q, c)` without `hits`), and the index ranking written as the plain loop it was. Scores must agree
+within 1e-9 (they are in fact identical), and so must decisions, order and explanations.
 
 The queries come from the bundled data (each listed name as printed, with a word left out, with a word added,
 with two letters swapped) and from the committed held-out pairs (whose names are also added as list entries, so
@@ -24,9 +26,10 @@ import pytest
 
 from redline.resolve import Record, Resolver
 from redline.resolve import resolver as resolver_module
-from redline.resolve.compare import WordHits, compare
+from redline.resolve.bounds import FormBounds, FormTable, Interned
+from redline.resolve.compare import LIST_SIDE_UNMATCHED, WordHits, compare
 from redline.resolve.index import MAX_POSTING_SHARE, MIN_POSTING_CAP, NameIndex, keys
-from redline.resolve.resolver import query_forms
+from redline.resolve.resolver import PERSON_COVERED, query_forms
 from redline.store.reference import bundled_store
 
 PAIRS = Path(__file__).parent / "data" / "heldout_name_pairs.csv"
@@ -48,11 +51,16 @@ def resolver() -> Resolver:
     return Resolver.from_records(records)
 
 
+def _sample(resolver: Resolver, seed: int, count: int) -> tuple[random.Random, list[str]]:
+    """`count` listed names drawn with `seed`, and the generator to go on drawing with."""
+    rng = random.Random(seed)
+    return rng, rng.sample(sorted({n for r in resolver.records for n in r.names}), count)
+
+
 def _queries(resolver: Resolver) -> list[tuple[str, str | None]]:
-    rng = random.Random(12)
-    names = sorted({n for r in resolver.records for n in r.names})
+    rng, names = _sample(resolver, 12, 160)
     out: list[tuple[str, str | None]] = []
-    for name in rng.sample(names, 160):
+    for name in names:
         words = name.split()
         out.append((name, None))
         if len(words) > 1:
@@ -102,17 +110,71 @@ def _answers(resolver: Resolver, queries: list[tuple[str, str | None]]) -> list[
     ]
 
 
+def _same_answers(queries: list[tuple[str, str | None]], fast: list[list[tuple]], reference: list[list[tuple]]) -> None:
+    for (query, _), got, want in zip(queries, fast, reference, strict=True):
+        assert [(e, m, x) for e, _, m, x in got] == [(e, m, x) for e, _, m, x in want], query
+        assert all(abs(g[1] - w[1]) <= TOLERANCE for g, w in zip(got, want, strict=True)), query
+
+
+def _more_queries(resolver: Resolver) -> list[tuple[str, str | None]]:
+    """Screening-like rows (a listed name with a word and a number added) and the fixture's names as persons."""
+    rng, names = _sample(resolver, 5, 120)
+    out: list[tuple[str, str | None]] = []
+    for name in names:
+        words = name.split()
+        words.insert(rng.randrange(len(words) + 1), rng.choice(["Apex", "Northern", "Digital", "Blue", "Star"]))
+        out.append((" ".join(words) + f" {rng.randrange(1000)}", None))
+    out += [(row["right"], "Person") for row in _heldout() if row["schema"] == "Person"]
+    return out
+
+
+def test_bounds_are_at_least_the_scores(resolver: Resolver) -> None:
+    """Every query form against every form of its candidates and of a sample of the rest: the bound is never below
+    `compare`'s score (the per-pair path), nor below PERSON_COVERED for a covered person, and it leaves room for
+    the resolver's own scores of the entity (`_score`, every pair compared)."""
+    assert LIST_SIDE_UNMATCHED == 0.5  # the closed form of the alignment score in bounds.py assumes it
+    resolver.resolve("warm up")  # builds the name index
+    index = resolver._index
+    rng = random.Random(11)
+    interned = Interned()
+    compared = 0
+    for query, schema in _queries(resolver)[::2] + _more_queries(resolver):
+        forms = query_forms(query, schema)
+        numbers = list(dict.fromkeys([*index.candidates(forms, 20), *rng.sample(range(len(resolver.records)), 15)]))
+        tables = [FormTable.of(resolver._forms[n], interned) for n in numbers]
+        persons = [resolver.records[n].schema == "Person" for n in numbers]
+        bounds = FormBounds(forms, tables, [PERSON_COVERED if p else 0.0 for p in persons], interned)
+        for k, (number, table, person) in enumerate(zip(numbers, tables, persons, strict=True)):
+            for i, q in enumerate(forms):
+                for bound, t in zip(bounds.block(k, [i]), table.forms, strict=True):
+                    result = compare(q, t, explain=False)
+                    assert bound >= result.score, (q.name, t.name, bound, result.score)
+                    assert not (person and result.covered) or bound >= PERSON_COVERED, (q.name, t.name)
+                    compared += 1
+            scored = resolver._score(number, forms, None)
+            assert scored is None or bounds.best(k) >= scored[0], (query, resolver.records[number].caption)
+    assert compared > 20_000
+
+
+def test_resolve_with_and_without_bounds(resolver: Resolver, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same candidates, order, decisions, explanations and scores, whether the bounds skip work or not."""
+    queries = _queries(resolver)[1::2] + _more_queries(resolver)
+    fast = _answers(resolver, queries)
+    monkeypatch.setattr(Resolver, "_bounds", False)
+    reference = _answers(resolver, queries)
+    assert sum(len(a) for a in reference) > 500
+    _same_answers(queries, fast, reference)
+
+
 def test_resolve_scores_as_the_per_pair_path(resolver: Resolver, monkeypatch: pytest.MonkeyPatch) -> None:
     queries = _queries(resolver)
     fast = _answers(resolver, queries)
     monkeypatch.setattr(resolver_module, "WordHits", lambda *_: None)  # compare() scores word pairs one by one
-    monkeypatch.setattr(Resolver, "_reachable", lambda *_: True)  # every candidate scored in full
+    monkeypatch.setattr(Resolver, "_bounds", False)  # every pair of forms of every candidate scored
     monkeypatch.setattr(NameIndex, "candidates", _reference_candidates)
     reference = _answers(resolver, queries)
     assert sum(len(a) for a in reference) > 1000  # the fixture reaches many candidates
-    for (query, _), got, want in zip(queries, fast, reference, strict=True):
-        assert [(e, m, x) for e, _, m, x in got] == [(e, m, x) for e, _, m, x in want], query
-        assert all(abs(g[1] - w[1]) <= TOLERANCE for g, w in zip(got, want, strict=True)), query
+    _same_answers(queries, fast, reference)
 
 
 def test_word_hits_give_the_same_name_scores(resolver: Resolver) -> None:

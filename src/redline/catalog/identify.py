@@ -85,7 +85,7 @@ def candidates(catalog: Catalog, query: str, limit: int = 10) -> list[Candidate]
             for i in hits[:limit]
         ]
     found: dict[str, Candidate] = {}
-    for c in catalog.resolver.resolve(text, limit=limit * 2):
+    for c in catalog.resolver.resolve(text, limit=limit * 2, identifiers=keys):  # parsed once
         if c.entity_id in found or c.entity_id not in catalog.data.entities:
             continue
         entity = catalog.entity(c.entity_id)

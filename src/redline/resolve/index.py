@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from redline.resolve.forms import NameForm
 from redline.resolve.vocab import WordClass
 
-if TYPE_CHECKING:  # numpy is imported where a large index ranks its candidates (`NameIndex._ranked_numpy`)
+if TYPE_CHECKING:  # numpy (and `bounds`, which needs it) are imported where a large index ranks its candidates
     import numpy as np
+
+    from redline.resolve.bounds import FormTable, Interned
 
 _KEY_WEIGHTS = {"w": 3.0, "k": 2.0, "c": 6.0, "a": 5.0, "t": 0.5}
 MAX_POSTING_SHARE = 0.05
@@ -25,6 +27,13 @@ MIN_POSTING_CAP = 500
 # Below this many postings reached by one query, candidates are ranked in Python: the bundled catalog's queries reach
 # a few hundred, and a cold `redline status NAME` would spend more importing numpy (0.1 s) than ranking.
 NUMPY_RANKING_MIN = 5000
+
+
+def load_vectorised_paths() -> None:
+    """For a caller that resolves many names (screening): numpy loaded now, so candidate ranking and the score
+    bounds take their vectorised paths, which pay back the import over many queries. A one-off cold query does not
+    call this and stays on the pure-Python paths (same answers, tests/resolve/test_cold_paths.py)."""
+    import numpy  # noqa: F401
 
 
 def keys(form: NameForm) -> dict[str, float]:
@@ -46,8 +55,8 @@ def keys(form: NameForm) -> dict[str, float]:
     if len(form.tokens) == 1 and 2 <= len(form.compact) <= 8:
         out["a:" + form.compact] = _KEY_WEIGHTS["a"]
     padded = f" {form.compact[:64]} "
-    for i in range(len(padded) - 2):
-        out.setdefault("t:" + padded[i : i + 3], _KEY_WEIGHTS["t"])
+    # trigram keys come last, each once, in the order of the name (their prefix is theirs alone)
+    out.update(dict.fromkeys(["t:" + padded[i : i + 3] for i in range(len(padded) - 2)], _KEY_WEIGHTS["t"]))
     return out
 
 
@@ -58,7 +67,10 @@ class NameIndex:
         self.forms: list[NameForm] = []
         self.owners: list[int] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
-        self._arrays: dict[str, np.ndarray] = {}  # postings as arrays, made on first use after the last `add`
+        # postings as arrays, made on first use after the last `add`
+        self._arrays: dict[str, np.ndarray] = {}
+        self._tables: dict[int, FormTable] = {}  # owners' forms laid out for `bounds`, made on first use
+        self._interned: Interned | None = None  # the strings of those tables
 
     def __getstate__(self) -> dict[str, Any]:
         return {"forms": self.forms, "owners": self.owners, "postings": self.postings}
@@ -66,6 +78,26 @@ class NameIndex:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._arrays = {}
+        self._tables = {}
+        self._interned = None
+
+    @property
+    def interned(self) -> Interned:
+        """The strings of the bound tables; made on first use, so a cold query that never bounds skips numpy."""
+        if self._interned is None:
+            from redline.resolve.bounds import Interned
+
+            self._interned = Interned()
+        return self._interned
+
+    def table(self, owner: int, forms: list[NameForm]) -> FormTable:
+        """`owner`'s forms (the ones `add` was given) as `bounds.FormTable`, made once: candidates recur."""
+        found = self._tables.get(owner)
+        if found is None:
+            from redline.resolve.bounds import FormTable
+
+            found = self._tables[owner] = FormTable.of(forms, self.interned)
+        return found
 
     def add(self, owner: int, forms: Iterable[NameForm]) -> None:
         for form in forms:
@@ -77,10 +109,11 @@ class NameIndex:
         self._arrays.clear()
 
     def _array(self, key: str, posting: list[int]) -> np.ndarray:
-        import numpy as np
-
+        """`key`'s posting as an array, made once after the last `add`: keys recur across queries."""
         found = self._arrays.get(key)
         if found is None:
+            import numpy as np
+
             found = self._arrays[key] = np.array(posting, dtype=np.int64)
         return found
 
@@ -88,15 +121,16 @@ class NameIndex:
         """Up to `limit` owners, best first, by summed weight of the keys their forms share with the query.
 
         Forms of equal weight keep the order in which the query's keys first reached them."""
-        weights: dict[str, float] = {}
-        for form in queries:
+        weights: dict[str, float] = keys(queries[0]) if len(queries) == 1 else {}
+        for form in queries if len(queries) > 1 else ():
             for key, weight in keys(form).items():
                 weights[key] = max(weight, weights.get(key, 0.0))
         cap = max(MIN_POSTING_CAP, int(len(self.forms) * MAX_POSTING_SHARE))
         found: list[tuple[str, list[int]]] = []
         shared: list[float] = []
+        postings = self.postings
         for key, weight in weights.items():
-            posting = self.postings.get(key)
+            posting = postings.get(key)
             if not posting or (len(posting) > cap and key[0] == "t"):
                 continue
             found.append((key, posting))
@@ -116,16 +150,23 @@ class NameIndex:
                 break
         return list(best)
 
-    def _ranked_numpy(self, found: list[tuple[str, list[int]]], shared: list[float], count: int) -> list[int]:
+    def _ranked_numpy(self, found: list[tuple[str, list[int]]], shared: list[float], take: int) -> list[int]:
         """`ranked_python`'s answer, vectorised."""
         import numpy as np
 
         arrays = [self._array(key, posting) for key, posting in found]
         numbers = np.concatenate(arrays)
+        size = int(numbers.max()) + 1
         # summed in the order of the keys, as a loop over them would (np.bincount adds in array order)
-        totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]))
-        reached, first = np.unique(numbers, return_index=True)
-        order = np.lexsort((first, -totals[reached]))[:count]
+        totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]), minlength=size)
+        first = np.full(size, len(numbers))  # where the keys first reached each form
+        np.minimum.at(first, numbers, np.arange(len(numbers)))
+        reached = np.flatnonzero(first < len(numbers))
+        if 0 < take < len(reached):  # only the forms that can rank among the first `take` need sorting
+            reached_totals = totals[reached]
+            cut = np.partition(reached_totals, len(reached) - take)[len(reached) - take]
+            reached = reached[reached_totals >= cut]
+        order = np.lexsort((first[reached], -totals[reached]))[:take]
         ranked: list[int] = reached[order].tolist()
         return ranked
 

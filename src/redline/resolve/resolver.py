@@ -13,28 +13,20 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from redline.model import Entity, Identifier, saved
-from redline.resolve.compare import (
-    COVER_SIMILARITY,
-    TOKEN_FLOOR,
-    NameScore,
-    WordHits,
-    apart_score,
-    compare,
-    token_similarity,
-    whole_name_rules_may_apply,
-)
+from redline.resolve.compare import COVER_SIMILARITY, TOKEN_FLOOR, NameScore, WordHits, compare, token_similarity
 from redline.resolve.errors import QueryError
 from redline.resolve.forms import NameForm, Token, prepare
 from redline.resolve.identifiers import VERBATIM, IdKey, checksum_note, keys_of, parse_query, printed_value
-from redline.resolve.index import NameIndex
+from redline.resolve.index import NUMPY_RANKING_MIN, NameIndex
 from redline.resolve.legal_forms import adopt_legal_forms, legal_forms
 from redline.resolve.persons import BirthDate, compare_birth_dates, parse_birth_date, roles_agree
 from redline.resolve.printed import printed_names
@@ -43,8 +35,9 @@ from redline.resolve.thresholds import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:  # imported list files' records: a name query over a saved index never makes one
     from redline.model.records import SourceRecord
+    from redline.resolve.bounds import FormBounds
 
-_SAVE_FORMAT = "redline-resolver-3"  # bump when Resolver, Record or NameForm change shape
+_SAVE_FORMAT = "redline-resolver-4"  # bump when Resolver, Record or NameForm change shape
 REVIEW_FLOOR = 0.50
 CANDIDATE_POOL = 20  # entities scored in full per query
 # "CATL Logistics Services" vs the alias "CATL": a brand plus lines of business no listed name of the entity
@@ -222,31 +215,39 @@ def best_name_score(
     targets: list[NameForm],
     explain: bool = True,
     hits: WordHits | None = None,
-    vocab: frozenset[str] | None = None,
+    bounds: list[float] | None = None,
+    floor: float | None = None,
 ) -> tuple[NameScore, NameForm, NameForm] | None:
-    """The best-scoring pair of forms; `explain=False` leaves the word lists out of its features; `hits`: the
-    query's word pairs when they were found for many candidates at once (see `compare`), and `vocab` the words of
-    `targets`: a query form none of whose words aligns with them is scored by `apart_score` alone, unless a
-    whole-name rule applies or that score would beat the best so far."""
+    """The best-scoring pair of forms (the first of equal scores, query form after query form); `explain=False`
+    leaves the word lists out of its features; `hits`: the query's word pairs when they were found for many
+    candidates at once (see `compare`).
+
+    `bounds` (`FormBounds.block`): an upper bound of each pair's score, in the same order. Pairs are then compared
+    best bound first, and no further once no bound left can beat the best score found; with `floor`, also once no
+    bound left reaches `floor` while the best found is below it and not a covered name (`person_score` could
+    raise it): the pair returned then scores below `floor`, as the best pair does, but may not be the best pair."""
+    n = len(targets)
+    if bounds is None:
+        bounds = [1.0] * (len(queries) * n)  # `compare` scores at most 1.0
+        order: Iterable[int] = range(len(bounds))
+    else:
+        order = sorted(range(len(bounds)), key=lambda k: (-bounds[k], k))
     best: tuple[NameScore, NameForm, NameForm] | None = None
-    for q in queries:
-        apart = hits is not None and vocab is not None and not hits.any_pair(q, vocab)
-        for t in targets:
-            if (
-                apart
-                and best is not None
-                and not whole_name_rules_may_apply(q, t)
-                and apart_score(q, t) <= best[0].score
-            ):
-                continue
-            result = compare(q, t, explain=False, hits=hits)
-            if best is None or result.score > best[0].score:
-                best = (result, q, t)
-                if result.score >= 1.0:
-                    break
-        else:
-            continue
-        break
+    first = 0  # the pair number of `best`
+    for k in order:
+        bound = bounds[k]
+        if best is not None:
+            top = best[0].score
+            # bounds come in decreasing order: once a pair cannot win (a later pair of equal score loses), no
+            # pair after it can
+            if bound < top or (bound <= top and k > first):
+                break
+            if floor is not None and bound < floor and top < floor and not best[0].covered:
+                break
+        q, t = queries[k // n], targets[k % n]
+        result = compare(q, t, explain=False, hits=hits)
+        if best is None or result.score > best[0].score or (result.score == best[0].score and k < first):
+            best, first = (result, q, t), k
     if best is None or not explain:
         return best
     _, q, t = best
@@ -328,9 +329,11 @@ class Resolver:
     _forms: list[list[NameForm]] = field(default_factory=list)
     _birth_dates: list[list[BirthDate]] = field(default_factory=list)
     _vocab: list[frozenset[str]] = field(default_factory=list)
-    _words: list[dict[str, Token]] = field(default_factory=list)  # each record's distinct words
     _index: NameIndex = field(default_factory=NameIndex)
     _ids: dict[IdKey, list[int]] = field(default_factory=dict)
+    # compare candidates best bound first and skip those that cannot reach the review floor (`bounds`); False
+    # compares every pair of forms (the reference the tests hold the bounds to)
+    _bounds: ClassVar[bool] = True
 
     @classmethod
     def from_records(cls, records: Iterable[Record], threshold: float = DEFAULT_THRESHOLD) -> Resolver:
@@ -355,9 +358,7 @@ class Resolver:
             person = _person_flag(record.schema)
             forms = [form for name in record.names or (record.caption,) for form in name_forms(name, person)]
             self._forms.append(forms)
-            words = {t.text: t for form in forms for t in form.tokens}
-            self._vocab.append(frozenset(words))
-            self._words.append(words)
+            self._vocab.append(frozenset(t.text for form in forms for t in form.tokens))
             self._birth_dates.append([d for d in map(parse_birth_date, record.birth_dates) if d])
             self._index.add(number, forms)
         return self._index
@@ -401,12 +402,15 @@ class Resolver:
         birth_date: str | None = None,
         limit: int = 10,
         threshold: float | None = None,
+        identifiers: list[tuple[IdKey, str]] | None = None,
     ) -> list[Candidate]:
-        """Candidates for `query`, best first: identifier hits (decisive), then names above REVIEW_FLOOR."""
+        """Candidates for `query`, best first: identifier hits (decisive), then names above REVIEW_FLOOR.
+
+        `identifiers`: `parse_query(query)` when the caller has it already (the catalog looks identifiers up first)."""
         cut = self.threshold if threshold is None else threshold
         found: dict[int, Candidate] = {}
         caption_hit: dict[int, bool] = {}
-        for key, description in parse_query(query):
+        for key, description in parse_query(query) if identifiers is None else identifiers:
             for number in self._ids.get(key, []):
                 record = self.records[number]
                 if number not in found and _compatible(schema, record.schema):
@@ -421,24 +425,50 @@ class Resolver:
             return self._ranked(found, {}, limit)  # "0981.HK", an ISIN: the identifier named it; no name search
         forms = query_forms(query, schema)
         index = self._names()
-        parts: dict[str, list[NameForm]] = {}
-        for form in forms:
-            parts.setdefault(form.part, []).append(form)
+        parts: dict[str, list[int]] = {}  # the query forms of each part of the printed name
+        for i, form in enumerate(forms):
+            parts.setdefault(form.part, []).append(i)
         dob = parse_birth_date(birth_date) if birth_date else None
         pool = [
             n
             for n in index.candidates(forms, CANDIDATE_POOL)
             if n not in found and _compatible(schema, self.records[n].schema)
         ]
-        words: dict[str, Token] = {}
-        for number in pool:
-            words.update(self._words[number])
-        hits = WordHits(forms, words.values())
-        for number in pool:
-            if not self._reachable(number, forms, hits):
-                continue  # no word aligns, no whole-name rule applies: it scores at most LEGAL_BONUS
+        # below this score a candidate is dropped, and a part of the query cannot change the outcome
+        floor = min(REVIEW_FLOOR, cut)
+        bounds: FormBounds | None = None
+        kept: Iterable[int] = range(len(pool))
+        # The bounds need numpy: a cold query over the small bundled catalog scores its ~20 candidates in full
+        # rather than import it (same answers: the bounds only skip what cannot win).
+        if self._bounds and ("numpy" in sys.modules or len(index.forms) >= NUMPY_RANKING_MIN):
+            from redline.resolve.bounds import FormBounds
+
+            tables = [index.table(number, self._forms[number]) for number in pool]
+            covered = [PERSON_COVERED if self.records[n].schema == "Person" else 0.0 for n in pool]
+            bounds = FormBounds(forms, tables, covered, index.interned)
+            kept = [k for k in kept if bounds.best(k) >= floor]  # the others: no pair of forms reaches the floor
+            words: Iterable[Token] = (word for k in kept for word in tables[k].words)
+        else:
+            words = {t.text: t for n in pool for f in self._forms[n] for t in f.tokens}.values()
+        hits = WordHits(forms, words)
+        for k in kept:
+            number = pool[k]
             record = self.records[number]
-            scored = [s for s in (self._score(number, group, dob, hits) for group in parts.values()) if s is not None]
+            scored = [
+                s
+                for s in (
+                    self._score(
+                        number,
+                        [forms[i] for i in rows],
+                        dob,
+                        hits,
+                        None if bounds is None else bounds.block(k, rows),
+                        floor,
+                    )
+                    for rows in parts.values()
+                )
+                if s is not None
+            ]
             if not scored:
                 continue
             score, features, q, t = max(scored, key=lambda s: s[0])
@@ -468,20 +498,18 @@ class Resolver:
         )
         return [candidate for _, candidate in ranked[:limit]]
 
-    def _reachable(self, number: int, queries: list[NameForm], hits: WordHits) -> bool:
-        """Whether record `number` may score REVIEW_FLOOR: some word of a query form aligns with one of its words,
-        or a whole-name rule applies to a pair of forms. Otherwise every `compare` scores at most LEGAL_BONUS,
-        and `_score`'s rules only lower a score or raise it on aligned words (`person_score`)."""
-        vocab = self._vocab[number]
-        return any(hits.any_pair(q, vocab) for q in queries) or any(
-            whole_name_rules_may_apply(q, t) for q in queries for t in self._forms[number]
-        )
-
     def _score(
-        self, number: int, forms: list[NameForm], dob: BirthDate | None, hits: WordHits | None = None
+        self,
+        number: int,
+        forms: list[NameForm],
+        dob: BirthDate | None,
+        hits: WordHits | None = None,
+        bounds: list[float] | None = None,
+        floor: float | None = None,
     ) -> tuple[float, list[str], NameForm, NameForm] | None:
-        """The best score of one part of the query against record `number`, with its features."""
-        best = best_name_score(forms, self._forms[number], explain=False, hits=hits, vocab=self._vocab[number])
+        """The best score of one part of the query against record `number`, with its features; with `bounds` (see
+        `best_name_score`), a score below `floor` may be another pair's, also below `floor`."""
+        best = best_name_score(forms, self._forms[number], explain=False, hits=hits, bounds=bounds, floor=floor)
         if best is None:
             return None
         result, q, t = best

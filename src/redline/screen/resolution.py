@@ -15,6 +15,7 @@ from redline.catalog import REVIEW_FLOOR, Catalog, candidates, current_catalog
 from redline.model import Entity, Identifier, IdScheme
 from redline.resolve import QueryError
 from redline.resolve.identifiers import keys_of
+from redline.resolve.index import load_vectorised_paths
 from redline.screen.rows import ScreenRow
 from redline.screen.share_classes import without_share_class
 
@@ -35,6 +36,7 @@ class RowResolver:
 
     def __init__(self, catalog: Catalog | None = None, cache_size: int = 200_000) -> None:
         self.catalog = catalog or current_catalog()
+        load_vectorised_paths()  # a book repeats the name route thousands of times
         self._identifier: Callable[[str, str, str | None], tuple[Match, ...]] = lru_cache(maxsize=cache_size)(
             self._by_identifier
         )
