@@ -301,15 +301,6 @@ def whole_name_rules_may_apply(q: NameForm, c: NameForm) -> bool:
     return _acronym(q, c) is not None
 
 
-def apart_score(q: NameForm, c: NameForm) -> float:
-    """`compare(q, c).score` when no word pair aligns and `whole_name_rules_may_apply` is False: the name scores
-    0, and only the legal-form signal is left (LEGAL_BONUS at most)."""
-    agree = _forms_agree(q.legal, c.legal)
-    # no legal signal, or forms that differ (clamped at 0); then the caps, as `_finish` applies them
-    score = LEGAL_BONUS if agree is True or (agree is None and not q.legal and not c.legal) else 0.0
-    return max(0.0, min(score, c.cap, q.cap))
-
-
 def compare(q: NameForm, c: NameForm, explain: bool = True, hits: WordHits | None = None) -> NameScore:
     """Score query form `q` against list form `c`, with the features that produced it.
 
