@@ -87,7 +87,7 @@ def segment(run: str) -> list[HanWord]:
             piece = run[i : i + size]
             if piece in HAN_GLOSSARY:
                 if pending:
-                    words.append(HanWord(pending, "".join(pinyin(pending)), WordClass.CORE))
+                    words.append(HanWord(pending, _latin(pending), WordClass.CORE))
                     pending = ""
                 latin, cls = HAN_GLOSSARY[piece]
                 words.append(HanWord(piece, latin, cls))
@@ -97,8 +97,14 @@ def segment(run: str) -> list[HanWord]:
             pending += run[i]
             i += 1
     if pending:
-        words.append(HanWord(pending, "".join(pinyin(pending)), WordClass.CORE))
+        words.append(HanWord(pending, _latin(pending), WordClass.CORE))
     return words
+
+
+def _latin(pending: str) -> str:
+    """Joined pinyin; characters pypinyin has no reading for (rare CJK extension characters, "𣨼") kept as they
+    are, so a name made only of them still has a word and meets itself exactly (not only through its gloss)."""
+    return "".join(pinyin(pending)) or pending
 
 
 def person_tokens(run: str) -> list[str] | None:
