@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/resolve/pairs.py make      [--shared ../shared/data] [--out bench/resolve/out/pairs.csv]
     .venv/bin/python bench/resolve/pairs.py evaluate  [--pairs bench/resolve/out/pairs.csv] [--json FILE]
-    .venv/bin/python bench/resolve/pairs.py speed     [--only cold|screening] [--json FILE]
+    .venv/bin/python bench/resolve/pairs.py speed     [--only cold|screening] [--baseline-tree DIR] [--json FILE]
 
 `make` (the data are not committed; this script is):
 - positives: alias groups. Two names of one entry of the OFAC SDN file (2021-07-07; strong a.k.a.s, f.k.a.s
@@ -387,13 +387,15 @@ def _cold(command: list[str], runs: int = 5) -> tuple[float, float]:
     return sorted(walls)[len(walls) // 2], sorted(cpus)[len(cpus) // 2]
 
 
-def speed(only: str | None = None) -> dict[str, Any]:
+def speed(only: str | None = None, baseline: Path | None = None, runs: int = 3) -> dict[str, Any]:
     out: dict[str, Any] = {"load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
     if only in (None, "cold"):
         out.update(_cold_starts())
     if only in (None, "screening"):
         out["screening_distinct_names_per_s"] = _screening_names_per_second()
         out["plain_extractone_names_per_s"] = _extract_one_names_per_second()
+        if baseline is not None:
+            out["name_route_vs_baseline_tree"] = _against_tree(baseline, runs)
     out["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(out, indent=2))
     return out
@@ -450,6 +452,36 @@ def _extract_one_names_per_second(count: int = 2000) -> float:
     return round(len(names) / (time.process_time() - started), 1)
 
 
+def _against_tree(baseline: Path, runs: int, count: int = 2000) -> dict[str, Any]:
+    """Screening's name route here and in another checkout (`baseline`, e.g. the wave-1 tree), the same distinct
+    names, each run a new process (`name_route.py`) with its own REDLINE_HOME, the two trees alternated `runs`
+    times: the ratio of paired runs is the figure, since both move with the machine's load."""
+    import tempfile
+
+    trees = {"this": REPO, "baseline": baseline.resolve()}
+    with tempfile.TemporaryDirectory() as scratch:
+        names = Path(scratch) / "names.csv"
+        with names.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["name"])
+            writer.writerows([name] for name in _distinct_names(count))
+        rates: dict[str, list[float]] = {label: [] for label in trees}
+        for _ in range(runs):
+            for label, tree in trees.items():
+                home = Path(scratch) / label
+                home.mkdir(exist_ok=True)
+                env = {**os.environ, "PYTHONPATH": str(tree / "src"), "REDLINE_HOME": str(home)}
+                done = subprocess.run([sys.executable, str(HERE / "name_route.py"), str(names)], env=env,
+                                      cwd=tree, check=True, capture_output=True, text=True)  # fmt: skip
+                rates[label].append(float(done.stdout.split()[-1]))
+    head = subprocess.run(["git", "-C", str(trees["baseline"]), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
+    ratios = [a / b for a, b in zip(rates["this"], rates["baseline"], strict=True)]
+    return {"baseline_tree": head or str(baseline), "names": count, "this_names_per_s": rates["this"],
+            "baseline_names_per_s": rates["baseline"], "paired_ratios": [round(r, 2) for r in ratios],
+            "median_ratio": round(sorted(ratios)[len(ratios) // 2], 2)}  # fmt: skip
+
+
 def _distinct_names(count: int) -> list[str]:
     """Company-like names: bundled list names with a word changed or added, and unrelated firm names."""
     from redline.services.status import StatusService
@@ -472,6 +504,14 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--out", "--pairs", dest="pairs", type=Path, default=HERE / "out" / "pairs.csv")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--only", choices=["cold", "screening"], default=None, help="speed: only these figures")
+    parser.add_argument(
+        "--baseline-tree",
+        type=Path,
+        default=None,
+        help="speed: also time screening's name route in this checkout (e.g. a worktree of the wave-1 "
+        "tip cc74bea), alternated with this one, and report the paired ratios",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="speed --baseline-tree: paired runs")
     args = parser.parse_args(list(argv) if argv is not None else None)
     results: dict[str, Any] = {}
     if args.command in ("make", "all"):
@@ -479,7 +519,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     if args.command in ("evaluate", "all"):
         results["pairs"] = evaluate(args.pairs)
     if args.command in ("speed", "all"):
-        results["speed"] = speed(args.only)
+        results["speed"] = speed(args.only, args.baseline_tree, args.runs)
     if args.json and results:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
