@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 
 import numpy as np
 from rapidfuzz import process
@@ -86,7 +86,7 @@ _SIMILARITY_CUTOFF = TOKEN_FLOOR - 1e-6
 
 # columns of `FormTable.tokens` and `.forms_array` (float arrays, so that a query joins its candidates' tables with
 # one concatenation apiece)
-_WORD, _WEIGHT, _CORE = range(3)
+_WEIGHT, _CORE = range(2)
 _LENGTH, _COMPACT_LENGTH, _CAP, _HAS_CORE, _COMPACT, _KEY, _LEGAL, _TOTAL_WEIGHT, _CORE_COUNT = range(9)
 
 
@@ -129,31 +129,33 @@ class Interned:
 
 @dataclass(frozen=True, slots=True)
 class FormTable:
-    """One entity's name forms laid out for numpy; made once per entity (`NameIndex.table`)."""
+    """One entity's name forms laid out for numpy; made once per entity (`NameIndex.table`).
+
+    The bounds compare the query's words with the entity's tokens (every word of every form, form after form), not
+    with its distinct words: the similarity matrix then needs no column map. numpy's cost per query is in its
+    calls, not in the arithmetic, and the map cost more calls than the repeated words cost `cdist`."""
 
     forms: tuple[NameForm, ...]
-    words: tuple[Token, ...]  # its distinct words
-    texts: tuple[str, ...]  # and their texts
-    initials: bool  # whether one of them is a single letter
-    sounds: dict[int, list[int]]  # its words of SOUND_KEY_MIN letters or more by (the number of) their sound key
-    tokens: np.ndarray  # one row per word of every form, form after form: _WORD (in `words`), _WEIGHT, _CORE
+    words: tuple[Token, ...]  # its distinct words (`WordHits` reads them)
+    token_texts: tuple[str, ...]  # the text of each token, form after form
+    sounds: dict[int, list[int]]  # its tokens of SOUND_KEY_MIN letters or more by (the number of) their sound key
+    firsts: dict[str, list[int]]  # its tokens by first letter (a query's initial meets them)
+    singles: tuple[tuple[int, str], ...]  # its one-letter tokens (initials), with their letter
+    tokens: np.ndarray  # one row per token: _WEIGHT, _CORE
     forms_array: np.ndarray  # one row per form: _LENGTH ... _CORE_COUNT
 
     @classmethod
     def of(cls, forms: Sequence[NameForm], interned: Interned) -> FormTable:
-        words = {t.text: t for f in forms for t in f.tokens}
-        number = {text: i for i, text in enumerate(words)}
+        texts = [t.text for f in forms for t in f.tokens]
         sounds: dict[int, list[int]] = {}
-        for i, t in enumerate(words.values()):
+        firsts: dict[str, list[int]] = {}
+        for i, t in enumerate(t for f in forms for t in f.tokens):
             if len(t.text) >= SOUND_KEY_MIN:
                 key = interned.string(t.key)
                 sounds.setdefault(key, []).append(i)
                 interned.sounds.setdefault(key, set()).add(t.text)
-        tokens = [
-            (number[t.text], w, t.cls is WordClass.CORE)
-            for f in forms
-            for t, w in zip(f.tokens, f.weights, strict=True)
-        ]
+            firsts.setdefault(t.text[0], []).append(i)
+        tokens = [(w, t.cls is WordClass.CORE) for f in forms for t, w in zip(f.tokens, f.weights, strict=True)]
         rows = [
             (
                 len(f.tokens),
@@ -170,11 +172,12 @@ class FormTable:
         ]
         return cls(
             tuple(forms),
-            tuple(words.values()),
-            tuple(words),
-            any(len(text) == 1 for text in words),
+            tuple({t.text: t for f in forms for t in f.tokens}.values()),
+            tuple(texts),
             sounds,
-            np.array(tokens, dtype=np.float64).reshape(-1, 3),
+            firsts,
+            tuple((i, text) for i, text in enumerate(texts) if len(text) == 1),
+            np.array(tokens, dtype=np.float64).reshape(-1, 2),
             np.array(rows, dtype=np.float64).reshape(-1, 9),
         )
 
@@ -192,9 +195,7 @@ class FormBounds:
     def __init__(
         self, queries: Sequence[NameForm], tables: Sequence[FormTable], covered: Sequence[float], interned: Interned
     ) -> None:
-        offsets = [0]
-        for table in tables:
-            offsets.append(offsets[-1] + len(table.forms))
+        offsets = list(accumulate((len(table.forms) for table in tables), initial=0))
         self._offsets, self._queries, self._tables, self._covered = offsets, queries, tables, covered
         if offsets[-1] and queries:
             name, coverable = _name_bounds(queries, tables, interned, any(covered))
@@ -240,10 +241,10 @@ class FormBounds:
 
 
 def _similarities(words: list[Token], tables: Sequence[FormTable], interned: Interned) -> np.ndarray:
-    """Upper bounds of `token_similarity` (0 below TOKEN_FLOOR): query words `words` x the tables' words."""
+    """Upper bounds of `token_similarity` (0 below TOKEN_FLOOR): query words `words` x the tables' tokens."""
     found: np.ndarray = process.cdist(
         [w.text for w in words],
-        list(chain.from_iterable(t.texts for t in tables)),
+        list(chain.from_iterable(t.token_texts for t in tables)),
         scorer=OSA.normalized_similarity,
         score_cutoff=_SIMILARITY_CUTOFF,
         dtype=np.float64,
@@ -253,18 +254,26 @@ def _similarities(words: list[Token], tables: Sequence[FormTable], interned: Int
         key = interned.strings.get(w.key, -1) if len(w.text) >= SOUND_KEY_MIN else -1
         if interned.sounds.get(key, {w.text}) - {w.text}:
             sounds.append((r, key))
-    initials = any(len(w.text) == 1 for w in words)
+    # an initial and a word with its letter: a query initial meets a table's tokens of that first letter, a table's
+    # initial the query words of its letter
+    initials = [(r, w.text) for r, w in enumerate(words) if len(w.text) == 1]
+    by_first: dict[str, list[int]] = {}
+    if not (sounds or initials or any(t.singles for t in tables)):
+        return found
+    for r, w in enumerate(words):
+        by_first.setdefault(w.text[0], []).append(r)
     start = 0
     for table in tables:
         for r, key in sounds:  # one sound key
             for i in table.sounds.get(key, ()):
                 found[r, start + i] = max(found[r, start + i], SOUND_KEY_SIMILARITY)
-        if initials or table.initials:  # an initial and a word with its letter
-            for r, w in enumerate(words):
-                for i, text in enumerate(table.texts):
-                    if (len(w.text) == 1 or len(text) == 1) and text[0] == w.text[0]:
-                        found[r, start + i] = max(found[r, start + i], INITIAL_SIMILARITY)
-        start += len(table.texts)
+        for r, letter in initials:
+            for i in table.firsts.get(letter, ()):
+                found[r, start + i] = max(found[r, start + i], INITIAL_SIMILARITY)
+        for i, letter in table.singles:
+            for r in by_first.get(letter, ()):
+                found[r, start + i] = max(found[r, start + i], INITIAL_SIMILARITY)
+        start += len(table.token_texts)
     return found
 
 
@@ -290,46 +299,41 @@ def _name_bounds(
             weight_list[k][r] += w
             word_list[k][r] += 1
             core_list[k][r] += token.cls is WordClass.CORE
-    weight_rows, word_rows, core_rows = np.array(weight_list), np.array(word_list), np.array(core_list)
+    weight_rows = np.array(weight_list)
 
-    # 1. alignment, over the candidate words some query word may align with (the others add nothing to A or B)
-    similar = _similarities(words, tables, interned)
-    best = np.zeros((len(queries), len(per_form)))
-    coverable = np.zeros(best.shape, dtype=bool)
-    met = similar.max(axis=0) > 0
-    if met.any():
-        tokens = np.concatenate([t.tokens for t in tables])
-        word_starts = np.cumsum([0, *(len(t.words) for t in tables[:-1])])
-        column = (tokens[:, _WORD] + np.repeat(word_starts, [len(t.tokens) for t in tables])).astype(np.intp)
-        aligned = np.flatnonzero(met[column])  # the tokens that may align, form after form
-        lengths = per_form[:, _LENGTH].astype(np.intp)
-        form_of = np.repeat(np.arange(len(per_form)), lengths)[aligned]
-        starts = np.flatnonzero(np.concatenate(([True], form_of[1:] != form_of[:-1])))
-        forms = form_of[starts]  # the forms with a word that may align, and where their tokens start
-        per_word = similar[:, column[aligned]]  # query word x aligned token
-        m = np.maximum.reduceat(per_word, starts, axis=1)  # query word x form: m_i
-        if len(queries) == 1:  # one query form uses every query word
-            n = per_word.max(axis=0)[None, :]
-        else:
-            n = np.stack([per_word[np.flatnonzero(row)].max(axis=0) for row in word_rows > 0])
-        a = weight_rows @ m  # >= A
-        b = np.add.reduceat(n * tokens[aligned, _WEIGHT], starts, axis=1)  # >= B
-        best[:, forms] = (a + b) / (2 * weight_rows.sum(axis=1)[:, None] + per_form[forms, _TOTAL_WEIGHT] - a)
+    # 1. alignment, over every token of the candidates' forms (a token no query word meets adds 0 to A and B):
+    # every form has a token (forms without words are not indexed), so the forms are runs of `lengths` tokens,
+    # which `reduceat` folds; nothing is filtered first, since numpy's cost here is its calls, not the arithmetic
+    similar = _similarities(words, tables, interned)  # query word x token
+    tokens = np.concatenate([t.tokens for t in tables])
+    lengths = per_form[:, _LENGTH]
+    starts = (np.cumsum(lengths) - lengths).astype(np.intp)
+    m = np.maximum.reduceat(similar, starts, axis=1)  # query word x form: m_i
+    if len(queries) == 1:  # one query form uses every query word
+        n = similar.max(axis=0)[None, :]
+    else:
+        n = np.stack([similar[[r for r, count in enumerate(row) if count]].max(axis=0) for row in word_list])
+    a = weight_rows @ m  # >= A
+    b = np.add.reduceat(n * tokens[:, _WEIGHT], starts, axis=1)  # >= B
+    best = (a + b) / (np.array([[2 * sum(row)] for row in weight_list]) + per_form[:, _TOTAL_WEIGHT] - a)
 
-        # brand: every distinctive query word met at BRAND_SIMILARITY, every distinctive list word met
-        core_counts = core_rows.sum(axis=1)[:, None]
-        brand = (
-            (core_counts > 0) & (per_form[forms, _HAS_CORE] > 0) & (core_rows @ (m >= BRAND_SIMILARITY) == core_counts)
-        )
+    # brand: every distinctive query word met at BRAND_SIMILARITY, every distinctive list word met
+    core_counts = [sum(row) for row in core_list]
+    if any(core_counts):
+        counts = np.array(core_counts)[:, None]
+        brand = (counts > 0) & (per_form[:, _HAS_CORE] > 0) & (np.array(core_list) @ (m >= BRAND_SIMILARITY) == counts)
         if brand.any():
-            met_core = ((tokens[aligned, _CORE] > 0) & (n >= TOKEN_FLOOR)).astype(np.intp)
-            brand &= np.add.reduceat(met_core, starts, axis=1) == per_form[forms, _CORE_COUNT]
-            best[:, forms] = np.where(brand, np.maximum(best[:, forms], BRAND_SCORE), best[:, forms])
-        if persons:  # every word of one side has a partner (`person_score` may raise the pair)
-            word_counts = word_rows.sum(axis=1)[:, None]
-            every_query_word = word_rows @ (m > 0) == word_counts
-            every_list_word = np.add.reduceat((n > 0).astype(np.intp), starts, axis=1) == lengths[forms]
-            coverable[:, forms] = (word_counts >= 2) & (lengths[forms] >= 2) & (every_query_word | every_list_word)
+            met_core = ((tokens[:, _CORE] > 0) & (n >= TOKEN_FLOOR)).astype(np.intp)
+            brand &= np.add.reduceat(met_core, starts, axis=1) == per_form[:, _CORE_COUNT]
+            best = np.where(brand, np.maximum(best, BRAND_SCORE), best)
+    if persons:  # every word of one side has a partner (`person_score` may raise the pair)
+        word_rows = np.array(word_list)
+        word_counts = word_rows.sum(axis=1)[:, None]
+        every_query_word = word_rows @ (m > 0) == word_counts
+        every_list_word = np.add.reduceat((n > 0).astype(np.intp), starts, axis=1) == lengths
+        coverable = (word_counts >= 2) & (lengths >= 2) & (every_query_word | every_list_word)
+    else:
+        coverable = np.zeros(best.shape, dtype=bool)
 
     # 2. whole-name rules
     best = np.maximum(best, _whole_name_rules(queries, tables, per_form, interned))
