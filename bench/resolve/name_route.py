@@ -32,16 +32,21 @@ def _resolver() -> Any:
     return RowResolver(catalog)
 
 
-def main(path: str) -> None:
+def names_per_second(names: list[str]) -> float:
+    """Each of `names` once through screening's name route, after one warm-up query: names per CPU second
+    (`pairs.py speed` also calls this in its own process)."""
     from redline.screen.rows import ScreenRow
 
-    with open(path, encoding="utf-8", newline="") as handle:
-        names = [row["name"] for row in csv.DictReader(handle)]
     resolver = _resolver()
     started = time.process_time()
     for number, name in enumerate(names):
         resolver.resolve(ScreenRow(number + 2, name=name))
-    print(round(len(names) / (time.process_time() - started), 1))
+    return round(len(names) / (time.process_time() - started), 1)
+
+
+def main(path: str) -> None:
+    with open(path, encoding="utf-8", newline="") as handle:
+        print(names_per_second([row["name"] for row in csv.DictReader(handle)]))
 
 
 if __name__ == "__main__":

@@ -443,19 +443,11 @@ def _cold_starts() -> dict[str, Any]:
 
 
 def _screening_names_per_second(count: int = 2000) -> float:
-    """Distinct names per CPU second through screening's name route (`RowResolver`, cache cold per name)."""
-    from redline.screen.resolution import RowResolver
-    from redline.screen.rows import ScreenRow
-    from redline.services.status import StatusService
+    """Distinct names per CPU second through screening's name route (`RowResolver`, cache cold per name), in this
+    process: the same timing `name_route.py` runs in each checkout for `--baseline-tree`."""
+    from name_route import names_per_second  # beside this file (the script's folder is on sys.path)
 
-    catalog = StatusService.bundled().catalog
-    catalog.resolver.resolve("warm up")  # the name index is built once per process, not per name
-    names = _distinct_names(count)
-    resolver = RowResolver(catalog)
-    started = time.process_time()
-    for number, name in enumerate(names):
-        resolver.resolve(ScreenRow(number + 2, name=name))
-    return round(len(names) / (time.process_time() - started), 1)
+    return names_per_second(_distinct_names(count))
 
 
 def _extract_one_names_per_second(count: int = 2000) -> float:

@@ -146,10 +146,11 @@ class FormTable:
 
     @classmethod
     def of(cls, forms: Sequence[NameForm], interned: Interned) -> FormTable:
-        texts = [t.text for f in forms for t in f.tokens]
+        every = [t for f in forms for t in f.tokens]  # the tokens, form after form
+        texts = [t.text for t in every]
         sounds: dict[int, list[int]] = {}
         firsts: dict[str, list[int]] = {}
-        for i, t in enumerate(t for f in forms for t in f.tokens):
+        for i, t in enumerate(every):
             if len(t.text) >= SOUND_KEY_MIN:
                 key = interned.string(t.key)
                 sounds.setdefault(key, []).append(i)
@@ -172,7 +173,7 @@ class FormTable:
         ]
         return cls(
             tuple(forms),
-            tuple({t.text: t for f in forms for t in f.tokens}.values()),
+            tuple({t.text: t for t in every}.values()),
             tuple(texts),
             sounds,
             firsts,
@@ -257,9 +258,9 @@ def _similarities(words: list[Token], tables: Sequence[FormTable], interned: Int
     # an initial and a word with its letter: a query initial meets a table's tokens of that first letter, a table's
     # initial the query words of its letter
     initials = [(r, w.text) for r, w in enumerate(words) if len(w.text) == 1]
-    by_first: dict[str, list[int]] = {}
     if not (sounds or initials or any(t.singles for t in tables)):
         return found
+    by_first: dict[str, list[int]] = {}
     for r, w in enumerate(words):
         by_first.setdefault(w.text[0], []).append(r)
     start = 0
