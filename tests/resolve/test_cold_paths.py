@@ -27,7 +27,7 @@ from redline.model import parse_instant
 from redline.resolve import compare, identifiers, index
 from redline.resolve.compare import WordHits
 from redline.resolve.forms import Token
-from redline.resolve.index import NameIndex, ranked_python
+from redline.resolve.index import _KEY_WEIGHTS, NameIndex, ranked_python
 from redline.resolve.legal_forms import _org_types
 from redline.resolve.resolver import Resolver, query_forms
 from redline.services.status import StatusService
@@ -66,11 +66,28 @@ def test_python_and_numpy_ranking_agree_on_random_postings() -> None:
     rng = random.Random(7)
     for _ in range(200):
         built = NameIndex()  # its arrays are kept per key
+        built.forms = [None] * 300  # type: ignore[list-item]  # the ranking table's width; nothing else is read
         postings = [sorted(rng.sample(range(300), rng.randrange(1, 60))) for _ in range(rng.randrange(1, 12))]
         shared = [rng.choice([0.5, 0.125, 2.0, 3.0, 0.75, 5.0, 6.0]) for _ in postings]
         found = [(f"k{i}", posting) for i, posting in enumerate(postings)]
         count = rng.randrange(1, 100)
-        assert ranked_python(postings, shared, count) == built._ranked_numpy(found, shared, count)
+        assert ranked_python(postings, shared, count) == built._ranked_many([(found, shared)], count)[0]
+    assert all((weight * 8).is_integer() and (weight / 4 * 8).is_integer() for weight in _KEY_WEIGHTS.values())
+
+
+def test_queries_ranked_together_rank_as_alone() -> None:
+    """`_ranked_many` ranks a batch of queries as rows of one table: each row is the query's ranking alone."""
+    rng = random.Random(3)
+    built = NameIndex()
+    built.forms = [None] * 300  # type: ignore[list-item]  # the ranking table's width; nothing else is read
+    batch = []
+    for number in range(150):
+        postings = [sorted(rng.sample(range(300), rng.randrange(1, 60))) for _ in range(rng.randrange(0, 12))]
+        shared = [rng.choice([0.5, 0.125, 2.0, 3.0, 0.75, 5.0, 6.0]) for _ in postings]
+        batch.append(([(f"q{number}k{i}", posting) for i, posting in enumerate(postings)], shared))
+    together = built._ranked_many(batch, 80)
+    assert together == [ranked_python([p for _, p in found], shared, 80) for found, shared in batch]
+    assert sum(map(len, together)) > 5000
 
 
 def test_word_pairs_are_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from redline.resolve.forms import NameForm
@@ -27,6 +27,10 @@ MIN_POSTING_CAP = 500
 # Below this many postings reached by one query, candidates are ranked in Python: the bundled catalog's queries reach
 # a few hundred, and a cold `redline status NAME` would spend more importing numpy (0.1 s) than ranking.
 NUMPY_RANKING_MIN = 5000
+# (query x form) cells ranked at once by `NameIndex._ranked_many`: 64 queries over the bundled catalog's forms, a few
+# over an imported SDN list's, and a few tens of MB at most
+RANKING_CELLS = 2_000_000
+_UNREACHED = 2**62  # the sort key of a form no key of the query reached
 
 
 def load_vectorised_paths() -> None:
@@ -121,6 +125,32 @@ class NameIndex:
         """Up to `limit` owners, best first, by summed weight of the keys their forms share with the query.
 
         Forms of equal weight keep the order in which the query's keys first reached them."""
+        return self.candidates_many([queries], limit)[0]
+
+    def candidates_many(self, queries: Sequence[list[NameForm]], limit: int) -> list[list[int]]:
+        """`candidates` of each query (its forms); with numpy, the queries are ranked together (`_ranked_many`)."""
+        reached = [self._postings(forms) for forms in queries]
+        # Both rankings give the same order (tests/resolve/test_cold_paths.py); numpy only pays once it is loaded
+        # (a server, screening) or a query reaches many forms (an imported SDN list).
+        if "numpy" in sys.modules or any(
+            sum(len(posting) for _, posting in postings) >= NUMPY_RANKING_MIN for postings, _ in reached
+        ):
+            ranked = self._ranked_many(reached, limit * 4)
+        else:
+            ranked = [ranked_python([p for _, p in postings], shared, limit * 4) for postings, shared in reached]
+        out = []
+        owners = self.owners
+        for numbers in ranked:
+            best: dict[int, None] = {}
+            for number in numbers:
+                best.setdefault(owners[number])
+                if len(best) == limit:
+                    break
+            out.append(list(best))
+        return out
+
+    def _postings(self, queries: list[NameForm]) -> tuple[list[tuple[str, list[int]]], list[float]]:
+        """The query's keys with their postings, and the weight each adds to the forms it holds."""
         weights: dict[str, float] = keys(queries[0]) if len(queries) == 1 else {}
         for form in queries if len(queries) > 1 else ():
             for key, weight in keys(form).items():
@@ -135,40 +165,49 @@ class NameIndex:
                 continue
             found.append((key, posting))
             shared.append(weight / 4 if len(posting) > cap else weight)  # a common word still counts, a little
-        if not found:
-            return []
-        # Both rankings give the same order (tests/resolve/test_cold_paths.py); numpy only pays once it is loaded
-        # (a server, screening) or the query reaches many forms (an imported SDN list).
-        if "numpy" in sys.modules or sum(len(posting) for _, posting in found) >= NUMPY_RANKING_MIN:
-            ranked = self._ranked_numpy(found, shared, limit * 4)
-        else:
-            ranked = ranked_python([posting for _, posting in found], shared, limit * 4)
-        best: dict[int, None] = {}
-        for number in ranked:
-            best.setdefault(self.owners[number])
-            if len(best) == limit:
-                break
-        return list(best)
+        return found, shared
 
-    def _ranked_numpy(self, found: list[tuple[str, list[int]]], shared: list[float], take: int) -> list[int]:
-        """`ranked_python`'s answer, vectorised."""
+    def _ranked_many(
+        self, reached: list[tuple[list[tuple[str, list[int]]], list[float]]], take: int
+    ) -> list[list[int]]:
+        """`ranked_python`'s answer for each query, vectorised over a batch of queries at once: each query's
+        summed weights and first-reached positions are a row of a (query x form) table."""
         import numpy as np
 
-        arrays = [self._array(key, posting) for key, posting in found]
-        numbers = np.concatenate(arrays)
-        size = int(numbers.max()) + 1
-        # summed in the order of the keys, as a loop over them would (np.bincount adds in array order)
-        totals = np.bincount(numbers, weights=np.repeat(shared, [len(a) for a in arrays]), minlength=size)
-        first = np.full(size, len(numbers))  # where the keys first reached each form
-        np.minimum.at(first, numbers, np.arange(len(numbers)))
-        reached = np.flatnonzero(first < len(numbers))
-        if 0 < take < len(reached):  # only the forms that can rank among the first `take` need sorting
-            reached_totals = totals[reached]
-            cut = np.partition(reached_totals, len(reached) - take)[len(reached) - take]
-            reached = reached[reached_totals >= cut]
-        order = np.lexsort((first[reached], -totals[reached]))[:take]
-        ranked: list[int] = reached[order].tolist()
-        return ranked
+        size = len(self.forms)
+        out: list[list[int]] = []
+        rows = max(1, RANKING_CELLS // max(size, 1))  # queries per table
+        for start in range(0, len(reached), rows):
+            batch = reached[start : start + rows]
+            arrays = [self._array(key, posting) for postings, _ in batch for key, posting in postings]
+            if not arrays:
+                out += [[] for _ in batch]
+                continue
+            numbers = np.concatenate(arrays)
+            width = int(numbers.max()) + 1  # the forms past the last one reached need no column
+            per_query = [sum(len(posting) for _, posting in postings) for postings, _ in batch]
+            cells = numbers + np.repeat(np.arange(len(batch)) * width, per_query)
+            weights = np.repeat(np.concatenate([shared for _, shared in batch]), [len(a) for a in arrays])
+            # summed in the order of the keys, as a loop over them would (np.bincount adds in array order)
+            totals = np.bincount(cells, weights=weights, minlength=len(batch) * width)
+            first = np.full(len(batch) * width, len(numbers))  # where the keys first reached each form
+            np.minimum.at(first, cells, np.arange(len(numbers)))
+            # one sort key: more weight first, then first reached (weights are multiples of 1/8, so exact)
+            order_key = np.where(
+                first < len(numbers), -np.rint(totals * 8).astype(np.int64) * (len(numbers) + 1) + first, _UNREACHED
+            ).reshape(len(batch), width)
+            count = min(take, width)
+            top = (
+                np.argpartition(order_key, count - 1, axis=1)[:, :count]
+                if count < width
+                else np.argsort(order_key, axis=1)
+            )
+            top_keys = np.take_along_axis(order_key, top, axis=1)
+            order = np.argsort(top_keys, axis=1, kind="stable")
+            ranked = np.take_along_axis(top, order, axis=1)
+            kept = np.take_along_axis(top_keys, order, axis=1) < _UNREACHED
+            out += [row[: int(n)] for row, n in zip(ranked.tolist(), kept.sum(axis=1).tolist(), strict=True)]
+        return out
 
 
 def ranked_python(postings: list[list[int]], shared: list[float], count: int) -> list[int]:
