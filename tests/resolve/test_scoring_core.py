@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from redline.resolve import Record, Resolver
+from redline.resolve import QueryError, Record, Resolver
 from redline.resolve import resolver as resolver_module
-from redline.resolve.bounds import FormBounds, FormTable, Interned
+from redline.resolve.bounds import BATCH, BoundsQuery, FormBounds, FormTable, Interned
 from redline.resolve.compare import LIST_SIDE_UNMATCHED, WordHits, compare
 from redline.resolve.index import MAX_POSTING_SHARE, MIN_POSTING_CAP, NameIndex, keys
 from redline.resolve.resolver import PERSON_COVERED, query_forms
@@ -143,7 +143,7 @@ def test_bounds_are_at_least_the_scores(resolver: Resolver) -> None:
         numbers = list(dict.fromkeys([*index.candidates(forms, 20), *rng.sample(range(len(resolver.records)), 15)]))
         tables = [FormTable.of(resolver._forms[n], interned) for n in numbers]
         persons = [resolver.records[n].schema == "Person" for n in numbers]
-        bounds = FormBounds(forms, tables, [PERSON_COVERED if p else 0.0 for p in persons], interned)
+        bounds = FormBounds.of(forms, tables, [PERSON_COVERED if p else 0.0 for p in persons], interned)
         for k, (number, table, person) in enumerate(zip(numbers, tables, persons, strict=True)):
             for i, q in enumerate(forms):
                 for bound, t in zip(bounds.block(k, [i]), table.forms, strict=True):
@@ -171,7 +171,11 @@ def test_resolve_scores_as_the_per_pair_path(resolver: Resolver, monkeypatch: py
     fast = _answers(resolver, queries)
     monkeypatch.setattr(resolver_module, "WordHits", lambda *_: None)  # compare() scores word pairs one by one
     monkeypatch.setattr(Resolver, "_bounds", False)  # every pair of forms of every candidate scored
-    monkeypatch.setattr(NameIndex, "candidates", _reference_candidates)
+    monkeypatch.setattr(
+        NameIndex,
+        "candidates_many",
+        lambda index, queries, limit: [_reference_candidates(index, q, limit) for q in queries],
+    )
     reference = _answers(resolver, queries)
     assert sum(len(a) for a in reference) > 1000  # the fixture reaches many candidates
     _same_answers(queries, fast, reference)
@@ -201,3 +205,48 @@ def test_word_hits_give_the_same_name_scores(resolver: Resolver) -> None:
                     ), (q.name, t.name)
                 compared += 1
     assert compared > 10_000
+
+
+def test_bounds_of_a_batch_are_those_of_each_query(resolver: Resolver) -> None:
+    """`FormBounds.many` pads its queries to the widest of a batch and shares numpy's calls: each query's bounds
+    are those it gets alone (mixed widths: Chinese names have several forms, "Full (Short)" two parts)."""
+    resolver.resolve("warm up")
+    index = resolver._index
+    items = []
+    chinese = ["中国移动通信集团有限公司", "小米集团", "华为技术有限公司", "Hikvision (海康威视)"]
+    for query, schema in _more_queries(resolver)[::3] + [(q, None) for q in chinese]:
+        forms = query_forms(query, schema)
+        numbers = index.candidates(forms, 20)
+        tables = [index.table(n, resolver._forms[n]) for n in numbers]
+        covered = [PERSON_COVERED if resolver.records[n].schema == "Person" else 0.0 for n in numbers]
+        items.append(BoundsQuery(forms, tables, covered))
+    assert len({len(item.queries) for item in items}) > 1 and len(items) > BATCH
+    together = FormBounds.many(items, index.interned)
+    for item, bounds in zip(items, together, strict=True):
+        alone = FormBounds.of(item.queries, item.tables, item.covered, index.interned)
+        rows = range(len(item.queries))
+        for k in range(len(item.tables)):
+            assert abs(bounds.best(k) - alone.best(k)) <= 1e-12
+            assert bounds.block(k, rows) == pytest.approx(alone.block(k, rows), abs=1e-12)
+
+
+def test_resolve_many_answers_as_resolve(resolver: Resolver) -> None:
+    """Screening resolves a book's distinct names together: the same candidates, scores and explanations as one
+    by one, and a query with nothing to match is an error in its place, not a failed batch."""
+    queries = [q for q, _ in _queries(resolver)[::4] + _more_queries(resolver)[::2]]
+    queries += ["", "!!!", "0981.HK", "小米集团", "Semiconductor Manufacturing International Corporation (SMIC)"]
+    together = resolver.resolve_many(queries, limit=30)
+    compared = 0
+    for query, got in zip(queries, together, strict=True):
+        try:
+            alone = resolver.resolve(query, limit=30)
+        except QueryError as exc:
+            assert isinstance(got, QueryError) and str(got) == str(exc)
+            continue
+        assert not isinstance(got, QueryError)
+        assert [(c.entity_id, c.match, c.explanation) for c in got] == [
+            (c.entity_id, c.match, c.explanation) for c in alone
+        ], query
+        assert [c.score for c in got] == pytest.approx([c.score for c in alone], abs=TOLERANCE)
+        compared += len(alone)
+    assert compared > 300

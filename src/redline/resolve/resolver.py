@@ -15,7 +15,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +35,7 @@ from redline.resolve.thresholds import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:  # imported list files' records: a name query over a saved index never makes one
     from redline.model.records import SourceRecord
-    from redline.resolve.bounds import FormBounds
+    from redline.resolve.bounds import FormBounds, FormTable
 
 _SAVE_FORMAT = "redline-resolver-4"  # bump when Resolver, Record or NameForm change shape
 REVIEW_FLOOR = 0.50
@@ -320,6 +320,28 @@ def entity_score(
     return score
 
 
+@dataclass(frozen=True, slots=True)
+class _Options:
+    """What `resolve` was asked, shared by the queries of one `resolve_many`."""
+
+    schema: str | None
+    birth_date: BirthDate | None
+    limit: int
+    threshold: float | None
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A query between `Resolver._start` and `_finish`: its identifier hits, its name forms and candidate entities
+    (record numbers), their bound tables and the bounds, when the bounds are used."""
+
+    found: dict[int, Candidate]
+    forms: list[NameForm]
+    pool: list[int] = field(default_factory=list)
+    tables: list[FormTable] = field(default_factory=list)
+    bounds: FormBounds | None = None
+
+
 @dataclass
 class Resolver:
     """An index over every loaded name, and the scoring that ranks its candidates."""
@@ -407,9 +429,65 @@ class Resolver:
         """Candidates for `query`, best first: identifier hits (decisive), then names above REVIEW_FLOOR.
 
         `identifiers`: `parse_query(query)` when the caller has it already (the catalog looks identifiers up first)."""
-        cut = self.threshold if threshold is None else threshold
+        options = _Options(schema, parse_birth_date(birth_date) if birth_date else None, limit, threshold)
+        answer = self._resolve_many([query], options, [identifiers])[0]
+        if isinstance(answer, QueryError):
+            raise answer
+        return answer
+
+    def resolve_many(
+        self,
+        queries: Sequence[str],
+        *,
+        schema: str | None = None,
+        birth_date: str | None = None,
+        limit: int = 10,
+        threshold: float | None = None,
+        identifiers: Sequence[list[tuple[IdKey, str]] | None] | None = None,
+    ) -> list[list[Candidate] | QueryError]:
+        """`resolve` of each query, with the same options (a QueryError in the place of a query with nothing to
+        match): the same answers, but the numpy work of bounding the candidates' scores is done for many queries
+        at once (`FormBounds.many`), which is what a book of distinct names (screening) spends most of its time on."""
+        options = _Options(schema, parse_birth_date(birth_date) if birth_date else None, limit, threshold)
+        return self._resolve_many(queries, options, identifiers or [None] * len(queries))
+
+    def _resolve_many(
+        self, queries: Sequence[str], options: _Options, identifiers: Sequence[list[tuple[IdKey, str]] | None]
+    ) -> list[list[Candidate] | QueryError]:
+        answers: list[list[Candidate] | QueryError | _Pending] = []
+        for query, keys in zip(queries, identifiers, strict=True):
+            try:
+                answers.append(self._start(query, options, keys))
+            except QueryError as exc:
+                answers.append(exc)
+        pending = [a for a in answers if isinstance(a, _Pending)]
+        if not pending:  # identifiers answered every query, or none had anything to match
+            return [a for a in answers if not isinstance(a, _Pending)]
+        index = self._names()
+        schema = options.schema
+        for p, pool in zip(pending, index.candidates_many([p.forms for p in pending], CANDIDATE_POOL), strict=True):
+            p.pool = [n for n in pool if n not in p.found and _compatible(schema, self.records[n].schema)]
+        # The bounds need numpy: a cold query over the small bundled catalog scores its ~20 candidates in full
+        # rather than import it (same answers: the bounds only skip what cannot win).
+        if self._bounds and ("numpy" in sys.modules or len(index.forms) >= NUMPY_RANKING_MIN):
+            from redline.resolve.bounds import BoundsQuery, FormBounds
+
+            items = []
+            for p in pending:
+                p.tables = [index.table(number, self._forms[number]) for number in p.pool]
+                covered = [PERSON_COVERED if self.records[n].schema == "Person" else 0.0 for n in p.pool]
+                items.append(BoundsQuery(p.forms, p.tables, covered))
+            for p, bounds in zip(pending, FormBounds.many(items, index.interned), strict=True):
+                p.bounds = bounds
+        return [self._finish(a, options) if isinstance(a, _Pending) else a for a in answers]
+
+    def _start(
+        self, query: str, options: _Options, identifiers: list[tuple[IdKey, str]] | None
+    ) -> list[Candidate] | _Pending:
+        """A query's identifier hits, and the answer when they are all it needs; else its name forms, for the
+        candidate entities (`pool`) and `_finish`."""
+        schema = options.schema
         found: dict[int, Candidate] = {}
-        caption_hit: dict[int, bool] = {}
         for key, description in parse_query(query) if identifiers is None else identifiers:
             for number in self._ids.get(key, []):
                 record = self.records[number]
@@ -422,32 +500,23 @@ class Resolver:
                         record.entity_id, record.caption, record.schema, 1.0, True, True, record.lists, why
                     )
         if found and any(ch.isdigit() for ch in query):
-            return self._ranked(found, {}, limit)  # "0981.HK", an ISIN: the identifier named it; no name search
-        forms = query_forms(query, schema)
-        index = self._names()
+            return self._ranked(found, {}, options.limit)  # "0981.HK", an ISIN: the identifier named it; no name search
+        return _Pending(found, query_forms(query, schema))
+
+    def _finish(self, pending: _Pending, options: _Options) -> list[Candidate]:
+        """Score the candidates of a query left by `_start` (those its bounds, if any, leave) and rank them."""
+        cut = self.threshold if options.threshold is None else options.threshold
+        forms, pool, found, bounds = pending.forms, pending.pool, pending.found, pending.bounds
+        caption_hit: dict[int, bool] = {}
         parts: dict[str, list[int]] = {}  # the query forms of each part of the printed name
         for i, form in enumerate(forms):
             parts.setdefault(form.part, []).append(i)
-        dob = parse_birth_date(birth_date) if birth_date else None
-        pool = [
-            n
-            for n in index.candidates(forms, CANDIDATE_POOL)
-            if n not in found and _compatible(schema, self.records[n].schema)
-        ]
         # below this score a candidate is dropped, and a part of the query cannot change the outcome
         floor = min(REVIEW_FLOOR, cut)
-        bounds: FormBounds | None = None
         kept: Iterable[int] = range(len(pool))
-        # The bounds need numpy: a cold query over the small bundled catalog scores its ~20 candidates in full
-        # rather than import it (same answers: the bounds only skip what cannot win).
-        if self._bounds and ("numpy" in sys.modules or len(index.forms) >= NUMPY_RANKING_MIN):
-            from redline.resolve.bounds import FormBounds
-
-            tables = [index.table(number, self._forms[number]) for number in pool]
-            covered = [PERSON_COVERED if self.records[n].schema == "Person" else 0.0 for n in pool]
-            bounds = FormBounds(forms, tables, covered, index.interned)
+        if bounds is not None:
             kept = [k for k in kept if bounds.best(k) >= floor]  # the others: no pair of forms reaches the floor
-            words: Iterable[Token] = (word for k in kept for word in tables[k].words)
+            words: Iterable[Token] = (word for k in kept for word in pending.tables[k].words)
         else:
             words = {t.text: t for n in pool for f in self._forms[n] for t in f.tokens}.values()
         hits = WordHits(forms, words)
@@ -460,7 +529,7 @@ class Resolver:
                     self._score(
                         number,
                         [forms[i] for i in rows],
-                        dob,
+                        options.birth_date,
                         hits,
                         None if bounds is None else bounds.block(k, rows),
                         floor,
@@ -487,7 +556,7 @@ class Resolver:
                 found[number] = Candidate(
                     record.entity_id, record.caption, record.schema, score, score >= cut, False, record.lists, why
                 )
-        return self._ranked(found, caption_hit, limit)
+        return self._ranked(found, caption_hit, options.limit)
 
     @staticmethod
     def _ranked(found: dict[int, Candidate], caption_hit: dict[int, bool], limit: int) -> list[Candidate]:
@@ -528,7 +597,12 @@ class Resolver:
 
     def match(self, query: str, **options: Any) -> dict[str, Any]:
         """The stable JSON form: {"query", "candidates": [...]} (documented in docs/resolve.md)."""
-        return {"query": query, "candidates": [c.to_dict() for c in self.resolve(query, **options)]}
+        return match_json(query, self.resolve(query, **options))
+
+
+def match_json(query: str, candidates: list[Candidate]) -> dict[str, Any]:
+    """`Resolver.match`'s answer for `query` resolved to `candidates`."""
+    return {"query": query, "candidates": [c.to_dict() for c in candidates]}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from redline.resolve import DEFAULT_THRESHOLD, QueryError, score_pair
-from redline.resolve.resolver import schema_kind
+from redline.resolve.index import load_vectorised_paths
+from redline.resolve.resolver import match_json, schema_kind
 from redline.screen.cells import neutralise
 from redline.services.errors import InvalidInput
 from redline.services.status import StatusService
 
 # The score at or above which a candidate is a match (`--threshold`'s default).
 MATCH_THRESHOLD = DEFAULT_THRESHOLD
+MATCH_BATCH = 256  # queries of `match --batch` resolved together
 
 
 def schema_problem(schema: str | None) -> str | None:
@@ -59,13 +61,20 @@ def match_batch(
     limit: int = 10,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> Iterator[dict[str, Any]]:
-    """One answer per (line, query) of `source`; a query that cannot be matched is an answer with its error."""
+    """One answer per (line, query) of `source`; a query that cannot be matched is an answer with its error. The
+    queries are resolved MATCH_BATCH at a time (`Resolver.resolve_many`: the same answers, about half the time)."""
     resolver = service.catalog.resolver
-    for line, text in queries:
-        try:
-            yield resolver.match(text, schema=schema, birth_date=birth_date, limit=limit, threshold=threshold)
-        except QueryError as exc:
-            yield {"query": text, "candidates": [], "error": f"{source}: line {line}: {exc}"}
+    load_vectorised_paths()
+    for start in range(0, len(queries), MATCH_BATCH):
+        chunk = queries[start : start + MATCH_BATCH]
+        answers = resolver.resolve_many(
+            [text for _, text in chunk], schema=schema, birth_date=birth_date, limit=limit, threshold=threshold
+        )
+        for (line, text), answer in zip(chunk, answers, strict=True):
+            if isinstance(answer, QueryError):
+                yield {"query": text, "candidates": [], "error": f"{source}: line {line}: {answer}"}
+            else:
+                yield match_json(text, answer)
 
 
 def score_pairs(source: Path, output: Path, threshold: float = DEFAULT_THRESHOLD) -> int:
