@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from redline.catalog.catalog import SAVE_FORMAT, Catalog, build_catalog, editions_version, load_catalog, save_catalog
-from redline.catalog.identify import REVIEW_FLOOR, Candidate, Identification, Outcome, candidates, identify
+from redline.catalog.identify import (
+    REVIEW_FLOOR,
+    Candidate,
+    Identification,
+    Outcome,
+    candidates,
+    candidates_many,
+    identify,
+)
 
 if TYPE_CHECKING:
     from redline.model import CourtOrder, ListingEvent
@@ -27,6 +35,7 @@ __all__ = [
     "Outcome",
     "build_catalog",
     "candidates",
+    "candidates_many",
     "current_catalog",
     "identify",
     "pinned_catalog",

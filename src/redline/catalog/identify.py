@@ -7,13 +7,18 @@ resolver. The policy fails closed: when no entity matches but an entity on a lis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from redline.catalog.catalog import Catalog
 from redline.model import Entity, ListId
 from redline.resolve.errors import QueryError
-from redline.resolve.identifiers import parse_query
+from redline.resolve.identifiers import IdKey, parse_query
+
+if TYPE_CHECKING:  # the resolver is loaded with the catalog's name index, not for an identifier
+    from redline.resolve.resolver import Candidate as ResolverCandidate
 
 # A listed candidate at or above this score keeps a query from being answered "free" when nothing matched: below the
 # resolver's match threshold (0.80) but close enough that a person must look (names as the lists print them, with
@@ -69,27 +74,65 @@ class Identification:
 
 def candidates(catalog: Catalog, query: str, limit: int = 10) -> list[Candidate]:
     """Scored candidates, best first; raises QueryError when the query has nothing to match."""
-    text = query.strip()
-    if not text:
-        raise QueryError("the query is empty: give a name or an identifier")
-    exact = catalog.data.entities.get(text)
-    if exact is not None:
-        return [Candidate(exact, 1.0, True, True, f"entity id {exact.id}", tuple(catalog.lists_of(exact.id)), "id")]
-    keys = parse_query(text)
-    hits = catalog.ids_for(key for key, _ in keys)
-    if hits:
-        described = {key: why for key, why in keys}
-        why = next(iter(described.values()), "identifier")
-        return [
-            Candidate(catalog.entity(i), 1.0, True, True, f"identifier {why}", tuple(catalog.lists_of(i)), "identifier")
-            for i in hits[:limit]
-        ]
-    found: dict[str, Candidate] = {}
-    for c in catalog.resolver.resolve(text, limit=limit * 2, identifiers=keys):  # parsed once
-        if c.entity_id in found or c.entity_id not in catalog.data.entities:
+    answer = candidates_many(catalog, [query], limit)[0]
+    if isinstance(answer, QueryError):
+        raise answer
+    return answer
+
+
+def candidates_many(catalog: Catalog, queries: Sequence[str], limit: int = 10) -> list[list[Candidate] | QueryError]:
+    """`candidates` of each query (a QueryError in the place of a query with nothing to match), the names among
+    them resolved together (`Resolver.resolve_many`: screening's distinct names)."""
+    answers: list[list[Candidate] | QueryError] = []
+    names: list[tuple[int, str, list[tuple[IdKey, str]]]] = []  # (answer number, text, parsed identifiers)
+    for query in queries:
+        text = query.strip()
+        if not text:
+            answers.append(QueryError("the query is empty: give a name or an identifier"))
+            continue
+        exact = catalog.data.entities.get(text)
+        if exact is not None:
+            lists = tuple(catalog.lists_of(exact.id))
+            answers.append([Candidate(exact, 1.0, True, True, f"entity id {exact.id}", lists, "id")])
+            continue
+        keys = parse_query(text)
+        hits = catalog.ids_for(key for key, _ in keys)
+        if hits:
+            why = next(iter(dict(keys).values()), "identifier")
+            answers.append(
+                [
+                    Candidate(
+                        catalog.entity(i),
+                        1.0,
+                        True,
+                        True,
+                        f"identifier {why}",
+                        tuple(catalog.lists_of(i)),
+                        "identifier",
+                    )
+                    for i in hits[:limit]
+                ]
+            )
+            continue
+        names.append((len(answers), text, keys))
+        answers.append([])
+    if names:
+        resolved = catalog.resolver.resolve_many(
+            [text for _, text, _ in names], limit=limit * 2, identifiers=[keys for _, _, keys in names]
+        )  # the identifiers parsed once
+        for (number, _, _), found in zip(names, resolved, strict=True):
+            answers[number] = found if isinstance(found, QueryError) else _entities(catalog, found, limit)
+    return answers
+
+
+def _entities(catalog: Catalog, found: list[ResolverCandidate], limit: int) -> list[Candidate]:
+    """The resolver's candidates that are catalog entities, each once, as the catalog's candidates."""
+    out: dict[str, Candidate] = {}
+    for c in found:
+        if c.entity_id in out or c.entity_id not in catalog.data.entities:
             continue
         entity = catalog.entity(c.entity_id)
-        found[c.entity_id] = Candidate(
+        out[c.entity_id] = Candidate(
             entity,
             c.score,
             c.match,
@@ -98,7 +141,7 @@ def candidates(catalog: Catalog, query: str, limit: int = 10) -> list[Candidate]
             tuple(catalog.lists_of(c.entity_id)),
             c.explanation.route,
         )
-    return list(found.values())[:limit]
+    return list(out.values())[:limit]
 
 
 def identify(catalog: Catalog, query: str) -> Identification:

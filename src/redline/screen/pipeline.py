@@ -27,7 +27,7 @@ from redline.screen.decisions import Decision
 from redline.screen.evaluate import DECISION_COLUMNS, RowResult, RowScreener, decision_columns
 from redline.screen.funds import FundBook, load_constituents
 from redline.screen.interruption import raise_if_stopped
-from redline.screen.plan import ColumnarPlan, NotColumnar
+from redline.screen.plan import ColumnarPlan, NotColumnar, Prefetch
 from redline.screen.readers import Batch, InputError, format_of, open_table
 from redline.screen.resolution import RowResolver
 from redline.screen.rows import RowReader, ScreenRow
@@ -187,13 +187,15 @@ class Screening:
 
                 try:
                     shortcut = unlisted_isins(self.resolver.catalog, options.kind, funds, file_errors)
-                    plan = ColumnarPlan(row_reader, screen_row, shortcut)
+                    plan = ColumnarPlan(row_reader, screen_row, shortcut, self._prefetcher(row_reader))
                     done = screen_columnar(source, plan, writer, summary, hits, version_cell, self.progress)
                 except NotColumnar:  # found out while reading: start again on the row pipeline, nothing published
                     writer.abort()
                     writer = ArrowOutputWriter(output, reader.format, reader.header, ADDED_COLUMNS, delimiter)
                     summary, hits, source = before, [], None
+            prefetch = self._prefetcher(row_reader)
             for batch in reader.batches(options.batch_size) if source is None else ():
+                prefetch(list(zip(batch.lines, batch.values, strict=True)))
                 results = [
                     self._screen(screener, line, values, problem, row_reader, file_errors)
                     for line, values, problem in zip(batch.lines, batch.values, batch.problems, strict=True)
@@ -259,6 +261,15 @@ class Screening:
             output_path=str(output.resolve()),
             actor=self.actor,
         )
+
+    def _prefetcher(self, row_reader: RowReader) -> Prefetch:
+        """What a batch of rows calls before its rows are screened one by one: the names among them resolved
+        together (`RowResolver.prefetch`), which costs about half of resolving them one at a time."""
+
+        def prefetch(rows: list[tuple[int, list[Any]]]) -> None:
+            self.resolver.prefetch(row_reader.read(line, values) for line, values in rows)
+
+        return prefetch
 
     def _screen(
         self,

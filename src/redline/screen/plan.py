@@ -37,6 +37,8 @@ KEY_CACHE = 200_000
 _PLAIN_NUMBER = r"^[+-]?([0-9]{1,300}(\.[0-9]{0,300})?|\.[0-9]{1,300})$"
 
 ScreenRow = Callable[[int, list[Any], str | None], RowResult]
+# Rows (line, cells) about to be screened one by one: their names are resolved together first (`RowResolver.prefetch`).
+Prefetch = Callable[[list[tuple[int, list[Any]]]], None]
 
 
 class NotColumnar(Exception):
@@ -75,10 +77,15 @@ class ColumnarPlan:
     """Screens Arrow batches of one file; the identity outcomes are kept across the file's batches."""
 
     def __init__(
-        self, row_reader: RowReader, screen_row: ScreenRow, unlisted_isins: UnlistedIsins | None = None
+        self,
+        row_reader: RowReader,
+        screen_row: ScreenRow,
+        unlisted_isins: UnlistedIsins | None = None,
+        prefetch: Prefetch | None = None,
     ) -> None:
         self.row_reader = row_reader
         self.screen_row = screen_row
+        self.prefetch = prefetch
         self.unlisted_isins = unlisted_isins
         self.identity_positions = list(row_reader.identity_positions)
         self.number_positions = [position for _, position in row_reader.numbers]
@@ -98,6 +105,14 @@ class ColumnarPlan:
         codes = keys.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         dictionary = keys.dictionary.to_pylist()
         first_rows = _first_occurrences(codes, len(dictionary))
+        if self.prefetch is not None:  # the identities this batch meets first: their names resolved together
+            fresh = [
+                int(first_rows[i])
+                for i, key in enumerate(dictionary)
+                if key != UNLISTED_KEY and key not in self._outcomes
+            ]
+            if fresh:
+                self.prefetch([(int(lines[row]), _row_values(batch, row)) for row in fresh])
         outcomes = [self._outcome(key, batch, int(first_rows[i]), lines) for i, key in enumerate(dictionary)]
         plain_key = np.fromiter((o.plain for o in outcomes), dtype=bool, count=len(outcomes))
         row_path = ~plain_key[codes] | ~self._plain_numbers(batch)

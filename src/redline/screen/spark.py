@@ -38,7 +38,7 @@ from redline.screen.funds import FundBook, load_constituents
 from redline.screen.html_report import ReportWriter
 from redline.screen.interruption import raise_if_stopped
 from redline.screen.pipeline import ADDED_COLUMNS, Screening, ScreenOptions, ScreenOutcome, sha256_of
-from redline.screen.plan import ColumnarPlan, NotColumnar, UnlistedIsins, constant
+from redline.screen.plan import ColumnarPlan, NotColumnar, Prefetch, UnlistedIsins, constant
 from redline.screen.readers import InputError, format_of, open_table
 from redline.screen.rows import RowReader
 from redline.screen.summary import Summary
@@ -92,8 +92,8 @@ class ScreenContext:
     verdicts: Verdicts
     unlisted: UnlistedIsins | None
 
-    def row_screener(self) -> tuple[RowReader, Any]:
-        """A row reader and the row pipeline's `screen_row` over this context."""
+    def row_screener(self) -> tuple[RowReader, Any, Prefetch]:
+        """A row reader, the row pipeline's `screen_row` over this context, and its name prefetch."""
         from redline.screen.resolution import RowResolver
 
         resolver = RowResolver(self.catalog)
@@ -106,7 +106,7 @@ class ScreenContext:
         def screen_row(line: int, values: list[Any], problem: str | None) -> RowResult:
             return screening._screen(screener, line, values, problem, reader, self.file_errors)
 
-        return reader, screen_row
+        return reader, screen_row, screening._prefetcher(reader)
 
 
 class _NoStore(ScreenStore):
@@ -123,8 +123,8 @@ def _plan(context_id: str, context: ScreenContext) -> ColumnarPlan:
     plan = _plans.get(context_id)
     if plan is None:
         _plans.clear()
-        reader, screen_row = context.row_screener()
-        plan = _plans[context_id] = ColumnarPlan(reader, screen_row, context.unlisted)
+        reader, screen_row, prefetch = context.row_screener()
+        plan = _plans[context_id] = ColumnarPlan(reader, screen_row, context.unlisted, prefetch)
     return plan
 
 
@@ -310,7 +310,7 @@ class SparkScreening:
         """Screen again, as rows, the rows the plan marked, in line order: their summary entries and alerts."""
         if not lines:
             return
-        _, screen_row = context.row_screener()
+        _, screen_row, _ = context.row_screener()
         wanted = np.array(lines, dtype=np.int64)
         for batch, numbers in source.batches():
             for index in np.flatnonzero(np.isin(numbers, wanted)):
