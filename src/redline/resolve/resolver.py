@@ -40,6 +40,9 @@ if TYPE_CHECKING:  # imported list files' records: a name query over a saved ind
 _SAVE_FORMAT = "redline-resolver-4"  # bump when Resolver, Record or NameForm change shape
 REVIEW_FLOOR = 0.50
 CANDIDATE_POOL = 20  # entities scored in full per query
+# Queries `resolve_many` ranks and bounds together: the bounds' tables of a batch are held until its queries are
+# scored (a few MB), and numpy's per-call cost is shared by 256 queries (FormBounds.many: BATCH at a time).
+RESOLVE_BATCH = 256
 # "CATL Logistics Services" vs the alias "CATL": a brand plus lines of business no listed name of the entity
 # mentions is a different firm as often as not, so it stays below the threshold, for review.
 UNSUPPORTED_BRAND = 0.75
@@ -429,8 +432,9 @@ class Resolver:
         """Candidates for `query`, best first: identifier hits (decisive), then names above REVIEW_FLOOR.
 
         `identifiers`: `parse_query(query)` when the caller has it already (the catalog looks identifiers up first)."""
-        options = _Options(schema, parse_birth_date(birth_date) if birth_date else None, limit, threshold)
-        answer = self._resolve_many([query], options, [identifiers])[0]
+        answer = self.resolve_many(
+            [query], schema=schema, birth_date=birth_date, limit=limit, threshold=threshold, identifiers=[identifiers]
+        )[0]
         if isinstance(answer, QueryError):
             raise answer
         return answer
@@ -446,10 +450,16 @@ class Resolver:
         identifiers: Sequence[list[tuple[IdKey, str]] | None] | None = None,
     ) -> list[list[Candidate] | QueryError]:
         """`resolve` of each query, with the same options (a QueryError in the place of a query with nothing to
-        match): the same answers, but the numpy work of bounding the candidates' scores is done for many queries
-        at once (`FormBounds.many`), which is what a book of distinct names (screening) spends most of its time on."""
+        match): the same answers, but the numpy work of ranking and bounding the candidates is done for
+        RESOLVE_BATCH queries at once (`NameIndex.candidates_many`, `FormBounds.many`), which is what a book of
+        distinct names (screening) spends most of its time on. Any number of queries: memory stays that of a batch."""
         options = _Options(schema, parse_birth_date(birth_date) if birth_date else None, limit, threshold)
-        return self._resolve_many(queries, options, identifiers or [None] * len(queries))
+        keys = identifiers or [None] * len(queries)
+        answers: list[list[Candidate] | QueryError] = []
+        for start in range(0, len(queries), RESOLVE_BATCH):
+            end = start + RESOLVE_BATCH
+            answers += self._resolve_many(queries[start:end], options, keys[start:end])
+        return answers
 
     def _resolve_many(
         self, queries: Sequence[str], options: _Options, identifiers: Sequence[list[tuple[IdKey, str]] | None]

@@ -187,19 +187,21 @@ class Screening:
 
                 try:
                     shortcut = unlisted_isins(self.resolver.catalog, options.kind, funds, file_errors)
-                    plan = ColumnarPlan(row_reader, screen_row, shortcut, self._prefetcher(row_reader))
+                    prefetch = self._prefetcher(row_reader, file_errors)
+                    plan = ColumnarPlan(row_reader, screen_row, shortcut, prefetch)
                     done = screen_columnar(source, plan, writer, summary, hits, version_cell, self.progress)
                 except NotColumnar:  # found out while reading: start again on the row pipeline, nothing published
                     writer.abort()
                     writer = ArrowOutputWriter(output, reader.format, reader.header, ADDED_COLUMNS, delimiter)
                     summary, hits, source = before, [], None
-            prefetch = self._prefetcher(row_reader)
             for batch in reader.batches(options.batch_size) if source is None else ():
-                prefetch(list(zip(batch.lines, batch.values, strict=True)))
-                results = [
-                    self._screen(screener, line, values, problem, row_reader, file_errors)
+                rows = [
+                    self._read(line, values, problem, row_reader, file_errors)
                     for line, values, problem in zip(batch.lines, batch.values, batch.problems, strict=True)
                 ]
+                # the batch's names resolved together (`RowResolver.prefetch`): about half the cost of one by one
+                self.resolver.prefetch(row for row, _ in rows)
+                results = [screener.screen(row, instant) for row, instant in rows]
                 self._write(writer, batch, results, summary, hits, version_cell)
                 done += len(results)
                 if self.progress:
@@ -262,12 +264,12 @@ class Screening:
             actor=self.actor,
         )
 
-    def _prefetcher(self, row_reader: RowReader) -> Prefetch:
-        """What a batch of rows calls before its rows are screened one by one: the names among them resolved
-        together (`RowResolver.prefetch`), which costs about half of resolving them one at a time."""
+    def _prefetcher(self, row_reader: RowReader, file_errors: list[str]) -> Prefetch:
+        """What the columnar plan calls with the rows it is about to screen one by one: the names among them
+        resolved together (`RowResolver.prefetch`), which costs about half of resolving them one at a time."""
 
         def prefetch(rows: list[tuple[int, list[Any]]]) -> None:
-            self.resolver.prefetch(row_reader.read(line, values) for line, values in rows)
+            self.resolver.prefetch(self._read(line, values, None, row_reader, file_errors)[0] for line, values in rows)
 
         return prefetch
 
@@ -280,6 +282,12 @@ class Screening:
         row_reader: RowReader,
         file_errors: list[str],
     ) -> RowResult:
+        return screener.screen(*self._read(line, values, problem, row_reader, file_errors))
+
+    def _read(
+        self, line: int, values: list[Any], problem: str | None, row_reader: RowReader, file_errors: list[str]
+    ) -> tuple[ScreenRow, datetime | None]:
+        """A row as screening judges it (its problems, and those of the file, attached) and its instant."""
         row = row_reader.read(line, values)
         if problem:
             row.problems.insert(0, problem)
@@ -291,7 +299,7 @@ class Screening:
                 row.problems.append("no trade date/time: add the column or give --on")
             if row.side is None and not row.problems:
                 row.problems.append("no side: a trade must say buy or sell")
-        return screener.screen(row, instant)
+        return row, instant
 
     @staticmethod
     def _write(

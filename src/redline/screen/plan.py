@@ -105,15 +105,22 @@ class ColumnarPlan:
         codes = keys.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         dictionary = keys.dictionary.to_pylist()
         first_rows = _first_occurrences(codes, len(dictionary))
-        if self.prefetch is not None:  # the identities this batch meets first: their names resolved together
-            fresh = [
-                int(first_rows[i])
-                for i, key in enumerate(dictionary)
-                if key != UNLISTED_KEY and key not in self._outcomes
-            ]
-            if fresh:
-                self.prefetch([(int(lines[row]), _row_values(batch, row)) for row in fresh])
-        outcomes = [self._outcome(key, batch, int(first_rows[i]), lines) for i, key in enumerate(dictionary)]
+        # the identities this batch meets first: a representative row each, screened once
+        fresh = {
+            i: (int(lines[first_rows[i]]), self._identity_values(batch, int(first_rows[i])))
+            for i, key in enumerate(dictionary)
+            if key != UNLISTED_KEY and key not in self._outcomes
+        }
+        if fresh and self.prefetch is not None:  # their names resolved together first
+            self.prefetch(list(fresh.values()))
+        outcomes = [
+            self._screened(key, *fresh[i])
+            if i in fresh
+            else UNLISTED_OUTCOME
+            if key == UNLISTED_KEY
+            else self._outcomes[key]
+            for i, key in enumerate(dictionary)
+        ]
         plain_key = np.fromiter((o.plain for o in outcomes), dtype=bool, count=len(outcomes))
         row_path = ~plain_key[codes] | ~self._plain_numbers(batch)
         positions = np.flatnonzero(row_path)
@@ -179,19 +186,20 @@ class ColumnarPlan:
                 rows &= pc.fill_null(pc.equal(cells, ""), True).to_numpy(zero_copy_only=False)
         return rows
 
-    def _outcome(self, key: str, batch: pa.RecordBatch, row: int, lines: np.ndarray) -> KeyOutcome:
-        if key == UNLISTED_KEY:
-            return UNLISTED_OUTCOME
-        known = self._outcomes.get(key)
-        if known is None:
-            values = _row_values(batch, row)
-            for position in self.number_positions:  # the identity's outcome, whatever this row's sizes say
-                if position < len(values):
-                    values[position] = None
-            result = self.screen_row(int(lines[row]), values, None)
-            cells = tuple((result.columns or decision_columns(result)).values())
-            plain = result.decision is Decision.OK and not result.alert_states and not result.alerts
-            known = self._outcomes[key] = KeyOutcome(cells, plain)
+    def _identity_values(self, batch: pa.RecordBatch, row: int) -> list[Any]:
+        """The row's cells with its number cells blanked: the identity's outcome, whatever this row's sizes say."""
+        values = _row_values(batch, row)
+        for position in self.number_positions:
+            if position < len(values):
+                values[position] = None
+        return values
+
+    def _screened(self, key: str, line: int, values: list[Any]) -> KeyOutcome:
+        """The outcome of identity `key`, screened on its representative row (cells from `_identity_values`)."""
+        result = self.screen_row(line, values, None)
+        cells = tuple((result.columns or decision_columns(result)).values())
+        plain = result.decision is Decision.OK and not result.alert_states and not result.alerts
+        known = self._outcomes[key] = KeyOutcome(cells, plain)
         return known
 
     def _plain_numbers(self, batch: pa.RecordBatch) -> np.ndarray:

@@ -21,9 +21,6 @@ from redline.screen.share_classes import without_share_class
 
 # Strongest first: an ISIN or LEI names one security or legal person; a ticker needs its exchange.
 IDENTIFIER_ORDER = ("isin", "lei", "figi", "cusip", "sedol", "ticker")
-# Names resolved together by `RowResolver.prefetch` (`Resolver.resolve_many` bounds them BATCH at a time); also what
-# a batch holds in memory at once.
-PREFETCH_NAMES = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +78,8 @@ class RowResolver:
             name = without_share_class(row.name)
             if name not in self._names:
                 wanted[name] = None
-        names = list(wanted)
-        for start in range(0, len(names), PREFETCH_NAMES):
-            chunk = names[start : start + PREFETCH_NAMES]
-            for name, found in zip(chunk, candidates_many(self.catalog, chunk, limit=5), strict=True):
-                self._remember(name, self._matches(name, found))
+        for name, found in zip(wanted, candidates_many(self.catalog, list(wanted), limit=5), strict=True):
+            self._remember(name, self._matches(name, found))
 
     def _by_identifier(self, scheme: str, value: str, exchange: str | None) -> tuple[Match, ...]:
         """The row's identifier (already validated) keyed exactly as the catalog keys listed identifiers."""

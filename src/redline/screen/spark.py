@@ -106,7 +106,7 @@ class ScreenContext:
         def screen_row(line: int, values: list[Any], problem: str | None) -> RowResult:
             return screening._screen(screener, line, values, problem, reader, self.file_errors)
 
-        return reader, screen_row, screening._prefetcher(reader)
+        return reader, screen_row, screening._prefetcher(reader, self.file_errors)
 
 
 class _NoStore(ScreenStore):

@@ -13,14 +13,13 @@ from typing import Any
 
 from redline.resolve import DEFAULT_THRESHOLD, QueryError, score_pair
 from redline.resolve.index import load_vectorised_paths
-from redline.resolve.resolver import match_json, schema_kind
+from redline.resolve.resolver import RESOLVE_BATCH, match_json, schema_kind
 from redline.screen.cells import neutralise
 from redline.services.errors import InvalidInput
 from redline.services.status import StatusService
 
 # The score at or above which a candidate is a match (`--threshold`'s default).
 MATCH_THRESHOLD = DEFAULT_THRESHOLD
-MATCH_BATCH = 256  # queries of `match --batch` resolved together
 
 
 def schema_problem(schema: str | None) -> str | None:
@@ -62,11 +61,12 @@ def match_batch(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> Iterator[dict[str, Any]]:
     """One answer per (line, query) of `source`; a query that cannot be matched is an answer with its error. The
-    queries are resolved MATCH_BATCH at a time (`Resolver.resolve_many`: the same answers, about half the time)."""
+    queries are resolved a batch at a time (`Resolver.resolve_many`: the same answers, about half the time), and
+    each batch's answers are written before the next is resolved."""
     resolver = service.catalog.resolver
     load_vectorised_paths()
-    for start in range(0, len(queries), MATCH_BATCH):
-        chunk = queries[start : start + MATCH_BATCH]
+    for start in range(0, len(queries), RESOLVE_BATCH):
+        chunk = queries[start : start + RESOLVE_BATCH]
         answers = resolver.resolve_many(
             [text for _, text in chunk], schema=schema, birth_date=birth_date, limit=limit, threshold=threshold
         )
